@@ -1,0 +1,45 @@
+"""adf-databricks: Azure Data Factory Data Flows on Azure Databricks, as one Pulumi component.
+
+Public API: the component and its args, the settings types, and the config loader.
+"""
+
+from components.config import ConfigError, load_settings, read_config
+from components.platform import AdfDatabricks, AdfDatabricksArgs
+from components.settings import (
+    AuthMode,
+    Autoscale,
+    ClusterMode,
+    ClusterOptions,
+    FixedSize,
+    InstancePoolSpec,
+    InteractiveClusterSpec,
+    JobClusterSpec,
+    PlatformSettings,
+    SingleNode,
+    TokenSpec,
+    WorkspaceSku,
+    WorkspaceSpec,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdfDatabricks",
+    "AdfDatabricksArgs",
+    "AuthMode",
+    "Autoscale",
+    "ClusterMode",
+    "ClusterOptions",
+    "ConfigError",
+    "FixedSize",
+    "InstancePoolSpec",
+    "InteractiveClusterSpec",
+    "JobClusterSpec",
+    "PlatformSettings",
+    "SingleNode",
+    "TokenSpec",
+    "WorkspaceSku",
+    "WorkspaceSpec",
+    "load_settings",
+    "read_config",
+]

@@ -1,0 +1,116 @@
+"""The ADF linked-service payloads: cluster mode and authentication → `AzureDatabricks` properties."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi_azure_native import datafactory
+
+from components.compute import cluster_tags
+from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, UAMI_CREDENTIAL_NAME
+from components.settings import AuthMode, ClusterMode, ClusterOptions, PlatformSettings
+
+
+@dataclass(frozen=True)
+class DatabricksEndpoints:
+    """What the linked service points at; cluster_id and pool_id exist only in their modes."""
+
+    domain: pulumi.Input[str]
+    workspace_id: pulumi.Input[str]
+    cluster_id: pulumi.Input[str] | None = None
+    pool_id: pulumi.Input[str] | None = None
+
+
+def _new_cluster_fields(options: ClusterOptions, tags: Mapping[str, str], workers: str) -> dict[str, Any]:
+    return {
+        "new_cluster_version": options.spark_version,
+        "new_cluster_num_of_worker": workers,
+        "new_cluster_driver_node_type": options.driver_node_type,
+        "new_cluster_spark_conf": dict(options.spark_conf) or None,
+        "new_cluster_spark_env_vars": dict(options.spark_env_vars) or None,
+        "new_cluster_custom_tags": cluster_tags(options, tags) or None,
+        "policy_id": options.policy_id,
+        "data_security_mode": options.data_security_mode.value if options.data_security_mode else None,
+    }
+
+
+def _compute_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints, tags: Mapping[str, str]) -> dict[str, Any]:
+    """Exactly one cluster mode per linked service, as the ADF REST spec requires."""
+    if settings.cluster_mode is ClusterMode.EXISTING_CLUSTER:
+        return {"existing_cluster_id": endpoints.cluster_id}
+    if settings.cluster_mode is ClusterMode.INSTANCE_POOL:
+        pool = settings.instance_pool
+        assert pool is not None, "validated: instancePool mode has an instancePool section"
+        return {
+            "instance_pool_id": endpoints.pool_id,
+            "new_cluster_init_scripts": list(pool.init_scripts) or None,
+            "new_cluster_log_destination": pool.log_destination,
+            **_new_cluster_fields(pool.options, tags, pool.workers.adf_workers()),
+        }
+    job = settings.job_cluster
+    assert job is not None, "validated: newJobCluster mode has a jobCluster section"
+    return {
+        "new_cluster_node_type": job.node_type,
+        "new_cluster_init_scripts": list(job.init_scripts) or None,
+        "new_cluster_log_destination": job.log_destination,
+        **_new_cluster_fields(job.options, tags, job.workers.adf_workers()),
+    }
+
+
+def _auth_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints) -> dict[str, Any]:
+    if settings.auth is AuthMode.ACCESS_TOKEN:
+        return {
+            "access_token": datafactory.AzureKeyVaultSecretReferenceArgs(
+                type="AzureKeyVaultSecret",
+                store=datafactory.LinkedServiceReferenceArgs(
+                    reference_name=KEY_VAULT_LINKED_SERVICE_NAME, type="LinkedServiceReference"
+                ),
+                secret_name=TOKEN_SECRET_NAME,
+            )
+        }
+    credential = (
+        datafactory.CredentialReferenceArgs(reference_name=UAMI_CREDENTIAL_NAME, type="CredentialReference")
+        if settings.user_assigned_identity
+        else None
+    )
+    return {"authentication": "MSI", "workspace_resource_id": endpoints.workspace_id, "credential": credential}
+
+
+def _common_fields(settings: PlatformSettings) -> dict[str, Any]:
+    spec = settings.linked_service
+    return {
+        "description": spec.description,
+        "annotations": list(spec.annotations) or None,
+        "parameters": {
+            name: datafactory.ParameterSpecificationArgs(type=p.type, default_value=p.default_value)
+            for name, p in spec.parameters.items()
+        }
+        or None,
+        "connect_via": datafactory.IntegrationRuntimeReferenceArgs(
+            reference_name=spec.connect_via, type="IntegrationRuntimeReference"
+        )
+        if spec.connect_via
+        else None,
+    }
+
+
+def databricks_properties(
+    settings: PlatformSettings, endpoints: DatabricksEndpoints, tags: Mapping[str, str]
+) -> datafactory.AzureDatabricksLinkedServiceArgs:
+    fields = {
+        **_common_fields(settings),
+        **_auth_fields(settings, endpoints),
+        **_compute_fields(settings, endpoints, tags),
+    }
+    return datafactory.AzureDatabricksLinkedServiceArgs(
+        type="AzureDatabricks",
+        domain=endpoints.domain,
+        **{key: value for key, value in fields.items() if value is not None},
+    )
+
+
+def key_vault_properties(vault_uri: pulumi.Input[str]) -> datafactory.AzureKeyVaultLinkedServiceArgs:
+    return datafactory.AzureKeyVaultLinkedServiceArgs(type="AzureKeyVault", base_url=vault_uri)

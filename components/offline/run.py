@@ -1,0 +1,67 @@
+"""Run the project's real `__main__.py` for one stack under the mock runtime and return its plan."""
+
+from __future__ import annotations
+
+import logging
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.sync_await import _sync_await  # noqa: PLC2701
+
+from components.offline.mocks import AzureMocks
+from components.offline.monitor import EngineMonitor, decode
+from components.offline.plan import Plan, StackOutput
+from components.offline.project import Project, as_cli_strings, load_project, stack_config
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_program(
+    project: Project, stack: str, config: dict[str, Any], mocks: AzureMocks | None = None
+) -> Plan:
+    """`config` is the full stack config (namespaced keys) the CLI would pass."""
+    monitor = EngineMonitor(mocks or AzureMocks())
+    warnings = _Warnings()
+    logger = logging.getLogger(f"adf-databricks.offline.{stack}")
+    logger.propagate = False
+    logger.handlers = [warnings]
+    runtime_settings.ROOT.set(None)  # a fresh stack per run, as each `pulumi up` has
+    pulumi.runtime.set_mocks(monitor.mocks, project=project.name, stack=stack, preview=True, logger=logger, monitor=monitor)
+    pulumi.runtime.set_all_config(as_cli_strings(config), [])
+    root = runtime_settings.get_root_resource()
+
+    @pulumi.runtime.test
+    def program() -> None:
+        runpy.run_path(str(project.directory / "__main__.py"), run_name="__main__")
+
+    program()
+    outputs = {name: _resolve(value) for name, value in getattr(root, "outputs", {}).items()}
+    return Plan(project.name, stack, list(monitor.records), outputs, warnings.messages)
+
+
+def _resolve(value: Any) -> StackOutput:
+    output = pulumi.Output.from_input(value)
+    return StackOutput(decode(_sync_await(output.future())), bool(_sync_await(output.is_secret())))
+
+
+def run_stack(
+    stack: str,
+    overrides: dict[str, Any] | None = None,
+    project_dir: Path = PROJECT_DIR,
+    mocks: AzureMocks | None = None,
+) -> Plan:
+    """What `pulumi preview -s <stack>` would register, from the stack file plus Pulumi.yaml defaults."""
+    project = load_project(project_dir)
+    return run_program(project, stack, stack_config(project, stack, overrides), mocks)

@@ -1,0 +1,220 @@
+"""The validated, frozen settings one stack deploys with.
+
+Nothing here reads config: `components.config.load_settings` builds these from raw values and is the
+only place that decides whether a value is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ClusterMode(str, Enum):
+    """Which compute the Azure Databricks linked service hands to Data Flows."""
+
+    EXISTING_CLUSTER = "existingCluster"
+    """A warm interactive cluster: Data Flow debug runs start at once; it costs while it runs."""
+    NEW_JOB_CLUSTER = "newJobCluster"
+    """A new job cluster per run: 5-7 minutes to start, nothing while idle."""
+    INSTANCE_POOL = "instancePool"
+    """A new job cluster per run from warm pool instances: faster starts, bounded idle cost."""
+
+
+class AuthMode(str, Enum):
+    ACCESS_TOKEN = "accessToken"
+    """A Databricks personal access token, kept in Key Vault and rotated."""
+    MANAGED_IDENTITY = "managedIdentity"
+    """The factory's managed identity (ADF `authentication: MSI`); no token exists."""
+
+
+class WorkspaceSku(str, Enum):
+    PREMIUM = "premium"
+    STANDARD = "standard"
+    TRIAL = "trial"
+
+
+class NetworkAccess(str, Enum):
+    ENABLED = "Enabled"
+    DISABLED = "Disabled"
+
+
+class FirewallAction(str, Enum):
+    DENY = "Deny"
+    ALLOW = "Allow"
+
+
+class DataSecurityMode(str, Enum):
+    NONE = "NONE"
+    SINGLE_USER = "SINGLE_USER"
+    USER_ISOLATION = "USER_ISOLATION"
+    LEGACY_TABLE_ACL = "LEGACY_TABLE_ACL"
+    LEGACY_PASSTHROUGH = "LEGACY_PASSTHROUGH"
+    LEGACY_SINGLE_USER = "LEGACY_SINGLE_USER"
+    LEGACY_SINGLE_USER_STANDARD = "LEGACY_SINGLE_USER_STANDARD"
+    DATA_SECURITY_MODE_AUTO = "DATA_SECURITY_MODE_AUTO"
+    DATA_SECURITY_MODE_STANDARD = "DATA_SECURITY_MODE_STANDARD"
+    DATA_SECURITY_MODE_DEDICATED = "DATA_SECURITY_MODE_DEDICATED"
+
+
+@dataclass(frozen=True)
+class FixedSize:
+    workers: int
+
+    def adf_workers(self) -> str:
+        return str(self.workers)
+
+
+@dataclass(frozen=True)
+class Autoscale:
+    min_workers: int
+    max_workers: int
+
+    def adf_workers(self) -> str:
+        return f"{self.min_workers}:{self.max_workers}"
+
+
+@dataclass(frozen=True)
+class SingleNode:
+    """A driver-only cluster (`num_workers: 0` with the single-node profile)."""
+
+
+ClusterSize = FixedSize | Autoscale | SingleNode
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """What an interactive cluster, a job cluster and a pool's clusters share."""
+
+    spark_version: str
+    driver_node_type: str | None = None
+    spark_conf: Mapping[str, str] = field(default_factory=dict)
+    spark_env_vars: Mapping[str, str] = field(default_factory=dict)
+    custom_tags: Mapping[str, str] = field(default_factory=dict)
+    policy_id: str | None = None
+    data_security_mode: DataSecurityMode | None = None
+
+
+@dataclass(frozen=True)
+class InteractiveClusterSpec:
+    """The all-purpose cluster ADF reuses in existingCluster mode."""
+
+    node_type: str
+    size: ClusterSize
+    options: ClusterOptions
+    autotermination_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class JobClusterSpec:
+    """What ADF puts in each run's new job cluster (the linked service's `newCluster*` fields)."""
+
+    node_type: str
+    workers: FixedSize | Autoscale
+    options: ClusterOptions
+    init_scripts: tuple[str, ...] = ()
+    log_destination: str | None = None
+
+
+@dataclass(frozen=True)
+class InstancePoolSpec:
+    """A Databricks instance pool; each run's job cluster takes warm instances from it."""
+
+    node_type: str
+    workers: FixedSize
+    options: ClusterOptions
+    min_idle_instances: int = 1
+    max_capacity: int = 10
+    idle_instance_autotermination_minutes: int = 30
+    init_scripts: tuple[str, ...] = ()
+    log_destination: str | None = None
+
+
+@dataclass(frozen=True)
+class VnetInjection:
+    vnet_id: str
+    public_subnet_name: str
+    private_subnet_name: str
+
+
+@dataclass(frozen=True)
+class WorkspaceSpec:
+    sku: WorkspaceSku = WorkspaceSku.PREMIUM
+    no_public_ip: bool = True
+    public_network_access: NetworkAccess = NetworkAccess.ENABLED
+    vnet: VnetInjection | None = None
+
+
+@dataclass(frozen=True)
+class TokenSpec:
+    lifetime_days: int = 90
+    rotation_days: int = 60
+
+    @property
+    def lifetime_seconds(self) -> int:
+        return self.lifetime_days * 86_400
+
+    @property
+    def expires_before_rotation(self) -> bool:
+        """True when the token lapses before `pulumi up` would replace it."""
+        return self.rotation_days >= self.lifetime_days
+
+
+@dataclass(frozen=True)
+class KeyVaultSpec:
+    public_network_access: NetworkAccess = NetworkAccess.ENABLED
+    default_action: FirewallAction = FirewallAction.DENY
+    allowed_ip_ranges: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkedServiceParameter:
+    type: str
+    default_value: object | None = None
+
+
+@dataclass(frozen=True)
+class LinkedServiceSpec:
+    name: str = "AzureDatabricks"
+    description: str | None = None
+    annotations: tuple[str, ...] = ()
+    parameters: Mapping[str, LinkedServiceParameter] = field(default_factory=dict)
+    connect_via: str | None = None
+
+
+@dataclass(frozen=True)
+class NameOverrides:
+    resource_group: str | None = None
+    workspace: str | None = None
+    managed_resource_group: str | None = None
+    key_vault: str | None = None
+    data_factory: str | None = None
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    """Everything one stack deploys, validated. Build it with `components.config.load_settings`."""
+
+    project: str
+    stack: str
+    location: str
+    cluster_mode: ClusterMode
+    auth: AuthMode = AuthMode.ACCESS_TOKEN
+    user_assigned_identity: bool = False
+    workspace: WorkspaceSpec = WorkspaceSpec()
+    interactive_cluster: InteractiveClusterSpec | None = None
+    job_cluster: JobClusterSpec | None = None
+    instance_pool: InstancePoolSpec | None = None
+    token: TokenSpec = TokenSpec()
+    key_vault: KeyVaultSpec = KeyVaultSpec()
+    factory_public_network_access: NetworkAccess = NetworkAccess.ENABLED
+    linked_service: LinkedServiceSpec = LinkedServiceSpec()
+    tags: Mapping[str, str] = field(default_factory=dict)
+    existing_resource_group: str | None = None
+    names: NameOverrides = NameOverrides()
+    protect: bool = False
+
+    @property
+    def uses_token(self) -> bool:
+        return self.auth is AuthMode.ACCESS_TOKEN

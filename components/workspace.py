@@ -1,0 +1,88 @@
+"""The resource group, the Databricks workspace, and a Databricks provider bound to that workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_databricks as databricks
+from pulumi_azure_native import databricks as azure_databricks
+from pulumi_azure_native import resources
+
+from components.settings import NetworkAccess, WorkspaceSpec
+
+# Classic (non-serverless) compute: ADF's job and interactive clusters need it. Required on create
+# since API 2026-01-01 and immutable afterwards.
+COMPUTE_MODE = "Hybrid"
+
+
+def resource_group(
+    name: str, group_name: str, location: str, tags: Mapping[str, str], opts: pulumi.ResourceOptions
+) -> resources.ResourceGroup:
+    return resources.ResourceGroup(
+        f"{name}-resource-group", resource_group_name=group_name, location=location, tags=tags, opts=opts
+    )
+
+
+def _custom_parameters(spec: WorkspaceSpec) -> azure_databricks.WorkspaceCustomParametersArgs:
+    vnet = spec.vnet
+    return azure_databricks.WorkspaceCustomParametersArgs(
+        enable_no_public_ip=azure_databricks.WorkspaceNoPublicIPBooleanParameterArgs(value=spec.no_public_ip),
+        custom_virtual_network_id=azure_databricks.WorkspaceCustomStringParameterArgs(value=vnet.vnet_id)
+        if vnet
+        else None,
+        custom_public_subnet_name=azure_databricks.WorkspaceCustomStringParameterArgs(value=vnet.public_subnet_name)
+        if vnet
+        else None,
+        custom_private_subnet_name=azure_databricks.WorkspaceCustomStringParameterArgs(
+            value=vnet.private_subnet_name
+        )
+        if vnet
+        else None,
+    )
+
+
+def _required_nsg_rules(spec: WorkspaceSpec) -> str | None:
+    """Private-link workspaces drop the Databricks-managed NSG rules; VNet injection keeps them all."""
+    if spec.public_network_access is NetworkAccess.DISABLED:
+        return "NoAzureDatabricksRules"
+    return "AllRules" if spec.vnet else None
+
+
+def workspace(
+    name: str,
+    *,
+    spec: WorkspaceSpec,
+    workspace_name: str,
+    resource_group_name: pulumi.Input[str],
+    managed_resource_group_id: str,
+    location: str,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+) -> azure_databricks.Workspace:
+    return azure_databricks.Workspace(
+        f"{name}-workspace",
+        workspace_name=workspace_name,
+        resource_group_name=resource_group_name,
+        location=location,
+        sku=azure_databricks.SkuArgs(name=spec.sku.value),
+        compute_mode=COMPUTE_MODE,
+        managed_resource_group_id=managed_resource_group_id,
+        parameters=_custom_parameters(spec),
+        public_network_access=spec.public_network_access.value,
+        required_nsg_rules=_required_nsg_rules(spec),
+        tags=tags,
+        opts=opts,
+    )
+
+
+def workspace_provider(
+    name: str, dbw: azure_databricks.Workspace, opts: pulumi.ResourceOptions
+) -> databricks.Provider:
+    """Every Databricks resource names this provider explicitly, so none lands in another workspace."""
+    return databricks.Provider(
+        f"{name}-databricks",
+        host=dbw.workspace_url.apply(lambda url: f"https://{url}"),
+        azure_workspace_resource_id=dbw.id,
+        opts=opts,
+    )
