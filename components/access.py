@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from enum import Enum
+from enum import StrEnum
 
 import pulumi
 from pulumi_azure_native import authorization
 
 
-class BuiltInRole(str, Enum):
+class BuiltInRole(StrEnum):
     """Azure built-in role definition ids (databricks-constraints.md)."""
 
     KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"

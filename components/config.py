@@ -79,9 +79,7 @@ class ConfigError(pulumi.RunError):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         count = f"{len(problems)} configuration problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(
-            f"Stack '{stack}' has {count} (nothing was created; fix stacks/Pulumi.{stack}.yaml):\n{lines}"
-        )
+        super().__init__(f"Stack '{stack}' has {count} (nothing was created; fix stacks/Pulumi.{stack}.yaml):\n{lines}")
 
 
 class Problems:
@@ -297,7 +295,7 @@ def _workers(section: Section, fixed_only: bool) -> FixedSize | Autoscale:
         section.problems.add(key, f"{raw!r} is not allowed; use {WORKERS_ALLOWED}")
         return FixedSize(1)
     if fixed_only and isinstance(workers, Autoscale):
-        section.problems.add(key, f"{raw!r}: an instance pool takes a fixed count \"N\" (N ≥ 1), not min:max")
+        section.problems.add(key, f'{raw!r}: an instance pool takes a fixed count "N" (N ≥ 1), not min:max')
         return FixedSize(workers.min_workers)
     return workers
 
@@ -317,9 +315,7 @@ def _instance_pool(section: Section) -> InstancePoolSpec:
     min_idle = section.integer("minIdleInstances", 1, 0, 10_000)
     max_capacity = section.integer("maxCapacity", 10, 1, 10_000)
     if min_idle > max_capacity:
-        section.problems.add(
-            f"{section.key}.minIdleInstances", f"{min_idle} must be ≤ maxCapacity ({max_capacity})"
-        )
+        section.problems.add(f"{section.key}.minIdleInstances", f"{min_idle} must be ≤ maxCapacity ({max_capacity})")
     if isinstance(workers, FixedSize) and workers.workers + 1 > max_capacity:
         section.problems.add(
             f"{section.key}.maxCapacity",
@@ -473,17 +469,40 @@ def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location:
     if user_assigned and auth is not AuthMode.MANAGED_IDENTITY:
         problems.add("managedIdentity.userAssigned", "only applies with auth: managedIdentity")
 
-    interactive = section("interactiveCluster", ("enabled", "nodeType", "numWorkers", "autoscale", "singleNode",
-                                                  "autoterminationMinutes", *_CLUSTER_OPTION_KEYS))
+    interactive = section(
+        "interactiveCluster",
+        (
+            "enabled",
+            "nodeType",
+            "numWorkers",
+            "autoscale",
+            "singleNode",
+            "autoterminationMinutes",
+            *_CLUSTER_OPTION_KEYS,
+        ),
+    )
     job = section("jobCluster", ("nodeType", "workers", "initScripts", "logDestination", *_CLUSTER_OPTION_KEYS))
-    pool = section("instancePool", ("nodeType", "workers", "minIdleInstances", "maxCapacity",
-                                     "idleInstanceAutoterminationMinutes", "initScripts", "logDestination",
-                                     *_CLUSTER_OPTION_KEYS))
+    pool = section(
+        "instancePool",
+        (
+            "nodeType",
+            "workers",
+            "minIdleInstances",
+            "maxCapacity",
+            "idleInstanceAutoterminationMinutes",
+            "initScripts",
+            "logDestination",
+            *_CLUSTER_OPTION_KEYS,
+        ),
+    )
     wants_interactive = interactive.flag("enabled", mode is ClusterMode.EXISTING_CLUSTER)
     if mode is ClusterMode.EXISTING_CLUSTER and not wants_interactive:
         problems.add("interactiveCluster.enabled", "existingCluster mode needs the interactive cluster; remove false")
-    needed = {interactive: wants_interactive, job: mode is ClusterMode.NEW_JOB_CLUSTER,
-              pool: mode is ClusterMode.INSTANCE_POOL}
+    needed = {
+        interactive: wants_interactive,
+        job: mode is ClusterMode.NEW_JOB_CLUSTER,
+        pool: mode is ClusterMode.INSTANCE_POOL,
+    }
     for cluster_section, required in needed.items():
         if required and not _filled(cluster_section):
             problems.add(
@@ -525,8 +544,9 @@ def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location:
         ),
         tags=tags,
         existing_resource_group=existing_group,
-        names=_names(section("names", ("resourceGroup", "workspace", "managedResourceGroup", "keyVault",
-                                       "dataFactory"))),
+        names=_names(
+            section("names", ("resourceGroup", "workspace", "managedResourceGroup", "keyVault", "dataFactory"))
+        ),
         protect=_flag(problems, "protect", values["protect"], False),
     )
     if problems.items:

@@ -99,4 +99,3 @@ def linked_service(
         properties=properties,
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(referenced))),
     )
-

@@ -37,7 +37,9 @@ def _new_cluster_fields(options: ClusterOptions, tags: Mapping[str, str], worker
     }
 
 
-def _compute_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints, tags: Mapping[str, str]) -> dict[str, Any]:
+def _compute_fields(
+    settings: PlatformSettings, endpoints: DatabricksEndpoints, tags: Mapping[str, str]
+) -> dict[str, Any]:
     """Exactly one cluster mode per linked service, as the ADF REST spec requires."""
     if settings.cluster_mode is ClusterMode.EXISTING_CLUSTER:
         return {"existing_cluster_id": endpoints.cluster_id}

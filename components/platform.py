@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import authorization
+from pulumi_azure_native import authorization, datafactory, managedidentity
+from pulumi_azure_native import databricks as azure_databricks
 
 from components import compute, factory, linked_service, token_store, workspace
 from components.access import BuiltInRole, role_assignment
@@ -13,6 +14,30 @@ from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, 
 from components.settings import PlatformSettings
 
 TYPE_TOKEN = "adf-databricks:platform:AdfDatabricks"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What every child of one platform shares."""
+
+    name: str
+    settings: PlatformSettings
+    names: ResourceNames
+    tags: dict[str, str]
+    subscription_id: str
+    tenant_id: str
+    resource_group: pulumi.Input[str]
+    child: pulumi.ResourceOptions
+    stateful: pulumi.ResourceOptions
+    """`protect` where the stack asks for it: the resources that hold data or state."""
+
+
+@dataclass(frozen=True)
+class _Grantee:
+    """The identity Data Factory authenticates as, and a stable key naming it for role assignments."""
+
+    principal_id: pulumi.Input[str]
+    key: str
 
 
 @dataclass(frozen=True)
@@ -47,8 +72,12 @@ class AdfDatabricks(pulumi.ComponentResource):
         tags = {"project": s.project, "environment": s.stack, "managed-by": "pulumi", **s.tags}
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=s.protect)
+        group: pulumi.Input[str] = (
+            s.existing_resource_group
+            or workspace.resource_group(name, names.resource_group, s.location, tags, stateful).name
+        )
+        scope = _Scope(name, s, names, tags, client.subscription_id, client.tenant_id, group, child, stateful)
 
-        group = self._resource_group(name, s, names, tags, stateful)
         dbw = workspace.workspace(
             name,
             spec=s.workspace,
@@ -69,22 +98,13 @@ class AdfDatabricks(pulumi.ComponentResource):
             else None
         )
         pool = (
-            compute.instance_pool(name, spec=s.instance_pool, pool_name=names.instance_pool, tags=tags, opts=on_workspace)
+            compute.instance_pool(
+                name, spec=s.instance_pool, pool_name=names.instance_pool, tags=tags, opts=on_workspace
+            )
             if s.instance_pool
             else None
         )
-        uami = (
-            factory.user_assigned_identity(
-                name,
-                identity_name=names.user_assigned_identity,
-                resource_group_name=group,
-                location=s.location,
-                tags=tags,
-                opts=child,
-            )
-            if s.user_assigned_identity
-            else None
-        )
+        uami = self._user_assigned_identity(scope)
         adf = factory.factory(
             name,
             factory_name=names.data_factory,
@@ -95,25 +115,25 @@ class AdfDatabricks(pulumi.ComponentResource):
             uami=uami,
             opts=stateful,
         )
+        grantee = (
+            _Grantee(uami.principal_id, f"{s.project}/{s.stack}/uami")
+            if uami
+            else _Grantee(adf.identity.apply(lambda i: i.principal_id if i else ""), f"{s.project}/{s.stack}/factory")
+        )
         endpoints = linked_service.DatabricksEndpoints(
             domain=dbw.workspace_url.apply(lambda url: f"https://{url}"),
             workspace_id=dbw.id,
             cluster_id=cluster.id if cluster else None,
             pool_id=pool.id if pool else None,
         )
-        identity_key = f"{s.project}/{s.stack}/{'uami' if uami else 'factory'}"
-        principal_id = uami.principal_id if uami else adf.identity.apply(lambda i: i.principal_id if i else "")
 
         self.key_vault_uri = None
         self.secret_name = None
-        if s.uses_token:
-            referenced = self._token_in_key_vault(
-                name, s, names, group, tags, adf, client, principal_id, identity_key, on_workspace, stateful, child
-            )
-        else:
-            referenced = self._workspace_role_for_identity(
-                name, s, dbw, adf, uami, group, client, principal_id, identity_key, child
-            )
+        referenced = (
+            self._token_in_key_vault(scope, adf, grantee, on_workspace)
+            if s.uses_token
+            else self._identity_on_workspace(scope, dbw, adf, uami, grantee)
+        )
         databricks_link = factory.linked_service(
             f"{name}-databricks-linked-service",
             linked_service_name=s.linked_service.name,
@@ -124,7 +144,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=child,
         )
 
-        self.workspace_url = endpoints.domain  # type: ignore[assignment]
+        self.workspace_url = pulumi.Output.from_input(endpoints.domain)
         self.workspace_id = dbw.id
         self.resource_group_name = pulumi.Output.from_input(group)
         self.factory_name = adf.name
@@ -147,34 +167,23 @@ class AdfDatabricks(pulumi.ComponentResource):
             }
         )
 
-    def _resource_group(
-        self,
-        name: str,
-        s: PlatformSettings,
-        names: ResourceNames,
-        tags: dict[str, str],
-        opts: pulumi.ResourceOptions,
-    ) -> pulumi.Input[str]:
-        if s.existing_resource_group:
-            return s.existing_resource_group
-        return workspace.resource_group(name, names.resource_group, s.location, tags, opts).name
+    def _user_assigned_identity(self, scope: _Scope) -> managedidentity.UserAssignedIdentity | None:
+        if not scope.settings.user_assigned_identity:
+            return None
+        return factory.user_assigned_identity(
+            scope.name,
+            identity_name=scope.names.user_assigned_identity,
+            resource_group_name=scope.resource_group,
+            location=scope.settings.location,
+            tags=scope.tags,
+            opts=scope.child,
+        )
 
     def _token_in_key_vault(
-        self,
-        name: str,
-        s: PlatformSettings,
-        names: ResourceNames,
-        group: pulumi.Input[str],
-        tags: dict[str, str],
-        adf: pulumi.Resource,
-        client: authorization.AwaitableGetClientConfigResult,
-        principal_id: pulumi.Input[str],
-        identity_key: str,
-        on_workspace: pulumi.ResourceOptions,
-        stateful: pulumi.ResourceOptions,
-        child: pulumi.ResourceOptions,
+        self, scope: _Scope, adf: datafactory.Factory, grantee: _Grantee, on_workspace: pulumi.ResourceOptions
     ) -> list[pulumi.Resource]:
         """Token → Key Vault secret → Key Vault linked service; the factory reads it as Secrets User."""
+        s = scope.settings
         if s.token.expires_before_rotation:
             pulumi.log.warn(
                 f"adf-databricks:token: the token expires after {s.token.lifetime_days} days but is replaced only "
@@ -183,68 +192,66 @@ class AdfDatabricks(pulumi.ComponentResource):
                 resource=self,
             )
         token = token_store.rotating_token(
-            name, spec=s.token, project=s.project, stack=s.stack, opts=child, databricks_opts=on_workspace
+            scope.name, spec=s.token, project=s.project, stack=s.stack, opts=scope.child, databricks_opts=on_workspace
         )
         vault = token_store.token_vault(
-            name,
+            scope.name,
             spec=s.key_vault,
-            vault_name=names.key_vault,
-            resource_group_name=group,
+            vault_name=scope.names.key_vault,
+            resource_group_name=scope.resource_group,
             location=s.location,
-            tenant_id=client.tenant_id,
-            tags=tags,
-            opts=stateful,
+            tenant_id=scope.tenant_id,
+            tags=scope.tags,
+            opts=scope.stateful,
         )
-        secret = token_store.token_secret(name, vault=vault, resource_group_name=group, token=token, opts=child)
+        secret = token_store.token_secret(
+            scope.name, vault=vault, resource_group_name=scope.resource_group, token=token, opts=scope.child
+        )
         role_assignment(
-            f"{name}-factory-reads-secrets",
+            f"{scope.name}-factory-reads-secrets",
             role=BuiltInRole.KEY_VAULT_SECRETS_USER,
             scope=vault.id,
-            principal_id=principal_id,
-            subscription_id=client.subscription_id,
-            identity_key=identity_key,
-            opts=child,
+            principal_id=grantee.principal_id,
+            subscription_id=scope.subscription_id,
+            identity_key=grantee.key,
+            opts=scope.child,
         )
         vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
         vault_link = factory.linked_service(
-            f"{name}-key-vault-linked-service",
+            f"{scope.name}-key-vault-linked-service",
             linked_service_name=KEY_VAULT_LINKED_SERVICE_NAME,
-            adf=adf,  # type: ignore[arg-type]
-            resource_group_name=group,
+            adf=adf,
+            resource_group_name=scope.resource_group,
             properties=linked_service.key_vault_properties(vault_uri),
             referenced=[],
-            opts=child,
+            opts=scope.child,
         )
         self.key_vault_uri = vault_uri
         self.secret_name = pulumi.Output.from_input(TOKEN_SECRET_NAME)
         return [secret, vault_link]
 
-    def _workspace_role_for_identity(
+    def _identity_on_workspace(
         self,
-        name: str,
-        s: PlatformSettings,
-        dbw: pulumi.CustomResource,
-        adf: pulumi.Resource,
-        uami: pulumi.Resource | None,
-        group: pulumi.Input[str],
-        client: authorization.AwaitableGetClientConfigResult,
-        principal_id: pulumi.Input[str],
-        identity_key: str,
-        child: pulumi.ResourceOptions,
+        scope: _Scope,
+        dbw: azure_databricks.Workspace,
+        adf: datafactory.Factory,
+        uami: managedidentity.UserAssignedIdentity | None,
+        grantee: _Grantee,
     ) -> list[pulumi.Resource]:
         """ADF's MSI authentication needs Contributor on the workspace: the step users most often miss."""
         role_assignment(
-            f"{name}-identity-uses-workspace",
+            f"{scope.name}-identity-uses-workspace",
             role=BuiltInRole.CONTRIBUTOR,
             scope=dbw.id,
-            principal_id=principal_id,
-            subscription_id=client.subscription_id,
-            identity_key=identity_key,
-            opts=child,
+            principal_id=grantee.principal_id,
+            subscription_id=scope.subscription_id,
+            identity_key=grantee.key,
+            opts=scope.child,
         )
         if not uami:
             return []
-        credential = factory.identity_credential(
-            name, adf=adf, resource_group_name=group, uami=uami, opts=child  # type: ignore[arg-type]
-        )
-        return [credential]
+        return [
+            factory.identity_credential(
+                scope.name, adf=adf, resource_group_name=scope.resource_group, uami=uami, opts=scope.child
+            )
+        ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,7 +21,7 @@ from components.config import ConfigError
 from components.offline.mocks import OFFLINE_SUBSCRIPTION_ID, AzureMocks
 from components.offline.project import ProjectError
 from components.offline.render import FORMATS
-from components.offline.run import run_stack
+from components.offline.run import PROJECT_DIR, run_stack
 
 
 def _override(text: str) -> tuple[str, Any]:
@@ -35,13 +36,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", help="a stack with a file stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text")
     parser.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
-    parser.add_argument("--set", type=_override, action="append", default=[], metavar="KEY=VALUE",
-                        help="override a stack-file value, as `pulumi config set` would (value is YAML)")
-    parser.add_argument("--subscription-id", default=OFFLINE_SUBSCRIPTION_ID,
-                        help="your subscription id, to see the globally unique names `pulumi up` will use")
+    parser.add_argument(
+        "--set",
+        type=_override,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a stack-file value, as `pulumi config set` would (value is YAML)",
+    )
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="the folder holding Pulumi.yaml")
+    parser.add_argument(
+        "--subscription-id",
+        default=OFFLINE_SUBSCRIPTION_ID,
+        help="your subscription id, to see the globally unique names `pulumi up` will use",
+    )
     args = parser.parse_args(argv)
     try:
-        plan = run_stack(args.stack, dict(args.set), mocks=AzureMocks(args.subscription_id))
+        plan = run_stack(
+            args.stack, dict(args.set), project_dir=args.project_dir, mocks=AzureMocks(args.subscription_id)
+        )
     except (ConfigError, ProjectError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class ClusterMode(str, Enum):
+class ClusterMode(StrEnum):
     """Which compute the Azure Databricks linked service hands to Data Flows."""
 
     EXISTING_CLUSTER = "existingCluster"
@@ -22,30 +22,30 @@ class ClusterMode(str, Enum):
     """A new job cluster per run from warm pool instances: faster starts, bounded idle cost."""
 
 
-class AuthMode(str, Enum):
+class AuthMode(StrEnum):
     ACCESS_TOKEN = "accessToken"
     """A Databricks personal access token, kept in Key Vault and rotated."""
     MANAGED_IDENTITY = "managedIdentity"
     """The factory's managed identity (ADF `authentication: MSI`); no token exists."""
 
 
-class WorkspaceSku(str, Enum):
+class WorkspaceSku(StrEnum):
     PREMIUM = "premium"
     STANDARD = "standard"
     TRIAL = "trial"
 
 
-class NetworkAccess(str, Enum):
+class NetworkAccess(StrEnum):
     ENABLED = "Enabled"
     DISABLED = "Disabled"
 
 
-class FirewallAction(str, Enum):
+class FirewallAction(StrEnum):
     DENY = "Deny"
     ALLOW = "Allow"
 
 
-class DataSecurityMode(str, Enum):
+class DataSecurityMode(StrEnum):
     NONE = "NONE"
     SINGLE_USER = "SINGLE_USER"
     USER_ISOLATION = "USER_ISOLATION"

@@ -33,7 +33,9 @@ def rotating_token(
     rotation = time.Rotating(f"{name}-token-rotation", rotation_days=spec.rotation_days, opts=opts)
     return databricks.Token(
         f"{name}-token",
-        comment=rotation.rfc3339.apply(lambda issued: f"{project}/{stack}: Azure Data Factory linked service, issued {issued}"),
+        comment=rotation.rfc3339.apply(
+            lambda issued: f"{project}/{stack}: Azure Data Factory linked service, issued {issued}"
+        ),
         lifetime_seconds=spec.lifetime_seconds,
         opts=pulumi.ResourceOptions.merge(databricks_opts, pulumi.ResourceOptions(delete_before_replace=False)),
     )
@@ -66,7 +68,7 @@ def token_vault(
         location=location,
         properties=keyvault.VaultPropertiesArgs(
             tenant_id=tenant_id,
-            sku=keyvault.SkuArgs(family="A", name="standard"),
+            sku=keyvault.SkuArgs(family=keyvault.SkuFamily.A, name=keyvault.SkuName.STANDARD),
             enable_rbac_authorization=True,
             enable_soft_delete=True,
             soft_delete_retention_in_days=90,

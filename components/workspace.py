@@ -34,9 +34,7 @@ def _custom_parameters(spec: WorkspaceSpec) -> azure_databricks.WorkspaceCustomP
         custom_public_subnet_name=azure_databricks.WorkspaceCustomStringParameterArgs(value=vnet.public_subnet_name)
         if vnet
         else None,
-        custom_private_subnet_name=azure_databricks.WorkspaceCustomStringParameterArgs(
-            value=vnet.private_subnet_name
-        )
+        custom_private_subnet_name=azure_databricks.WorkspaceCustomStringParameterArgs(value=vnet.private_subnet_name)
         if vnet
         else None,
     )
@@ -76,9 +74,7 @@ def workspace(
     )
 
 
-def workspace_provider(
-    name: str, dbw: azure_databricks.Workspace, opts: pulumi.ResourceOptions
-) -> databricks.Provider:
+def workspace_provider(name: str, dbw: azure_databricks.Workspace, opts: pulumi.ResourceOptions) -> databricks.Provider:
     """Every Databricks resource names this provider explicitly, so none lands in another workspace."""
     return databricks.Provider(
         f"{name}-databricks",

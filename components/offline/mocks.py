@@ -106,7 +106,11 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _factory(self, args: pulumi.runtime.MockResourceArgs) -> State:
         name = args.inputs["factoryName"]
-        identity = {**args.inputs.get("identity", {}), "principalId": _guid("factory", name), "tenantId": OFFLINE_TENANT_ID}
+        identity = {
+            **args.inputs.get("identity", {}),
+            "principalId": _guid("factory", name),
+            "tenantId": OFFLINE_TENANT_ID,
+        }
         return self._arm_id(args.inputs["resourceGroupName"], "Microsoft.DataFactory/factories", name), {
             **args.inputs,
             "name": name,
@@ -128,7 +132,9 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _user_assigned_identity(self, args: pulumi.runtime.MockResourceArgs) -> State:
         name = args.inputs["resourceName"]
-        arm_id = self._arm_id(args.inputs["resourceGroupName"], "Microsoft.ManagedIdentity/userAssignedIdentities", name)
+        arm_id = self._arm_id(
+            args.inputs["resourceGroupName"], "Microsoft.ManagedIdentity/userAssignedIdentities", name
+        )
         return arm_id, {
             **args.inputs,
             "name": name,

@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor, MockResourceArgs, _ensure_event_loop  # noqa: PLC2701
+from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import get_project, get_stack
-from pulumi.runtime.sync_await import _sync_await  # noqa: PLC2701
+from pulumi.runtime.sync_await import _sync_await
 
 from components.offline.plan import ResourceRecord, Secret, holds_secret, reveal
 
-_SIG = rpc._special_sig_key  # noqa: SLF001
-_SECRET_SIG = rpc._special_secret_sig  # noqa: SLF001
+_SIG = rpc._special_sig_key
+_SECRET_SIG = rpc._special_secret_sig
 _UNKNOWN = rpc.UNKNOWN
 
 
@@ -62,7 +63,7 @@ class EngineMonitor(MockMonitor):
         if request.type == "pulumi:pulumi:Stack":
             self.root_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        _ensure_event_loop()
+        pulumi_mocks._ensure_event_loop()  # type: ignore[attr-defined,no-untyped-call]
         inputs = decode(json_format.MessageToDict(request.object))
         resource_id, state = self.mocks.new_resource(
             MockResourceArgs(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime.sync_await import _sync_await  # noqa: PLC2701
+from pulumi.runtime.sync_await import _sync_await
 
 from components.offline.mocks import AzureMocks
 from components.offline.monitor import EngineMonitor, decode
@@ -28,9 +28,7 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_program(
-    project: Project, stack: str, config: dict[str, Any], mocks: AzureMocks | None = None
-) -> Plan:
+def run_program(project: Project, stack: str, config: dict[str, Any], mocks: AzureMocks | None = None) -> Plan:
     """`config` is the full stack config (namespaced keys) the CLI would pass."""
     monitor = EngineMonitor(mocks or AzureMocks())
     warnings = _Warnings()
@@ -38,11 +36,13 @@ def run_program(
     logger.propagate = False
     logger.handlers = [warnings]
     runtime_settings.ROOT.set(None)  # a fresh stack per run, as each `pulumi up` has
-    pulumi.runtime.set_mocks(monitor.mocks, project=project.name, stack=stack, preview=True, logger=logger, monitor=monitor)
+    pulumi.runtime.set_mocks(
+        monitor.mocks, project=project.name, stack=stack, preview=True, logger=logger, monitor=monitor
+    )
     pulumi.runtime.set_all_config(as_cli_strings(config), [])
     root = runtime_settings.get_root_resource()
 
-    @pulumi.runtime.test
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> None:
         runpy.run_path(str(project.directory / "__main__.py"), run_name="__main__")
 

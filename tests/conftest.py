@@ -1,0 +1,94 @@
+"""Shared fixtures: plans of the real program under the mock runtime, and the specs we check against."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from components.offline.mocks import AzureMocks
+from components.offline.plan import Plan, ResourceRecord
+from components.offline.project import SPECS
+from components.offline.run import PROJECT_DIR, run_stack
+
+LINKED_SERVICE = "azure-native:datafactory:LinkedService"
+DATABRICKS_LS = "adf-databricks-databricks-linked-service"
+JOB_CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"}
+INTERACTIVE = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "numWorkers": 1}
+POOL = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"}
+
+
+class RecordingMocks(AzureMocks):
+    """Realistic state, plus the list of types the program asked to create (to prove none were)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.registered: list[str] = []
+
+    def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
+        self.registered.append(args.typ)
+        return super().new_resource(args)
+
+
+PlanFor = Callable[..., Plan]
+
+
+@pytest.fixture(scope="session")
+def dev_plan() -> Plan:
+    return run_stack("dev")
+
+
+@pytest.fixture(scope="session")
+def prod_plan() -> Plan:
+    return run_stack("prod")
+
+
+@pytest.fixture
+def plan_for() -> PlanFor:
+    """`plan_for(stack="dev", **overrides)`: the stack file with some keys replaced."""
+
+    def run(stack: str = "dev", mocks: AzureMocks | None = None, **overrides: Any) -> Plan:
+        return run_stack(stack, overrides, mocks=mocks)
+
+    return run
+
+
+def databricks_link(plan: Plan) -> dict[str, Any]:
+    """The AzureDatabricks linked service's `properties` as sent (secrets still wrapped)."""
+    props: dict[str, Any] = plan.one(LINKED_SERVICE, DATABRICKS_LS).inputs["properties"]
+    return props
+
+
+def resource(plan: Plan, type_suffix: str) -> ResourceRecord:
+    return plan.one(next(r.type for r in plan.resources if r.type.endswith(type_suffix)))
+
+
+@pytest.fixture(scope="session")
+def specs() -> Path:
+    return SPECS
+
+
+@pytest.fixture(scope="session")
+def adf_schema(specs: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((specs / "adf-linked-services.schema.json").read_text())
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def project_dir() -> Path:
+    return PROJECT_DIR
+
+
+def plan_from_values(stack: str, values: dict[str, Any], mocks: AzureMocks | None = None) -> Plan:
+    """Run the program for any stack name with `values` (un-prefixed keys) over the declared defaults."""
+    from components.offline.project import load_project
+    from components.offline.run import run_program
+
+    project = load_project(PROJECT_DIR)
+    config = {f"adf-databricks:{k}": d["default"] for k, d in project.config.items()}
+    config |= {f"adf-databricks:{k}": v for k, v in values.items()}
+    config["azure-native:location"] = "westeurope"
+    return run_program(project, stack, config, mocks)

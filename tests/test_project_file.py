@@ -1,0 +1,121 @@
+"""Pulumi.yaml and the stack files, checked the way the Pulumi CLI checks them before a run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from components import config as config_module
+from components.config import load_settings
+from components.offline.project import ProjectError, load_project, stack_config
+from components.settings import KeyVaultSpec, LinkedServiceSpec, TokenSpec, WorkspaceSpec
+
+SHARED_SPECS = Path(__file__).resolve().parents[2] / "shared" / "specs"
+
+
+@pytest.fixture(scope="module")
+def pulumi_yaml(project_dir: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    return loaded
+
+
+@pytest.fixture
+def scratch_project(tmp_path: Path, project_dir: Path) -> Path:
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(project_dir / name, tmp_path / name)
+    shutil.copytree(project_dir / "stacks", tmp_path / "stacks")
+    return tmp_path
+
+
+def test_pulumi_yaml_matches_pulumis_project_schema(pulumi_yaml: dict[str, Any], specs: Path) -> None:
+    schema = json.loads((specs / "pulumi-project.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(pulumi_yaml)
+
+
+def test_project_is_python_with_stacks_in_their_own_folder(pulumi_yaml: dict[str, Any]) -> None:
+    assert pulumi_yaml["name"] == "adf-databricks"
+    assert pulumi_yaml["runtime"]["name"] == "python"
+    assert pulumi_yaml["stackConfigDir"] == "stacks"
+
+
+def test_every_key_has_a_description_and_a_default(pulumi_yaml: dict[str, Any]) -> None:
+    for key, declaration in pulumi_yaml["config"].items():
+        assert declaration.get("description"), key
+        assert "default" in declaration, key
+
+
+def test_scalar_keys_are_typed_and_object_keys_are_not(pulumi_yaml: dict[str, Any]) -> None:
+    for key, declaration in pulumi_yaml["config"].items():
+        if isinstance(declaration["default"], dict):
+            assert "type" not in declaration, f"{key}: older CLIs reject `type: object`"
+        else:
+            assert declaration["type"] in ("string", "integer", "boolean", "array"), key
+
+
+def test_program_reads_exactly_the_declared_keys(pulumi_yaml: dict[str, Any]) -> None:
+    assert set(config_module.DECLARED_KEYS) == set(pulumi_yaml["config"])
+
+
+def test_declared_defaults_are_what_the_program_assumes(pulumi_yaml: dict[str, Any]) -> None:
+    defaults = {key: d["default"] for key, d in pulumi_yaml["config"].items()}
+    settings = load_settings(
+        {**defaults, "interactiveCluster": {"sparkVersion": "s", "nodeType": "n", "numWorkers": 1}},
+        project="adf-databricks",
+        stack="dev",
+        location="westeurope",
+    )
+    assert settings.cluster_mode.value == defaults["clusterMode"]
+    assert settings.auth.value == defaults["auth"]
+    assert settings.workspace == WorkspaceSpec()
+    assert settings.token == TokenSpec()
+    assert settings.key_vault == KeyVaultSpec()
+    assert settings.linked_service == LinkedServiceSpec()
+    assert settings.protect is defaults["protect"]
+
+
+def test_a_stack_file_with_an_undeclared_project_key_is_refused(scratch_project: Path) -> None:
+    stack_file = scratch_project / "stacks" / "Pulumi.dev.yaml"
+    document = yaml.safe_load(stack_file.read_text())
+    document["config"]["adf-databricks:clusterSize"] = "large"
+    stack_file.write_text(yaml.safe_dump(document))
+    with pytest.raises(ProjectError, match=r"adf-databricks:clusterSize, which Pulumi\.yaml does not declare"):
+        stack_config(load_project(scratch_project), "dev")
+
+
+def test_keys_of_other_namespaces_are_left_to_their_providers(project_dir: Path) -> None:
+    values = stack_config(load_project(project_dir), "dev")
+    assert values["azure-native:location"] == "westeurope"
+
+
+def test_declared_defaults_fill_what_the_stack_file_leaves_out(project_dir: Path) -> None:
+    values = stack_config(load_project(project_dir), "dev")
+    assert values["adf-databricks:auth"] == "accessToken"
+    assert values["adf-databricks:linkedService"] == {"name": "AzureDatabricks"}
+    assert values["adf-databricks:protect"] is False
+
+
+def test_a_pulumi_yaml_that_breaks_the_schema_is_refused(scratch_project: Path) -> None:
+    project_file = scratch_project / "Pulumi.yaml"
+    document = yaml.safe_load(project_file.read_text())
+    document["config"]["workspace"]["type"] = "object"
+    project_file.write_text(yaml.safe_dump(document))
+    with pytest.raises(ProjectError, match=r"does not match Pulumi's project schema"):
+        load_project(scratch_project)
+
+
+def test_dev_uses_the_warm_cluster_and_prod_a_job_cluster_per_run(project_dir: Path) -> None:
+    project = load_project(project_dir)
+    assert stack_config(project, "dev")["adf-databricks:clusterMode"] == "existingCluster"
+    assert stack_config(project, "prod")["adf-databricks:clusterMode"] == "newJobCluster"
+
+
+@pytest.mark.skipif(not SHARED_SPECS.is_dir(), reason="the team's shared specs are not beside this clone")
+def test_vendored_specs_match_the_shared_ones(specs: Path) -> None:
+    for shared in SHARED_SPECS.iterdir():
+        assert (specs / shared.name).read_text() == shared.read_text(), shared.name

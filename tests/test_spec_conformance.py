@@ -1,0 +1,105 @@
+"""What we emit is what Azure accepts: every payload against Microsoft's REST models and prose rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
+from spec_check import WORKSPACE_PARAMETERS, linked_service_bodies, plan_violations, prose_violations, schema_errors
+
+from components.offline.plan import Plan, reveal
+from components.offline.project import load_project
+
+FULL_JOB_CLUSTER = {
+    **JOB_CLUSTER,
+    "driverNodeType": "Standard_DS4_v2",
+    "sparkConf": {"spark.speculation": "true"},
+    "sparkEnvVars": {"ENV": "prod"},
+    "customTags": {"team": "data"},
+    "initScripts": ["/Volumes/main/default/init/setup.sh"],
+    "logDestination": "dbfs:/logs",
+    "policyId": "ABC123",
+    "dataSecurityMode": "SINGLE_USER",
+}
+FULL_LINKED_SERVICE = {
+    "name": "LS_AzureDatabricks",
+    "description": "compute",
+    "annotations": ["a", "b"],
+    "parameters": {"p": {"type": "Int", "defaultValue": 3}},
+    "connectVia": "ManagedVnetIR",
+}
+VARIANTS: dict[str, dict[str, Any]] = {
+    "job cluster, every property": {
+        "clusterMode": "newJobCluster",
+        "jobCluster": FULL_JOB_CLUSTER,
+        "linkedService": FULL_LINKED_SERVICE,
+    },
+    "instance pool": {"clusterMode": "instancePool", "instancePool": {**POOL, "initScripts": ["/x.sh"]}},
+    "managed identity": {"auth": "managedIdentity"},
+    "user-assigned identity": {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}},
+    "autoscaling interactive cluster": {
+        "interactiveCluster": {**INTERACTIVE, "numWorkers": None, "autoscale": {"minWorkers": 1, "maxWorkers": 3}}
+    },
+    "vnet injection": {
+        "workspace": {
+            "sku": "premium",
+            "vnet": {
+                "id": "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet",
+                "publicSubnetName": "dbw-public",
+                "privateSubnetName": "dbw-private",
+            },
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("stack", load_project(__import__("conftest").PROJECT_DIR).stacks())
+def test_every_stack_file_emits_spec_conformant_resources(plan_for: PlanFor, stack: str) -> None:
+    assert plan_violations(plan_for(stack)) == []
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_configuration_variant_emits_spec_conformant_resources(plan_for: PlanFor, variant: str) -> None:
+    plan = plan_for(**VARIANTS[variant])
+    assert linked_service_bodies(plan), "no linked service to check"
+    assert plan_violations(plan) == []
+
+
+def test_workspace_parameters_match_the_custom_parameters_model(plan_for: PlanFor) -> None:
+    plan = plan_for(**VARIANTS["vnet injection"])
+    parameters = reveal(plan.one("azure-native:databricks:Workspace").inputs["parameters"])
+    assert list(WORKSPACE_PARAMETERS.iter_errors(parameters)) == []
+    assert parameters["customVirtualNetworkId"]["value"].endswith("/virtualNetworks/vnet")
+
+
+def test_the_schema_check_rejects_a_property_the_spec_does_not_declare(dev_plan: Plan) -> None:
+    body = linked_service_bodies(dev_plan)[-1]
+    body["typeProperties"]["clusterId"] = "1124-x"
+    assert any("clusterId" in e for e in schema_errors(body))
+
+
+def test_the_schema_check_rejects_a_missing_domain(dev_plan: Plan) -> None:
+    body = next(b for b in linked_service_bodies(dev_plan) if b["type"] == "AzureDatabricks")
+    del body["typeProperties"]["domain"]
+    assert any("'domain' is a required property" in e for e in schema_errors(body))
+
+
+def test_the_prose_rules_reject_two_cluster_modes_at_once(dev_plan: Plan) -> None:
+    body = next(b for b in linked_service_bodies(dev_plan) if b["type"] == "AzureDatabricks")
+    body["typeProperties"]["newClusterVersion"] = "15.4.x-scala2.12"
+    assert any("existingClusterId with" in p for p in prose_violations(body))
+
+
+def test_the_prose_rules_reject_a_pool_with_a_worker_range(plan_for: PlanFor) -> None:
+    body = next(
+        b for b in linked_service_bodies(plan_for(**VARIANTS["instance pool"])) if b["type"] == "AzureDatabricks"
+    )
+    body["typeProperties"]["newClusterNumOfWorker"] = "2:8"
+    assert "a pool takes a fixed newClusterNumOfWorker" in prose_violations(body)
+
+
+def test_the_prose_rules_reject_an_inverted_worker_range(prod_plan: Plan) -> None:
+    body = next(b for b in linked_service_bodies(prod_plan) if b["type"] == "AzureDatabricks")
+    body["typeProperties"]["newClusterNumOfWorker"] = "8:2"
+    assert any("is not N or min:max" in p for p in prose_violations(body))
