@@ -24,7 +24,7 @@ def masked(value: Any) -> Any:
 
 def _children(plan: Plan) -> dict[str, list[ResourceRecord]]:
     tree: dict[str, list[ResourceRecord]] = {}
-    for record in plan.resources:
+    for record in sorted(plan.resources, key=lambda r: (r.name, r.type)):
         tree.setdefault(record.parent, []).append(record)
     return tree
 
@@ -81,37 +81,41 @@ def as_json(plan: Plan) -> str:
                 "dependencies": list(r.dependencies),
                 "inputs": masked(r.inputs),
             }
-            for r in plan.resources
+            for r in sorted(plan.resources, key=lambda r: r.urn)
         ],
         "outputs": {k: SECRET if o.secret else masked(o.value) for k, o in sorted(plan.outputs.items())},
         "warnings": plan.warnings,
     }
-    return json.dumps(document, indent=2)
+    return json.dumps(document, indent=2, sort_keys=True)
 
 
 def adf(plan: Plan) -> str:
-    return json.dumps([masked(code_view(r)) for r in linked_services(plan)], indent=2)
+    views = sorted((masked(code_view(r)) for r in linked_services(plan)), key=lambda v: str(v["name"]))
+    return json.dumps(views, indent=2, sort_keys=True)
 
 
 def _node_id(record: ResourceRecord) -> str:
     return record.name.replace("-", "_")
 
 
+def _label(record: ResourceRecord, project: str) -> str:
+    kind = "provider" if record.type.startswith("pulumi:providers:") else record.type.split(":")[-1]
+    return f'{_node_id(record)}["{record.name.removeprefix(project + "-")}<br/><i>{kind}</i>"]'
+
+
 def mermaid(plan: Plan) -> str:
     """Creation order: an arrow A --> B means B waits for A (a dependency or B's provider)."""
-    known = {r.urn: r for r in plan.resources}
-    lines = ["flowchart LR"]
-    for record in plan.resources:
-        if record.custom:
-            short = record.type.split(":")[-1]
-            lines.append(f'    {_node_id(record)}["{record.name.removeprefix(plan.project + "-")}<br/><i>{short}</i>"]')
-    for record in plan.resources:
-        if not record.custom:
-            continue
-        for urn in sorted({*record.dependencies, *([record.provider] if record.provider else [])}):
-            if urn in known and known[urn].custom:
-                lines.append(f"    {_node_id(known[urn])} --> {_node_id(record)}")
-    return "\n".join(lines)
+    known = {r.urn: r for r in plan.resources if r.custom}
+    nodes = sorted(known.values(), key=lambda r: r.name)
+    edges = sorted(
+        (_node_id(known[urn]), _node_id(record))
+        for record in nodes
+        for urn in {*record.dependencies, record.provider}
+        if urn in known
+    )
+    return "\n".join(
+        ["flowchart LR"] + [f"    {_label(r, plan.project)}" for r in nodes] + [f"    {a} --> {b}" for a, b in edges]
+    )
 
 
 FORMATS = {"text": text, "json": as_json, "adf": adf, "mermaid": mermaid}
