@@ -176,7 +176,8 @@ class AdfDatabricks(pulumi.ComponentResource):
             resource_group_name=scope.resource_group,
             location=scope.settings.location,
             tags=scope.tags,
-            opts=scope.child,
+            # Deleting it would orphan every role assignment and the ADF credential that name its principal.
+            opts=scope.stateful,
         )
 
     def _token_in_key_vault(

@@ -1,0 +1,471 @@
+"""The adf-databricks policies: what a platform team enforces with `pulumi preview --policy-pack policy`.
+
+Every policy is mandatory. `__main__.py` only hands `ALL_POLICIES` to `PolicyPack` (constructing a
+`PolicyPack` starts the policy server), so this module is importable by tests without the Pulumi CLI.
+
+What each policy sees
+---------------------
+A `ResourceValidationPolicy` is called by the engine with the resource's *inputs* (`args.props`) and its
+options (`args.opts.protect`, ...). A `StackValidationPolicy` runs once all resources are registered and
+sees every resource's *outputs* (`PolicyResource.props`), including the root `pulumi:pulumi:Stack`
+resource, whose outputs are the stack outputs.
+
+Policies see secret values in plain text. No violation message here ever includes a property value: a
+message names the property (its path) and what is expected of it, never what it holds.
+
+During a preview some values are not known yet (a new token's value, the Key Vault secret's expiry that
+comes from it). Reading one raises the SDK's `UnknownValueError`; for a resource policy the SDK then
+reports "can't run policy during preview" as an advisory, and the check runs for real on `pulumi up`,
+before the resource is created. Walks over whole property trees skip unknown leaves instead.
+
+How "prod" is decided (`prod-resources-protected`)
+--------------------------------------------------
+The stack name is read from the resource's URN (`urn:pulumi:<stack>::<project>::<type>::<name>`): the
+engine always sends it and it names exactly the stack being deployed, with no organization prefix. (The
+policy process also gets `PULUMI_STACK`, so `pulumi.get_stack()` is the fallback when a URN cannot be
+parsed.) A stack is prod when its name matches one of the `prodStacks` glob patterns of the policy's
+config, compared case-insensitively; the default is `["prod*"]` (prod, prod-weu, production). The
+resource types that must be protected in prod are `protectedTypes`, by default the ones the program
+protects when `adf-databricks:protect` is true: resource group, Databricks workspace, Key Vault, Data
+Factory, and the user-assigned identity where there is one. Override both in a policy config file, e.g.
+`{"prod-resources-protected": {"prodStacks": ["prod*", "live"]}}`, passed with `--policy-pack-config`.
+
+How "the token never in a stack output" is checked (`token-not-in-stack-outputs`)
+---------------------------------------------------------------------------------
+Stack outputs are visible to a stack policy: the engine passes the `pulumi:pulumi:Stack` resource with the
+outputs the program exported (registered on the root resource), and every `databricks:index/token:Token`
+(and `oboToken:OboToken`) with its `tokenValue` output in plain text. The policy collects the known token
+values and reports every stack output (at any depth, as a value or as a map key) whose string contains
+one, even when the output was exported as a Pulumi secret: a secret output is still readable with
+`pulumi stack output --show-secrets` and through every `StackReference`. A name-based check (outputs
+called `token`) would be a guess; comparing values is exact. Its limit: on the first preview of a new
+stack the token does not exist yet, its value is unknown, and there is nothing to compare; the check
+then runs on `pulumi up` (stack policies run after the update, so a mandatory violation fails it) and on
+every later preview, which sees the token's value in state.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Final, NamedTuple
+
+import pulumi
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy import Secret as PolicySecret
+from pulumi_policy.proxy import UnknownValueError
+
+CLUSTER: Final = "databricks:index/cluster:Cluster"
+TOKEN: Final = "databricks:index/token:Token"
+OBO_TOKEN: Final = "databricks:index/oboToken:OboToken"
+TOKEN_TYPES: Final = frozenset({TOKEN, OBO_TOKEN})
+WORKSPACE: Final = "azure-native:databricks:Workspace"
+VAULT: Final = "azure-native:keyvault:Vault"
+VAULT_SECRET: Final = "azure-native:keyvault:Secret"
+LINKED_SERVICE: Final = "azure-native:datafactory:LinkedService"
+RESOURCE_GROUP: Final = "azure-native:resources:ResourceGroup"
+FACTORY: Final = "azure-native:datafactory:Factory"
+USER_ASSIGNED_IDENTITY: Final = "azure-native:managedidentity:UserAssignedIdentity"
+STACK: Final = "pulumi:pulumi:Stack"
+
+DEFAULT_PROD_STACKS: Final = ("prod*",)
+DEFAULT_PROTECTED_TYPES: Final = (RESOURCE_GROUP, WORKSPACE, VAULT, FACTORY, USER_ASSIGNED_IDENTITY)
+DEFAULT_MAX_TOKEN_LIFETIME_DAYS: Final = 730
+SECONDS_PER_DAY: Final = 86_400
+MIN_TOKEN_LENGTH: Final = 16
+"""Shorter token values are not compared, so an empty or placeholder value never matches everything."""
+REDACTED: Final = "[secret]"
+
+# --------------------------------------------------------------------------------------------------
+# Helpers: property access that works on the SDK's read-only proxies (Mappings, not dicts).
+# --------------------------------------------------------------------------------------------------
+
+
+def type_matches(resource_type: str, canonical: str) -> bool:
+    """`canonical`, or the same azure-native resource pinned to an API version (`module/v20180601`)."""
+    if resource_type == canonical:
+        return True
+    package, _, rest = canonical.partition(":")
+    module, _, name = rest.partition(":")
+    if package != "azure-native" or not module or not name:
+        return False
+    parts = resource_type.split(":")
+    return (
+        len(parts) == 3
+        and parts[0] == package
+        and parts[2] == name
+        and parts[1].startswith(f"{module}/v")
+        and "/" not in parts[1][len(module) + 1 :]
+    )
+
+
+def get_path(props: Mapping[str, Any], *path: str) -> Any:
+    """The value at `path`, or None where a step is missing or not a map. Unknown values raise."""
+    value: Any = props
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def is_positive_number(value: Any) -> bool:
+    """Numbers arrive as floats from the engine (protobuf), as ints from Python; booleans are not numbers."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def _join(path: str, key: str) -> str:
+    if key.startswith("["):
+        return f"{path}{key}"
+    return f"{path}.{key}" if path else key
+
+
+def _children(value: Any) -> Iterator[tuple[str, Any]]:
+    """(key, child) of a map or list, skipping children whose value is unknown during preview."""
+    if isinstance(value, Mapping):
+        for key in value:
+            try:
+                yield str(key), value[key]
+            except UnknownValueError:
+                continue
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        for index in range(len(value)):
+            try:
+                yield f"[{index}]", value[index]
+            except UnknownValueError:
+                continue
+
+
+class Node(NamedTuple):
+    path: str
+    """Dotted path from the root, `[i]` for list items; "" for the root."""
+    key: str
+    """The last step of `path`: a map key or `[i]`."""
+    value: Any
+
+
+def walk(value: Any, path: str = "", key: str = "") -> Iterator[Node]:
+    """Every node of a property tree, root first; values unknown during preview are skipped."""
+    if isinstance(value, PolicySecret):
+        value = value.value
+    yield Node(path, key, value)
+    for child_key, child in _children(value):
+        yield from walk(child, _join(path, child_key), child_key)
+
+
+def config_strings(config: Mapping[str, Any], key: str, default: Sequence[str]) -> tuple[str, ...]:
+    value = config.get(key)
+    if isinstance(value, Sequence) and not isinstance(value, str) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return tuple(default)
+
+
+def config_positive_number(config: Mapping[str, Any], key: str, default: float) -> float:
+    value: Any = config.get(key)
+    return float(value) if is_positive_number(value) else float(default)
+
+
+def stack_from_urn(urn: str) -> str | None:
+    """`urn:pulumi:<stack>::<project>::<type>::<name>` → `<stack>`."""
+    head = urn.split("::", 1)[0]
+    prefix = "urn:pulumi:"
+    if not head.startswith(prefix) or len(head) == len(prefix):
+        return None
+    return head[len(prefix) :]
+
+
+def is_prod_stack(stack: str, patterns: Sequence[str] = DEFAULT_PROD_STACKS) -> bool:
+    return any(fnmatch.fnmatchcase(stack.lower(), pattern.lower()) for pattern in patterns)
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+ResourceCheck = Callable[[ResourceValidationArgs, ReportViolation], None]
+
+
+def for_types(canonical_types: Sequence[str], check: ResourceCheck) -> ResourceCheck:
+    """Run `check` only on resources of these types."""
+
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if any(type_matches(args.resource_type, t) for t in canonical_types):
+            check(args, report_violation)
+
+    validate.__doc__ = check.__doc__
+    return validate
+
+
+# --------------------------------------------------------------------------------------------------
+# The rules.
+# --------------------------------------------------------------------------------------------------
+
+
+def check_cluster_autotermination(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """An all-purpose cluster without `autoterminationMinutes` (or with 0) runs, and bills, until stopped."""
+    if not is_positive_number(get_path(args.props, "autoterminationMinutes")):
+        report_violation(
+            "autoterminationMinutes is missing or not a positive number of minutes: the cluster would never "
+            "stop on its own. Set adf-databricks:interactiveCluster.autoterminationMinutes (10-10000).",
+            None,
+        )
+
+
+def check_token_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A Databricks token without `lifetimeSeconds` (or with 0 or less) never expires."""
+    lifetime = get_path(args.props, "lifetimeSeconds")
+    if not is_positive_number(lifetime):
+        report_violation(
+            "lifetimeSeconds is missing or not positive: the token would never expire. "
+            "Set adf-databricks:token.lifetimeDays.",
+            None,
+        )
+        return
+    max_days = config_positive_number(args.get_config(), "maxLifetimeDays", DEFAULT_MAX_TOKEN_LIFETIME_DAYS)
+    if lifetime > max_days * SECONDS_PER_DAY:
+        report_violation(
+            f"lifetimeSeconds is longer than the allowed maximum of {max_days:g} days "
+            f"(policy config maxLifetimeDays). Lower adf-databricks:token.lifetimeDays.",
+            None,
+        )
+
+
+def check_vault_purge_protection(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Without purge protection a deleted vault, and the secrets in it, can be purged before retention ends."""
+    if get_path(args.props, "properties", "enablePurgeProtection") is not True:
+        report_violation(
+            "properties.enablePurgeProtection must be true: without it a deleted vault and its secrets can be "
+            "purged at once. (Purge protection cannot be turned off again once on.)",
+            None,
+        )
+
+
+def check_secret_expiry(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A Key Vault secret must carry an expiry (`properties.attributes.expires`, epoch seconds)."""
+    if not is_positive_number(get_path(args.props, "properties", "attributes", "expires")):
+        report_violation(
+            "properties.attributes.expires is missing or not a positive epoch time: the secret would never "
+            "expire. Give it the expiry of what it holds (the token's expiry time).",
+            None,
+        )
+
+
+def check_workspace_no_public_ip(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Secure cluster connectivity: cluster nodes get no public IP addresses."""
+    if get_path(args.props, "parameters", "enableNoPublicIp", "value") is not True:
+        report_violation(
+            "parameters.enableNoPublicIp.value must be true (secure cluster connectivity: no public IPs on "
+            "cluster nodes). Set adf-databricks:workspace.noPublicIp: true.",
+            None,
+        )
+
+
+def _is_type(value: Any, expected: str) -> bool:
+    return isinstance(value, Mapping) and get_path(value, "type") == expected
+
+
+def check_linked_service_token(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """No secret typed inline into a linked service; an AzureDatabricks access token comes from Key Vault."""
+    properties = get_path(args.props, "properties")
+    if not isinstance(properties, Mapping):
+        return
+    inline = [node.path for node in walk(properties, "properties") if _is_type(node.value, "SecureString")]
+    for path in inline:
+        report_violation(
+            f"{path} is an inline SecureString: the secret would be stored in the factory definition and in "
+            f"Pulumi state. Reference a Key Vault secret (type AzureKeyVaultSecret) instead.",
+            None,
+        )
+    if get_path(properties, "type") != "AzureDatabricks" or "properties.accessToken" in inline:
+        return
+    token = get_path(properties, "accessToken")
+    if token is not None and not _is_type(token, "AzureKeyVaultSecret"):
+        report_violation(
+            "properties.accessToken must reference a Key Vault secret (type AzureKeyVaultSecret); it holds "
+            "something else.",
+            None,
+        )
+
+
+def check_prod_protected(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, the resources that hold data or state are `protect`ed from deletion."""
+    config = args.get_config()
+    protected_types = config_strings(config, "protectedTypes", DEFAULT_PROTECTED_TYPES)
+    if not any(type_matches(args.resource_type, t) for t in protected_types):
+        return
+    stack = stack_from_urn(args.urn) or pulumi.get_stack()
+    if not is_prod_stack(stack, config_strings(config, "prodStacks", DEFAULT_PROD_STACKS)):
+        return
+    if not args.opts.protect:
+        report_violation(
+            f"stack '{stack}' is a prod stack and this {args.resource_type} is not protected. "
+            f"Set adf-databricks:protect: true in its stack file.",
+            None,
+        )
+
+
+def token_values(resources: Sequence[PolicyResource]) -> list[tuple[str, str]]:
+    """(resource name, token value) of every token whose value is known."""
+    found: list[tuple[str, str]] = []
+    for resource in resources:
+        if resource.resource_type not in TOKEN_TYPES:
+            continue
+        try:
+            value = get_path(resource.props, "tokenValue")
+        except UnknownValueError:
+            continue
+        if isinstance(value, str) and len(value) >= MIN_TOKEN_LENGTH:
+            found.append((resource.name, value))
+    return found
+
+
+def check_token_not_in_outputs(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """No stack output (at any depth, as a value or a key) contains a Databricks token's value."""
+    tokens = token_values(args.resources)
+    if not tokens:
+        return
+    secrets = [value for _, value in tokens]
+    for stack in (r for r in args.resources if r.resource_type == STACK):
+        for node in walk(stack.props):
+            leaf = node.value if isinstance(node.value, str) else ""
+            for name, value in tokens:
+                if node.path and (value in leaf or value in node.key):
+                    report_violation(
+                        f"stack output '{redact(node.path, secrets)}' contains the value of Databricks token "
+                        f"'{name}'. Export where the token is kept (Key Vault URI and secret name), never "
+                        f"the token; a secret output is still readable through StackReference.",
+                        stack.urn,
+                    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The pack's policies.
+# --------------------------------------------------------------------------------------------------
+
+_TYPE_LIST: Final = {"type": "array", "items": {"type": "string"}}
+
+cluster_autotermination = ResourceValidationPolicy(
+    name="databricks-cluster-autotermination",
+    description="Databricks clusters must autoterminate (autoterminationMinutes > 0).",
+    validate=for_types([CLUSTER], check_cluster_autotermination),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.MEDIUM,
+    remediation_steps="Set autoterminationMinutes on the cluster (adf-databricks:interactiveCluster).",
+)
+
+token_finite_lifetime = ResourceValidationPolicy(
+    name="databricks-token-finite-lifetime",
+    description="Databricks access tokens must have a finite lifetime (lifetimeSeconds > 0, at most maxLifetimeDays).",
+    validate=for_types(sorted(TOKEN_TYPES), check_token_lifetime),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "maxLifetimeDays": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "default": DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
+                "description": "The longest lifetime a token may have, in days.",
+            }
+        }
+    ),
+    remediation_steps="Set lifetimeSeconds (adf-databricks:token.lifetimeDays).",
+)
+
+key_vault_purge_protection = ResourceValidationPolicy(
+    name="key-vault-purge-protection",
+    description="Key Vaults must have purge protection enabled.",
+    validate=for_types([VAULT], check_vault_purge_protection),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    remediation_steps="Set properties.enablePurgeProtection: true on the vault.",
+)
+
+key_vault_secret_expiry = ResourceValidationPolicy(
+    name="key-vault-secret-expiry",
+    description="Key Vault secrets must carry an expiry (properties.attributes.expires).",
+    validate=for_types([VAULT_SECRET], check_secret_expiry),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.MEDIUM,
+    remediation_steps="Set properties.attributes.expires (epoch seconds) on the secret.",
+)
+
+workspace_no_public_ip = ResourceValidationPolicy(
+    name="databricks-workspace-no-public-ip",
+    description="Databricks workspaces must use secure cluster connectivity (no public IPs).",
+    validate=for_types([WORKSPACE], check_workspace_no_public_ip),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    remediation_steps="Set adf-databricks:workspace.noPublicIp: true.",
+)
+
+linked_service_no_inline_token = ResourceValidationPolicy(
+    name="linked-service-no-inline-token",
+    description=(
+        "Data Factory linked services must not hold an inline SecureString; "
+        "an AzureDatabricks access token must be a Key Vault secret reference."
+    ),
+    validate=for_types([LINKED_SERVICE], check_linked_service_token),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.CRITICAL,
+    remediation_steps="Use auth: accessToken (token kept in Key Vault) or auth: managedIdentity.",
+)
+
+prod_resources_protected = ResourceValidationPolicy(
+    name="prod-resources-protected",
+    description=(
+        "In prod stacks (name matching prodStacks, default prod*), the resource group, workspace, "
+        "Key Vault, Data Factory and user-assigned identity must be protected."
+    ),
+    validate=check_prod_protected,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.HIGH,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "prodStacks": {
+                **_TYPE_LIST,
+                "default": list(DEFAULT_PROD_STACKS),
+                "description": "Glob patterns (case-insensitive) of the stack names that are prod.",
+            },
+            "protectedTypes": {
+                **_TYPE_LIST,
+                "default": list(DEFAULT_PROTECTED_TYPES),
+                "description": "Resource types that must be protected in prod stacks.",
+            },
+        }
+    ),
+    remediation_steps="Set adf-databricks:protect: true in the prod stack file.",
+)
+
+token_not_in_stack_outputs = StackValidationPolicy(
+    name="token-not-in-stack-outputs",
+    description="No stack output may contain a Databricks access token, not even as a secret.",
+    validate=check_token_not_in_outputs,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.CRITICAL,
+    remediation_steps="Remove the export; consumers read the token from Key Vault (keyVaultUri, secretName).",
+)
+
+ALL_POLICIES: Final[list[Policy]] = [
+    cluster_autotermination,
+    token_finite_lifetime,
+    key_vault_purge_protection,
+    key_vault_secret_expiry,
+    workspace_no_public_ip,
+    linked_service_no_inline_token,
+    prod_resources_protected,
+    token_not_in_stack_outputs,
+]
