@@ -1,0 +1,155 @@
+"""`python -m benchmarks [--runs N] [--skip-tests] [--strict]`: every figure of the performance targets.
+
+1. Shortest deploy: for each stack (and the other modes), the simulated first `pulumi up` on the CLI's default
+   parallelism, the critical path of the dependency graph, their ratio, the fully serial deploy, and the
+   workspace → token → secret → linked service chain; plus what `no_wait` saves.
+2. Fast offline loop: the offline preview of each stack against the import floor (best of N), the test
+   suite's wall time, and peak memory.
+
+Figures are printed, never asserted: `--strict` only turns a missed target into exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from benchmarks.creation_times import CLUSTER_START_SECONDS, creation_seconds
+from benchmarks.deploy_graph import CLUSTER, TOKEN_CHAIN, DeployGraph
+from benchmarks.offline_loop import Run, best_of, floor_program, run
+from components.offline.plan import Plan, ResourceRecord
+from components.offline.run import PROJECT_DIR, run_stack
+
+PREVIEW_RATIO_TARGET: Final = 1.3
+TEST_SUITE_TARGET_SECONDS: Final = 60.0
+POOL: Final = {
+    "clusterMode": "instancePool",
+    "instancePool": {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"},
+}
+VARIANTS: Final[dict[str, tuple[str, dict[str, Any]]]] = {
+    "prod, instancePool": ("prod", POOL),
+    "dev, managedIdentity": ("dev", {"auth": "managedIdentity"}),
+    "prod, user-assigned identity": ("prod", {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}}),
+}
+
+
+@dataclass
+class Verdicts:
+    missed: list[str]
+
+    def check(self, label: str, met: bool, why_not: str = "") -> str:
+        if not met:
+            self.missed.append(f"{label}{': ' + why_not if why_not else ''}")
+        return "met" if met else f"NOT met{' (' + why_not + ')' if why_not else ''}"
+
+
+def stacks(project_dir: Path) -> list[str]:
+    return sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in (project_dir / "stacks").glob("*.yaml"))
+
+
+def waiting_for_running(record: ResourceRecord) -> float:
+    """Creation times as if every cluster waited to be RUNNING (no `no_wait`)."""
+    seconds = creation_seconds(record.type, record.inputs)
+    if record.type == CLUSTER and record.inputs.get("noWait") is True:
+        seconds += CLUSTER_START_SECONDS
+    return seconds
+
+
+def deploy_section(plans: dict[str, Plan], verdicts: Verdicts) -> None:
+    print("1. First `pulumi up`, simulated on each plan's dependency graph")
+    print(
+        "   (creation times and their sources: benchmarks/creation_times.py; parallelism: the CLI default, unbounded)"
+    )
+    header = f"   {'stack':30} {'res':>4} {'simulated':>10} {'critical':>9} {'ratio':>6} {'serial':>7} {'ratio':>6}"
+    print(header + f" {'token chain':>12} {'needless waits':>15}")
+    for label, plan in plans.items():
+        graph = DeployGraph.from_plan(plan)
+        simulated = graph.simulate()
+        critical, _ = graph.critical_path()
+        chain = graph.chain_seconds(TOKEN_CHAIN)
+        needless = graph.needless_edges()
+        print(
+            f"   {label:30} {len(graph.nodes):>4} {simulated:>9.0f}s {critical:>8.0f}s {simulated / critical:>6.2f} "
+            f"{graph.serial():>6.0f}s {graph.serial() / critical:>6.2f} "
+            f"{f'{chain:.0f}s' if chain is not None else '-':>12} {len(needless):>15}"
+        )
+        verdicts.check(f"{label}: simulated deploy equals the critical path", abs(simulated - critical) < 1e-9)
+        verdicts.check(
+            f"{label}: no needless waits",
+            not needless,
+            ", ".join(f"{e.dependent.name}→{e.dependency.name}" for e in needless),
+        )
+        if chain is not None:
+            verdicts.check(f"{label}: critical path within the token chain", critical <= chain + 1e-9)
+    for label, plan in plans.items():
+        critical, path = DeployGraph.from_plan(plan).critical_path()
+        steps = " → ".join(f"{n.name.removeprefix('adf-databricks-')} {n.seconds:.0f}s" for n in path)
+        print(f"   critical path, {label}: {steps} = {critical:.0f}s")
+    needed = {label: DeployGraph.from_plan(plan).parallel_needed() for label, plan in plans.items()}
+    print(f"   fewest --parallel that reaches the critical path: {'; '.join(f'{k}: {v}' for k, v in needed.items())}")
+    for label, plan in plans.items():
+        if plan.by_type(CLUSTER):
+            slow, _ = DeployGraph.from_plan(plan, waiting_for_running).critical_path()
+            fast, _ = DeployGraph.from_plan(plan).critical_path()
+            print(f"   {label}: with no_wait {fast:.0f}s; if the cluster were awaited until RUNNING {slow:.0f}s")
+    print("   ratio: simulated / critical, then serial / critical. Targets: simulated = critical path; critical path")
+    print("   ≤ the workspace → token → secret → linked service chain; no wait outside deploy_graph.INHERENT.")
+
+
+def offline_section(plans: dict[str, Plan], runs: int, skip_tests: bool, verdicts: Verdicts) -> None:
+    python = sys.executable
+    print(f"\n2. Offline loop (best of {runs} runs each; peak RSS of the process)")
+    floor = best_of([python, "-c", floor_program(list(plans.values()))], PROJECT_DIR, runs)
+    print(f"   import floor (pulumi + the SDK classes the plans create): {_fmt(floor)}")
+    for stack in stacks(PROJECT_DIR):
+        preview = best_of([python, "-m", "components.preview", stack], PROJECT_DIR, runs)
+        ratio = preview.seconds / floor.seconds
+        verdict = verdicts.check(
+            f"preview {stack} ≤ {PREVIEW_RATIO_TARGET}× floor", ratio <= PREVIEW_RATIO_TARGET, f"{ratio:.2f}×"
+        )
+        print(
+            f"   preview {stack:5}: {_fmt(preview)}  = {ratio:.2f}× floor (target ≤ {PREVIEW_RATIO_TARGET}×: {verdict})"
+        )
+    if skip_tests:
+        print("   test suite: skipped (--skip-tests)")
+        return
+    suite = run([python, "-m", "pytest", "-q", "-x"], PROJECT_DIR)
+    if suite.returncode != 0:
+        verdicts.check("test suite passes", False, f"pytest exited {suite.returncode}")
+    met = suite.seconds <= TEST_SUITE_TARGET_SECONDS
+    verdict = verdicts.check("test suite ≤ 60 s", met, f"{suite.seconds:.1f} s")
+    print(
+        f"   test suite : {_fmt(suite)} on {os.cpu_count()} cores "
+        f"(target ≤ {TEST_SUITE_TARGET_SECONDS:.0f} s on 2 cores: {verdict})"
+    )
+
+
+def _fmt(result: Run) -> str:
+    return f"{result.seconds:6.2f} s, {result.peak_rss_mib:4.0f} MiB"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per timing; the best counts (default 3)")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+
+    print(f"adf-databricks benchmarks: Python {platform.python_version()}, {os.cpu_count()} cores\n")
+    plans = {stack: run_stack(stack) for stack in stacks(PROJECT_DIR)}
+    plans |= {label: run_stack(stack, overrides) for label, (stack, overrides) in VARIANTS.items()}
+    verdicts = Verdicts([])
+    deploy_section(plans, verdicts)
+    offline_section({s: plans[s] for s in stacks(PROJECT_DIR)}, args.runs, args.skip_tests, verdicts)
+    print("\nall targets met" if not verdicts.missed else "\nmissed: " + "; ".join(verdicts.missed))
+    return 1 if args.strict and verdicts.missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Typical time to create each resource type on a first `pulumi up`, and where each figure comes from.
+
+These are planning figures, not measurements on this machine (there is no Azure here). Where public
+deployment logs show a range, the figure is a typical middle of it; where a resource is one synchronous
+API call, the figure is a few seconds for that call and the figure says so. Change a figure here and
+every simulated deploy time follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+
+@dataclass(frozen=True)
+class CreationTime:
+    seconds: float
+    basis: str
+    """Why this figure: an observed range with its source, or the API behaviour that bounds it."""
+
+
+CLUSTER_START_SECONDS: Final = 300.0
+"""What a cluster create costs when the provider waits for RUNNING (no `no_wait`): Databricks clusters take
+3-7 minutes to start (the ADF docs' 5-7 minute job-cluster spin-up is the same VM acquisition)."""
+
+CREATION_TIMES: Final[Mapping[str, CreationTime]] = {
+    "azure-native:resources:ResourceGroup": CreationTime(
+        5,
+        "4-5 s observed: 'Creation complete after 4s/5s' in turbot/steampipe-plugin-azure PR #82 and #158 test logs",
+    ),
+    "azure-native:databricks:Workspace": CreationTime(
+        150,
+        "48 s to 2 min 23 s observed (hashicorp/terraform-provider-azurerm issues #11418, #15172); Microsoft's "
+        "quickstart says workspace creation takes a few minutes",
+    ),
+    "azure-native:keyvault:Vault": CreationTime(
+        90,
+        "80 s to 3 min observed (turbot/steampipe-plugin-azure PR #82; Azure/terraform-azurerm-avm-res-keyvault-vault "
+        "PR #79): ARM reports success only once the vault's DNS name resolves",
+    ),
+    "azure-native:datafactory:Factory": CreationTime(
+        15,
+        "3-15 s observed (hashicorp/terraform-provider-azurerm issue #11418; turbot/steampipe-plugin-azure PR #158)",
+    ),
+    "azure-native:keyvault:Secret": CreationTime(
+        5, "one synchronous ARM PUT (Microsoft.KeyVault/vaults/secrets, no long-running operation)"
+    ),
+    "azure-native:datafactory:LinkedService": CreationTime(
+        3, "one synchronous ARM PUT (ADF REST 'Linked Services - Create Or Update' answers 200 with the body)"
+    ),
+    "azure-native:datafactory:CredentialOperation": CreationTime(3, "one synchronous ARM PUT, as a linked service"),
+    "azure-native:authorization:RoleAssignment": CreationTime(
+        15,
+        "10-25 s observed (Azure/terraform-azurerm-avm-res-keyvault-vault PR #79); the PUT answers 201 before the "
+        "assignment takes effect (Azure/azure-rest-api-specs issue #9467), which does not delay the deploy",
+    ),
+    "azure-native:managedidentity:UserAssignedIdentity": CreationTime(5, "one synchronous ARM PUT"),
+    "pulumi:providers:databricks": CreationTime(
+        1, "provider configuration only; it calls no Databricks API until its first resource"
+    ),
+    "databricks:index/token:Token": CreationTime(2, "one Databricks API call (POST /api/2.0/token/create)"),
+    "databricks:index/cluster:Cluster": CreationTime(
+        5,
+        "with no_wait: one POST /api/2.1/clusters/create, which answers with the cluster id while the cluster is "
+        "still PENDING (pulumi_databricks: no_wait does not wait for RUNNING); without no_wait add "
+        f"{CLUSTER_START_SECONDS:.0f} s for the cluster to start",
+    ),
+    "databricks:index/instancePool:InstancePool": CreationTime(
+        3, "one POST /api/2.0/instance-pools/create; the pool acquires its idle instances asynchronously"
+    ),
+    "time:index/rotating:Rotating": CreationTime(0, "computed locally by the time provider; no cloud call"),
+}
+
+
+class UnknownResourceTypeError(KeyError):
+    """A type with no figure: add one (with its source) rather than guess."""
+
+
+def creation_seconds(resource_type: str, inputs: Mapping[str, Any]) -> float:
+    """The figure for one resource, from its type and inputs (a cluster without `noWait` waits to start)."""
+    if resource_type not in CREATION_TIMES:
+        raise UnknownResourceTypeError(resource_type)
+    seconds = CREATION_TIMES[resource_type].seconds
+    if resource_type == "databricks:index/cluster:Cluster" and inputs.get("noWait") is not True:
+        seconds += CLUSTER_START_SECONDS
+    return seconds

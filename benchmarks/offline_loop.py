@@ -1,0 +1,61 @@
+"""Wall time and peak memory of the offline loop: the preview of a stack, its import floor, the test suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from components.offline.plan import Plan
+
+SDK_MODULES = {"azure-native": "pulumi_azure_native", "databricks": "pulumi_databricks", "time": "pulumiverse_time"}
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+
+
+def run(command: Sequence[str], cwd: Path) -> Run:
+    """One run of a command: wall time, and the peak resident memory of its process (from the kernel)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode)
+
+
+def best_of(command: Sequence[str], cwd: Path, runs: int) -> Run:
+    results = [run(command, cwd) for _ in range(runs)]
+    failed = [r for r in results if r.returncode != 0]
+    if failed:
+        raise RuntimeError(f"{' '.join(command)} exited {failed[0].returncode}")
+    return min(results, key=lambda r: r.seconds)
+
+
+def import_line(resource_type: str) -> str | None:
+    """`azure-native:keyvault:Vault` → `from pulumi_azure_native.keyvault import Vault`; None for components."""
+    package, _, rest = resource_type.partition(":")
+    if package == "pulumi" and rest.startswith("providers:"):
+        module = SDK_MODULES.get(rest.removeprefix("providers:"))
+        return f"from {module} import Provider" if module else None
+    module = SDK_MODULES.get(package)
+    if module is None:
+        return None
+    submodule, _, name = rest.partition(":")
+    if submodule.startswith("index"):
+        return f"from {module} import {name}"
+    return f"from {module}.{submodule} import {name}"
+
+
+def floor_program(plans: Sequence[Plan]) -> str:
+    """A program that only imports pulumi and the resource classes the plans create: what any program creating
+    those resources must at least load."""
+    lines = {line for plan in plans for r in plan.resources if (line := import_line(r.type))}
+    return "\n".join(["import pulumi", *sorted(lines)])
