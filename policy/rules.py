@@ -357,97 +357,104 @@ def check_token_not_in_outputs(args: StackValidationArgs, report_violation: Repo
 
 _TYPE_LIST: Final = {"type": "array", "items": {"type": "string"}}
 
-cluster_autotermination = ResourceValidationPolicy(
-    name="databricks-cluster-autotermination",
-    description="Databricks clusters must autoterminate (autoterminationMinutes > 0).",
-    validate=for_types([CLUSTER], check_cluster_autotermination),
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.MEDIUM,
-    remediation_steps="Set autoterminationMinutes on the cluster (adf-databricks:interactiveCluster).",
+
+def mandatory(
+    name: str,
+    description: str,
+    validate: ResourceCheck,
+    severity: Severity,
+    remediation: str,
+    *,
+    config: Mapping[str, Any] | None = None,
+) -> ResourceValidationPolicy:
+    """Every rule of this pack blocks the deployment: a platform team signs off on all of them."""
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        severity=severity,
+        config_schema=PolicyConfigSchema(properties=dict(config)) if config else None,
+        remediation_steps=remediation,
+    )
+
+
+cluster_autotermination = mandatory(
+    "databricks-cluster-autotermination",
+    "Databricks clusters must autoterminate (autoterminationMinutes > 0).",
+    for_types([CLUSTER], check_cluster_autotermination),
+    Severity.MEDIUM,
+    "Set autoterminationMinutes on the cluster (adf-databricks:interactiveCluster).",
 )
 
-token_finite_lifetime = ResourceValidationPolicy(
-    name="databricks-token-finite-lifetime",
-    description="Databricks access tokens must have a finite lifetime (lifetimeSeconds > 0, at most maxLifetimeDays).",
-    validate=for_types(sorted(TOKEN_TYPES), check_token_lifetime),
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.HIGH,
-    config_schema=PolicyConfigSchema(
-        properties={
-            "maxLifetimeDays": {
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "default": DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
-                "description": "The longest lifetime a token may have, in days.",
-            }
+token_finite_lifetime = mandatory(
+    "databricks-token-finite-lifetime",
+    "Databricks access tokens must have a finite lifetime (lifetimeSeconds > 0, at most maxLifetimeDays).",
+    for_types(sorted(TOKEN_TYPES), check_token_lifetime),
+    Severity.HIGH,
+    "Set lifetimeSeconds (adf-databricks:token.lifetimeDays).",
+    config={
+        "maxLifetimeDays": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "default": DEFAULT_MAX_TOKEN_LIFETIME_DAYS,
+            "description": "The longest lifetime a token may have, in days.",
         }
-    ),
-    remediation_steps="Set lifetimeSeconds (adf-databricks:token.lifetimeDays).",
+    },
 )
 
-key_vault_purge_protection = ResourceValidationPolicy(
-    name="key-vault-purge-protection",
-    description="Key Vaults must have purge protection enabled.",
-    validate=for_types([VAULT], check_vault_purge_protection),
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.HIGH,
-    remediation_steps="Set properties.enablePurgeProtection: true on the vault.",
+key_vault_purge_protection = mandatory(
+    "key-vault-purge-protection",
+    "Key Vaults must have purge protection enabled.",
+    for_types([VAULT], check_vault_purge_protection),
+    Severity.HIGH,
+    "Set properties.enablePurgeProtection: true on the vault.",
 )
 
-key_vault_secret_expiry = ResourceValidationPolicy(
-    name="key-vault-secret-expiry",
-    description="Key Vault secrets must carry an expiry (properties.attributes.expires).",
-    validate=for_types([VAULT_SECRET], check_secret_expiry),
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.MEDIUM,
-    remediation_steps="Set properties.attributes.expires (epoch seconds) on the secret.",
+key_vault_secret_expiry = mandatory(
+    "key-vault-secret-expiry",
+    "Key Vault secrets must carry an expiry (properties.attributes.expires).",
+    for_types([VAULT_SECRET], check_secret_expiry),
+    Severity.MEDIUM,
+    "Set properties.attributes.expires (epoch seconds) on the secret.",
 )
 
-workspace_no_public_ip = ResourceValidationPolicy(
-    name="databricks-workspace-no-public-ip",
-    description="Databricks workspaces must use secure cluster connectivity (no public IPs).",
-    validate=for_types([WORKSPACE], check_workspace_no_public_ip),
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.HIGH,
-    remediation_steps="Set adf-databricks:workspace.noPublicIp: true.",
+workspace_no_public_ip = mandatory(
+    "databricks-workspace-no-public-ip",
+    "Databricks workspaces must use secure cluster connectivity (no public IPs).",
+    for_types([WORKSPACE], check_workspace_no_public_ip),
+    Severity.HIGH,
+    "Set adf-databricks:workspace.noPublicIp: true.",
 )
 
-linked_service_no_inline_token = ResourceValidationPolicy(
-    name="linked-service-no-inline-token",
-    description=(
-        "Data Factory linked services must not hold an inline SecureString; "
-        "an AzureDatabricks access token must be a Key Vault secret reference."
-    ),
-    validate=for_types([LINKED_SERVICE], check_linked_service_token),
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.CRITICAL,
-    remediation_steps="Use auth: accessToken (token kept in Key Vault) or auth: managedIdentity.",
+linked_service_no_inline_token = mandatory(
+    "linked-service-no-inline-token",
+    "Data Factory linked services must not hold an inline SecureString; "
+    "an AzureDatabricks access token must be a Key Vault secret reference.",
+    for_types([LINKED_SERVICE], check_linked_service_token),
+    Severity.CRITICAL,
+    "Use auth: accessToken (token kept in Key Vault) or auth: managedIdentity.",
 )
 
-prod_resources_protected = ResourceValidationPolicy(
-    name="prod-resources-protected",
-    description=(
-        "In prod stacks (name matching prodStacks, default prod*), the resource group, workspace, "
-        "Key Vault, Data Factory and user-assigned identity must be protected."
-    ),
-    validate=check_prod_protected,
-    enforcement_level=EnforcementLevel.MANDATORY,
-    severity=Severity.HIGH,
-    config_schema=PolicyConfigSchema(
-        properties={
-            "prodStacks": {
-                **_TYPE_LIST,
-                "default": list(DEFAULT_PROD_STACKS),
-                "description": "Glob patterns (case-insensitive) of the stack names that are prod.",
-            },
-            "protectedTypes": {
-                **_TYPE_LIST,
-                "default": list(DEFAULT_PROTECTED_TYPES),
-                "description": "Resource types that must be protected in prod stacks.",
-            },
-        }
-    ),
-    remediation_steps="Set adf-databricks:protect: true in the prod stack file.",
+prod_resources_protected = mandatory(
+    "prod-resources-protected",
+    "In prod stacks (name matching prodStacks, default prod*), the resource group, workspace, "
+    "Key Vault, Data Factory and user-assigned identity must be protected.",
+    check_prod_protected,
+    Severity.HIGH,
+    "Set adf-databricks:protect: true in the prod stack file.",
+    config={
+        "prodStacks": {
+            **_TYPE_LIST,
+            "default": list(DEFAULT_PROD_STACKS),
+            "description": "Glob patterns (case-insensitive) of the stack names that are prod.",
+        },
+        "protectedTypes": {
+            **_TYPE_LIST,
+            "default": list(DEFAULT_PROTECTED_TYPES),
+            "description": "Resource types that must be protected in prod stacks.",
+        },
+    },
 )
 
 token_not_in_stack_outputs = StackValidationPolicy(
