@@ -7,8 +7,6 @@ in `benchmarks/creation_times.py`; `python -m benchmarks` prints them.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -110,5 +108,4 @@ def test_the_import_floor_loads_every_resource_class_the_stacks_create(dev_plan:
     program = floor_program([dev_plan, prod_plan])
     assert "from pulumi_azure_native.keyvault import Secret" in program
     assert "from pulumi_databricks import Provider" in program
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    exec(compile(program, "<import floor>", "exec"), {})  # raises where an import line names no class

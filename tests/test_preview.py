@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 import yaml
 
+from components.preview import main
+
 
 def preview(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The command as a newcomer types it, in a process of its own."""
     return subprocess.run(
         [sys.executable, "-m", "components.preview", *args],
         cwd=cwd,
@@ -21,6 +26,14 @@ def preview(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def preview_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """The same entry point in this process: no second start-up of the SDKs for every option tested."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(["components.preview", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +61,8 @@ def test_dev_preview_shows_key_inputs_and_outputs(dev_text: str) -> None:
     assert "clusterMode: existingCluster" in dev_text
 
 
-def test_prod_preview_as_json_lists_protected_stateful_resources(project_dir: Path) -> None:
-    result = preview("prod", "--json", cwd=project_dir)
+def test_prod_preview_as_json_lists_protected_stateful_resources() -> None:
+    result = preview_here("prod", "--json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
     protected = {r["type"] for r in plan["resources"] if r["protect"]}
@@ -63,8 +76,8 @@ def test_prod_preview_as_json_lists_protected_stateful_resources(project_dir: Pa
     assert "clusterId" not in plan["outputs"]
 
 
-def test_adf_format_prints_the_code_view_of_each_linked_service(project_dir: Path) -> None:
-    result = preview("prod", "--format", "adf", cwd=project_dir)
+def test_adf_format_prints_the_code_view_of_each_linked_service() -> None:
+    result = preview_here("prod", "--format", "adf")
     assert result.returncode == 0, result.stderr
     services = {s["name"]: s for s in json.loads(result.stdout)}
     databricks = services["AzureDatabricks"]["properties"]
@@ -75,8 +88,8 @@ def test_adf_format_prints_the_code_view_of_each_linked_service(project_dir: Pat
     assert services["AzureKeyVault"]["properties"]["typeProperties"]["baseUrl"].startswith("https://")
 
 
-def test_set_overrides_a_stack_value_like_pulumi_config_set(project_dir: Path) -> None:
-    result = preview("dev", "--set", "adf-databricks:workspace={sku: standard}", "--json", cwd=project_dir)
+def test_set_overrides_a_stack_value_like_pulumi_config_set() -> None:
+    result = preview_here("dev", "--set", "adf-databricks:workspace={sku: standard}", "--json")
     assert result.returncode == 0, result.stderr
     workspace = next(r for r in json.loads(result.stdout)["resources"] if r["type"].endswith("Workspace"))
     assert workspace["inputs"]["sku"] == {"name": "standard"}
@@ -96,7 +109,7 @@ def test_a_new_stack_file_previews_without_code_changes(tmp_path: Path, project_
     }
     project = copy_project(tmp_path, project_dir)
     (project / "stacks" / "Pulumi.test.yaml").write_text(yaml.safe_dump(stack))
-    result = preview("test", "--project-dir", str(project), cwd=project_dir)
+    result = preview_here("test", "--project-dir", str(project))
     assert result.returncode == 0, result.stderr
     assert "databricks:index/instancePool:InstancePool" in result.stdout
     assert "location: northeurope" in result.stdout
@@ -119,8 +132,8 @@ def test_a_bad_stack_file_prints_the_validation_error_and_fails(tmp_path: Path, 
     assert result.stdout == ""
 
 
-def test_an_unknown_stack_names_the_stacks_there_are(project_dir: Path) -> None:
-    result = preview("staging", cwd=project_dir)
+def test_an_unknown_stack_names_the_stacks_there_are() -> None:
+    result = preview_here("staging")
     assert result.returncode == 1
     assert "stacks: dev, prod" in result.stderr
 
