@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from benchmarks.creation_times import CLUSTER_START_SECONDS, creation_seconds
+from benchmarks.creation_times import creation_seconds
 from benchmarks.deploy_graph import CLUSTER, TOKEN_CHAIN, DeployGraph
 from benchmarks.offline_loop import Run, best_of, floor_program, run
 from components.offline.plan import Plan, ResourceRecord
@@ -55,10 +55,7 @@ def stacks(project_dir: Path) -> list[str]:
 
 def waiting_for_running(record: ResourceRecord) -> float:
     """Creation times as if every cluster waited to be RUNNING (no `no_wait`)."""
-    seconds = creation_seconds(record.type, record.inputs)
-    if record.type == CLUSTER and record.inputs.get("noWait") is True:
-        seconds += CLUSTER_START_SECONDS
-    return seconds
+    return creation_seconds(record.type, {**record.inputs, "noWait": False})
 
 
 def deploy_section(plans: dict[str, Plan], verdicts: Verdicts) -> None:

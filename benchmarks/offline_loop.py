@@ -27,6 +27,7 @@ def run(command: Sequence[str], cwd: Path) -> Run:
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    # Reaped here (wait4 gives the child's own peak memory); tell Popen, or it thinks the child still runs.
     process.returncode = os.waitstatus_to_exitcode(status)
     return Run(seconds, usage.ru_maxrss / 1024, process.returncode)
 

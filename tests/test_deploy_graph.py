@@ -12,7 +12,16 @@ from dataclasses import replace
 import pytest
 
 from benchmarks.creation_times import CLUSTER_START_SECONDS, CREATION_TIMES, creation_seconds
-from benchmarks.deploy_graph import CLUSTER, TOKEN_CHAIN, VAULT, WORKSPACE, DeployGraph
+from benchmarks.deploy_graph import (
+    CLUSTER,
+    DATABRICKS_PROVIDER,
+    LINKED_SERVICE,
+    RESOURCE_GROUP,
+    TOKEN_CHAIN,
+    VAULT,
+    WORKSPACE,
+    DeployGraph,
+)
 from benchmarks.offline_loop import floor_program
 from components.offline.plan import Plan
 from tests.conftest import POOL, PlanFor
@@ -91,9 +100,12 @@ def test_a_cluster_awaited_until_running_would_be_the_critical_path(dev_plan: Pl
         dev_plan.stack,
         [replace(r, inputs={**r.inputs, "noWait": False}) if r.type == CLUSTER else r for r in dev_plan.resources],
     )
+    cluster_chain = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, CLUSTER, LINKED_SERVICE)
     critical, path = DeployGraph.from_plan(awaited).critical_path()
-    assert CLUSTER in {node.type for node in path}
-    assert critical > DeployGraph.from_plan(dev_plan).critical_path()[0] + CLUSTER_START_SECONDS - 10
+    assert tuple(node.type for node in path) == cluster_chain
+    with_no_wait = DeployGraph.from_plan(dev_plan).chain_seconds(cluster_chain)
+    assert with_no_wait is not None
+    assert critical == with_no_wait + CLUSTER_START_SECONDS
 
 
 def test_one_operation_at_a_time_is_the_serial_deploy(dev_plan: Plan) -> None:

@@ -213,7 +213,10 @@ def test_both_workflows_configure_azure_and_pulumi_the_same_way(
 def test_previews_and_deploys_run_the_policy_pack_on_the_pinned_cli(project_dir: Path, action: dict[str, Any]) -> None:
     pulumi = next(s for s in action["runs"]["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
     assert pulumi["with"]["policyPacks"] == "policy"
-    assert (project_dir / "policy" / "PulumiPolicy.yaml").is_file()
+    pack = yaml.safe_load((project_dir / "policy" / "PulumiPolicy.yaml").read_text())
+    venv = f"policy/{pack['runtime']['options']['virtualenv']}"
+    installs = [s["run"] for s in action["runs"]["steps"] if "run" in s]
+    assert f"python -m venv {venv} && {venv}/bin/pip install -q -r policy/requirements.txt" in installs
     sdk = re.search(r"^pulumi==(\S+)$", (project_dir / "requirements.txt").read_text(), re.MULTILINE)
     assert sdk is not None
     assert pulumi["with"]["pulumi-version"] == sdk.group(1)
