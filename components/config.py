@@ -2,14 +2,28 @@
 
 Values arrive as the Pulumi CLI hands them to a program: scalars as strings, object-valued keys as
 JSON text. Decoded Python values are accepted too, so callers and tests can pass either.
+
+One coercion rule, in `as_int`, `as_bool` and `as_text`, for every key at every depth, because the CLI turns a
+top-level `30` into the text "30" while a nested `30` stays a number, and users cannot see the difference:
+where a whole number is meant, a quoted whole number is taken; where true/false is meant, the text "true" or
+"false" is taken; where text is meant (names, Spark conf, tags), a whole number or true/false is taken as the
+text it spells. A decimal number where text is meant is refused with the fix (quote it): YAML has already
+changed its spelling (`1.10` reads as 1.1).
+
+Problems name the key as the user wrote it (`adf-databricks:token.lifetimeDays`, or under the consumer's own
+key, `data-platform:platform.token.lifetimeDays`) and show values in YAML's words (`true`, `null`, "text").
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import ipaddress
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -62,7 +76,8 @@ INT32_MAX = 2_147_483_647
 _MISSING = object()
 E = TypeVar("E", bound=Enum)
 _WORKERS = re.compile(r"\s*(\d+)\s*(?::\s*(\d+)\s*)?")
-_SCRIPT_PATH = re.compile(r"([a-z][a-z0-9+.-]*:/|/)\S+")
+_SCRIPT_PATH = re.compile(r"(/Workspace/|/Volumes/|dbfs:/)\S+")
+SCRIPT_PATHS_ALLOWED = "a path under /Workspace/, /Volumes/ or dbfs:/"
 _VNET_ID = re.compile(
     r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+",
     re.IGNORECASE,
@@ -71,42 +86,187 @@ _ADF_PARAMETER_TYPES = ("String", "Int", "Float", "Bool", "Array", "Object", "Se
 _TAG_NAME_FORBIDDEN = re.compile(r"[<>%&\\?/]")
 
 
+KeyPath = tuple[str | int, ...]
+
+
+def yaml_text(value: Any) -> str:
+    """A value as a YAML user writes it: true, null, "text", 30, [a, b], {k: v} — never Python's repr."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        return (".inf" if value > 0 else "-.inf") if math.isinf(value) else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {yaml_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_text(v) for v in value) + "]"
+    return str(value)
+
+
+def key_text(path: KeyPath) -> str:
+    """`("adf-databricks:jobCluster", "sparkConf", "spark.x")` → `adf-databricks:jobCluster.sparkConf["spark.x"]`.
+
+    The path syntax of `pulumi config set --path`: dotted names, `[0]` for list items, `["a.b"]` for keys that are
+    not plain names.
+    """
+    text = str(path[0])
+    for part in path[1:]:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            text += f".{part}"
+        else:
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return text
+
+
+def did_you_mean(word: str, candidates: tuple[str, ...] | list[str]) -> str:
+    """`; did you mean X?` for the closest candidate (ignoring case), or nothing."""
+    lowered = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"; did you mean {lowered[close[0]]}?" if close else ""
+
+
+def as_int(value: Any) -> int | None:
+    """A whole number, also when the CLI or a quoted YAML value made it text ("30"); None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the CLI's JSON cannot tell 30.0 from 30
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+        return int(value)
+    return None
+
+
+def as_bool(value: Any) -> bool | None:
+    """true or false, also as the text the CLI passes ("true"); None otherwise (YAML 1.2 has no yes/no/on/off)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    """Text, or a whole number or true/false taken as the text it spells; None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 2**53):
+        return str(int(value))
+    return None
+
+
+def text_problem(value: Any) -> str:
+    """Why `value` is not text, with the fix."""
+    if isinstance(value, float):
+        return (
+            f"{yaml_text(value)}: a decimal number where text is meant; write it in quotes exactly as you mean it "
+            "(YAML reads 1.10 as the number 1.1)"
+        )
+    return f"{yaml_text(value)}: must be text"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: where it is in the stack's config, the key as the user wrote it, and what is allowed."""
+
+    path: KeyPath
+    """Into the stack file's `config:` mapping: the top-level key (`adf-databricks:token`), then nested keys."""
+    message: str
+
+    @property
+    def key(self) -> str:
+        return key_text(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
 class ConfigError(pulumi.RunError):
     """Invalid stack config. A RunError, so Pulumi prints it without a traceback."""
 
-    def __init__(self, stack: str, problems: list[str]) -> None:
+    def __init__(self, stack: str, problems: list[Problem] | list[str]) -> None:
         self.stack = stack
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        count = f"{len(problems)} configuration problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"Stack '{stack}' has {count} (nothing was created; fix stacks/Pulumi.{stack}.yaml):\n{lines}")
+        self.issues = [
+            p if isinstance(p, Problem) else Problem((p.split(": ", 1)[0],), p.split(": ", 1)[-1]) for p in problems
+        ]
+        self.problems = [str(p) for p in self.issues]
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        count = f"{len(self.problems)} configuration problem{'s' if len(self.problems) != 1 else ''}"
+        super().__init__(
+            f"Stack '{stack}' has {count} (nothing was created; fix the stack's config, Pulumi.{stack}.yaml):\n{lines}"
+        )
 
 
 class Problems:
-    """Collects problems, each naming the full config key, so all can be reported together."""
+    """Collects problems, each naming the full config key, so all can be reported together.
 
-    def __init__(self) -> None:
-        self.items: list[str] = []
+    `root` is where the settings sit in the stack's config: `("adf-databricks:",)` when each setting is its own
+    project key (`adf-databricks:token`), or `("data-platform:platform",)` when a program keeps them under one key.
+    """
+
+    def __init__(self, root: KeyPath = (f"{NAMESPACE}:",)) -> None:
+        self.root = root
+        self.found: list[Problem] = []
+
+    @property
+    def items(self) -> list[str]:
+        return [str(p) for p in self.found]
+
+    def path(self, parts: KeyPath) -> KeyPath:
+        if str(self.root[-1]).endswith(":"):  # each setting is a top-level key: namespace:setting
+            return (*self.root[:-1], f"{self.root[-1]}{parts[0]}", *parts[1:]) if parts else self.root
+        return (*self.root, *parts)
 
     def add(self, key: str, message: str) -> None:
-        self.items.append(f"{NAMESPACE}:{key}: {message}")
+        """`key` is dotted, relative to the settings (`token.lifetimeDays`)."""
+        self.add_at(tuple(key.split(".")), message)
+
+    def add_at(self, parts: KeyPath, message: str) -> None:
+        self.found.append(Problem(self.path(parts), message))
+
+    def add_key(self, full_key: str, message: str) -> None:
+        """A key outside the settings, e.g. `azure-native:location`."""
+        self.found.append(Problem((full_key,), message))
 
 
 class Section:
     """One object-valued config key (or a nested object): typed reads that record problems."""
 
-    def __init__(self, problems: Problems, key: str, raw: Any, allowed: tuple[str, ...]) -> None:
+    def __init__(
+        self, problems: Problems, key: str, raw: Any, allowed: tuple[str, ...], path: KeyPath | None = None
+    ) -> None:
         self.problems = problems
         self.key = key
+        self.path: KeyPath = path if path is not None else tuple(key.split("."))
         self.values: Mapping[str, Any] = {}
+        self.invalid = False
         if raw is None:
             return
         if not isinstance(raw, Mapping):
-            problems.add(key, f"must be an object with keys {', '.join(allowed)}")
+            problems.add_at(self.path, f"{yaml_text(raw)}: must be an object with keys {', '.join(allowed)}")
+            self.invalid = True
             return
         self.values = raw
-        for unknown in sorted(set(raw) - set(allowed)):
-            problems.add(f"{key}.{unknown}", f"is not a known key; allowed: {', '.join(allowed)}")
+        for unknown in sorted(set(raw) - set(allowed), key=str):
+            problems.add_at(
+                (*self.path, str(unknown)),
+                f"is not a known key{did_you_mean(str(unknown), allowed)} (allowed: {', '.join(allowed)})",
+            )
+
+    def at(self, name: str | int) -> KeyPath:
+        return (*self.path, name)
 
     @property
     def empty(self) -> bool:
@@ -118,87 +278,123 @@ class Section:
     def _get(self, name: str, required: bool) -> Any:
         value = self.values.get(name)
         if value is None and required:
-            self.problems.add(f"{self.key}.{name}", "is required")
+            self.problems.add_at(self.at(name), "is required")
         return value
 
     def text(self, name: str, required: bool = False, rule: naming.NameRule | None = None) -> str | None:
         value = self._get(name, required)
         if value is None:
             return None
-        if not isinstance(value, str) or not value.strip():
-            self.problems.add(f"{self.key}.{name}", "must be a non-empty string")
+        text = as_text(value)
+        if text is None:
+            self.problems.add_at(self.at(name), text_problem(value))
             return None
-        for problem in rule.problems(value) if rule else []:
-            self.problems.add(f"{self.key}.{name}", f"{value!r}: {problem}")
-        return value
+        if not text.strip():
+            self.problems.add_at(self.at(name), f"{yaml_text(value)}: must not be empty")
+            return None
+        for problem in rule.problems(text) if rule else []:
+            self.problems.add_at(self.at(name), f"{yaml_text(text)}: {problem}")
+        return text
 
     def integer(self, name: str, default: int, low: int, high: int = INT32_MAX) -> int:
-        value = self.values.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problems.add(f"{self.key}.{name}", f"{value!r}: must be a whole number from {low} to {high}")
+        value = self.values.get(name)
+        if value is None:
             return default
-        return value
+        number = as_int(value)
+        if number is None or not low <= number <= high:
+            self.problems.add_at(self.at(name), f"{yaml_text(value)}: must be a whole number from {low} to {high}")
+            return default
+        return number
 
     def flag(self, name: str, default: bool) -> bool:
-        value = self.values.get(name, default)
-        if not isinstance(value, bool):
-            self.problems.add(f"{self.key}.{name}", f"{value!r}: must be true or false")
+        value = self.values.get(name)
+        if value is None:
             return default
-        return value
+        flag = as_bool(value)
+        if flag is None:
+            self.problems.add_at(self.at(name), f"{yaml_text(value)}: {BOOL_ALLOWED}")
+            return default
+        return flag
 
     def choice(self, name: str, enum: type[E], default: E | None) -> E | None:
         value = self.values.get(name)
         if value is None:
             return default
-        return _choice(self.problems, f"{self.key}.{name}", value, enum, default)
+        return _choice(self.problems, self.at(name), value, enum, default)
 
     def string_map(self, name: str, check: Callable[[str, str], str | None] | None = None) -> dict[str, str]:
-        return _string_map(self.problems, f"{self.key}.{name}", self.values.get(name, {}), check)
+        return _string_map(self.problems, self.at(name), self.values.get(name), check)
 
     def string_list(self, name: str, pattern: re.Pattern[str] | None = None, what: str = "") -> tuple[str, ...]:
-        value = self.values.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.problems.add(f"{self.key}.{name}", "must be a list of non-empty strings")
+        value = self.values.get(name)
+        if value is None:
             return ()
-        for item in value:
-            if pattern and not pattern.fullmatch(item):
-                self.problems.add(f"{self.key}.{name}", f"{item!r}: must be {what}")
-        return tuple(value)
+        if not isinstance(value, list):
+            self.problems.add_at(self.at(name), f"{yaml_text(value)}: must be a list, e.g. [a, b]")
+            return ()
+        items: list[str] = []
+        for index, item in enumerate(value):
+            text = as_text(item)
+            if text is None or not text.strip():
+                self.problems.add_at(
+                    (*self.at(name), index), text_problem(item) if text is None else "must not be empty"
+                )
+            elif pattern and not pattern.fullmatch(text):
+                self.problems.add_at((*self.at(name), index), f"{yaml_text(text)}: must be {what}")
+            else:
+                items.append(text)
+        return tuple(items)
 
     def section(self, name: str, allowed: tuple[str, ...]) -> Section:
-        return Section(self.problems, f"{self.key}.{name}", self.values.get(name), allowed)
+        return Section(self.problems, f"{self.key}.{name}", self.values.get(name), allowed, self.at(name))
+
+
+BOOL_ALLOWED = "must be true or false (YAML 1.2: yes, no, on and off are text, not booleans)"
 
 
 def _string_map(
-    problems: Problems, key: str, value: Any, check: Callable[[str, str], str | None] | None
+    problems: Problems, path: KeyPath, value: Any, check: Callable[[str, str], str | None] | None
 ) -> dict[str, str]:
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        problems.add(key, "must be an object of string keys to string values")
+    if value is None:
         return {}
+    if not isinstance(value, Mapping):
+        problems.add_at(path, f"{yaml_text(value)}: must be an object of names to text values, e.g. {{name: value}}")
+        return {}
+    result: dict[str, str] = {}
     for k, v in value.items():
-        problem = check(k, v) if check else None
+        text = as_text(v)
+        if text is None:
+            problems.add_at((*path, str(k)), text_problem(v))
+            continue
+        problem = check(str(k), text) if check else None
         if problem:
-            problems.add(f"{key}.{k}", problem)
-    return dict(value)
+            problems.add_at((*path, str(k)), problem)
+        result[str(k)] = text
+    return result
 
 
-def _choice(problems: Problems, key: str, value: Any, enum: type[E], default: E | None) -> E | None:
+def _choice(problems: Problems, path: KeyPath, value: Any, enum: type[E], default: E | None) -> E | None:
     for member in enum:
         if value == member.value:
             return member
-    allowed = " | ".join(str(m.value) for m in enum)
-    problems.add(key, f"{value!r} is not allowed; use one of {allowed}")
+    allowed = [str(m.value) for m in enum]
+    hint = did_you_mean(value, allowed) if isinstance(value, str) else ""
+    problems.add_at(path, f"{yaml_text(value)} is not allowed{hint} (use one of {' | '.join(allowed)})")
     return default
 
 
 def _decode(problems: Problems, key: str, value: Any) -> Any:
-    """The CLI passes object-valued keys as JSON text."""
+    """The CLI passes object-valued keys as JSON text; text that is not JSON is left for the section to refuse."""
     if key in OBJECT_KEYS and isinstance(value, str):
         try:
             return json.loads(value)
         except json.JSONDecodeError:
-            problems.add(key, "must be an object (the value is not valid JSON)")
-            return None
+            return value
+    if key in SCALAR_KEYS and isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)  # an object where text is meant: show it as the user wrote it
+        except json.JSONDecodeError:
+            return value
     return value
 
 
@@ -206,8 +402,9 @@ def parse_workers(value: Any) -> FixedSize | Autoscale | None:
     """ADF's `newClusterNumOfWorker`: "N" or "min:max", whole numbers ≥ 1 (an integer is accepted)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        value = str(value)
+    number = as_int(value)
+    if number is not None and not isinstance(value, str):
+        value = str(number)
     match = _WORKERS.fullmatch(value) if isinstance(value, str) else None
     if not match:
         return None
@@ -286,16 +483,16 @@ def _interactive_cluster(section: Section) -> InteractiveClusterSpec:
 
 def _workers(section: Section, fixed_only: bool) -> FixedSize | Autoscale:
     raw = section.values.get("workers")
-    key = f"{section.key}.workers"
+    key = section.at("workers")
     if raw is None:
-        section.problems.add(key, f"is required: {WORKERS_ALLOWED}")
+        section.problems.add_at(key, f"is required: {WORKERS_ALLOWED}")
         return FixedSize(1)
     workers = parse_workers(raw)
     if workers is None:
-        section.problems.add(key, f"{raw!r} is not allowed; use {WORKERS_ALLOWED}")
+        section.problems.add_at(key, f"{yaml_text(raw)} is not allowed; use {WORKERS_ALLOWED}")
         return FixedSize(1)
     if fixed_only and isinstance(workers, Autoscale):
-        section.problems.add(key, f'{raw!r}: an instance pool takes a fixed count "N" (N ≥ 1), not min:max')
+        section.problems.add_at(key, f'{yaml_text(raw)}: an instance pool takes a fixed count "N" (N ≥ 1), not min:max')
         return FixedSize(workers.min_workers)
     return workers
 
@@ -305,7 +502,7 @@ def _job_cluster(section: Section) -> JobClusterSpec:
         node_type=section.text("nodeType", required=True) or "",
         workers=_workers(section, fixed_only=False),
         options=_cluster_options(section),
-        init_scripts=section.string_list("initScripts", _SCRIPT_PATH, "an absolute path or URI"),
+        init_scripts=section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED),
         log_destination=_log_destination(section),
     )
 
@@ -328,7 +525,7 @@ def _instance_pool(section: Section) -> InstancePoolSpec:
         min_idle_instances=min_idle,
         max_capacity=max_capacity,
         idle_instance_autotermination_minutes=section.integer("idleInstanceAutoterminationMinutes", 30, 0, 10_000),
-        init_scripts=section.string_list("initScripts", _SCRIPT_PATH, "an absolute path or URI"),
+        init_scripts=section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED),
         log_destination=_log_destination(section),
     )
 
@@ -336,7 +533,7 @@ def _instance_pool(section: Section) -> InstancePoolSpec:
 def _log_destination(section: Section) -> str | None:
     value = section.text("logDestination")
     if value is not None and not value.startswith("dbfs:/"):
-        section.problems.add(f"{section.key}.logDestination", f"{value!r}: must be a dbfs:/ path")
+        section.problems.add_at(section.at("logDestination"), f"{yaml_text(value)}: must be a dbfs:/ path")
     return value
 
 
@@ -380,11 +577,13 @@ def _token(section: Section) -> TokenSpec:
 
 def _key_vault(section: Section) -> KeyVaultSpec:
     ranges = section.string_list("allowedIpRanges")
-    for item in ranges:
+    for index, item in enumerate(ranges):
         try:
             ipaddress.ip_network(item, strict=False)
         except ValueError:
-            section.problems.add(f"{section.key}.allowedIpRanges", f"{item!r}: must be an IP address or CIDR range")
+            section.problems.add_at(
+                (*section.at("allowedIpRanges"), index), f"{yaml_text(item)}: must be an IP address or CIDR range"
+            )
     return KeyVaultSpec(
         public_network_access=section.choice("publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED)
         or NetworkAccess.ENABLED,
@@ -395,18 +594,23 @@ def _key_vault(section: Section) -> KeyVaultSpec:
 
 def _linked_service(section: Section) -> LinkedServiceSpec:
     parameters: dict[str, LinkedServiceParameter] = {}
-    raw_parameters = section.values.get("parameters", {})
+    raw_parameters = section.values.get("parameters") or {}
     if not isinstance(raw_parameters, Mapping):
-        section.problems.add(f"{section.key}.parameters", "must be an object of name: {type, defaultValue}")
+        section.problems.add_at(
+            section.at("parameters"), f"{yaml_text(raw_parameters)}: must be an object of name: {{type, defaultValue}}"
+        )
         raw_parameters = {}
     for name, raw in raw_parameters.items():
-        parameter = Section(section.problems, f"{section.key}.parameters.{name}", raw, ("type", "defaultValue"))
+        at = (*section.at("parameters"), str(name))
+        parameter = Section(section.problems, f"{section.key}.parameters.{name}", raw, ("type", "defaultValue"), at)
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(name)):
-            section.problems.add(f"{section.key}.parameters.{name}", "parameter names are letters, digits and _")
+            section.problems.add_at(at, "parameter names are letters, digits and _")
         kind = parameter.text("type", required=True)
         if kind is not None and kind not in _ADF_PARAMETER_TYPES:
-            section.problems.add(
-                f"{section.key}.parameters.{name}.type", f"{kind!r}: use one of {' | '.join(_ADF_PARAMETER_TYPES)}"
+            section.problems.add_at(
+                (*at, "type"),
+                f"{yaml_text(kind)} is not allowed{did_you_mean(kind, _ADF_PARAMETER_TYPES)} "
+                f"(use one of {' | '.join(_ADF_PARAMETER_TYPES)})",
             )
         parameters[str(name)] = LinkedServiceParameter(kind or "String", parameter.values.get("defaultValue"))
     return LinkedServiceSpec(
@@ -431,12 +635,21 @@ def _names(section: Section) -> NameOverrides:
 def _flag(problems: Problems, key: str, value: Any, default: bool) -> bool:
     if value is None or value == "":
         return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    problems.add(key, f"{value!r}: must be true or false")
-    return default
+    flag = as_bool(value)
+    if flag is None:
+        problems.add(key, f"{yaml_text(value)}: {BOOL_ALLOWED}")
+        return default
+    return flag
+
+
+def _text_key(problems: Problems, key: str, value: Any) -> str | None:
+    """A top-level text key (the CLI passes text; a stack file may hold a number)."""
+    if value is None or value == "":
+        return None
+    text = as_text(value)
+    if text is None:
+        problems.add(key, text_problem(value))
+    return text
 
 
 def _filled(section: Section) -> bool:
@@ -444,26 +657,87 @@ def _filled(section: Section) -> bool:
     return bool(set(section.values) - {"enabled"})
 
 
-def _sections(problems: Problems, raw: Mapping[str, Any]) -> dict[str, Any]:
+def _sections(problems: Problems, raw: Any) -> dict[str, Any]:
+    if isinstance(raw, str):  # one object-valued key, as the CLI passes it: JSON text
+        with contextlib.suppress(json.JSONDecodeError):
+            raw = json.loads(raw)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.add_at((), f"{yaml_text(raw)}: must be an object of settings ({', '.join(DECLARED_KEYS)})")
+        raw = {}
     decoded = {key: _decode(problems, key, raw.get(key)) for key in DECLARED_KEYS}
-    for unknown in sorted(set(raw) - set(DECLARED_KEYS)):
-        problems.add(unknown, f"is not declared in Pulumi.yaml; declared keys: {', '.join(DECLARED_KEYS)}")
+    for unknown in sorted(set(raw) - set(DECLARED_KEYS), key=str):
+        problems.add_at(
+            (str(unknown),),
+            f"is not a known setting{did_you_mean(str(unknown), DECLARED_KEYS)} (known: {', '.join(DECLARED_KEYS)})",
+        )
     return decoded
 
 
-def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location: str | None) -> PlatformSettings:
-    """Validate one stack's config (keys without the `adf-databricks:` prefix) into settings.
+def _resource_groups(problems: Problems, project: str, stack: str, existing: str | None, names: NameOverrides) -> None:
+    """Conflicts Azure would only refuse at deploy time.
 
-    Raises ConfigError listing every problem; nothing is registered before this returns.
+    The managed resource group must not exist before the workspace and is owned by it (databricks-constraints.md,
+    "Managed resource group"), so it can never be the group the workspace itself is deployed into.
     """
-    problems = Problems()
+    derived = naming.derive_names(project, stack, "", names)
+    workspace_group = existing or derived.resource_group
+    if existing and names.resource_group:
+        problems.add(
+            "names.resourceGroup",
+            f"is ignored next to existingResourceGroupName ({yaml_text(existing)}); remove one of them",
+        )
+    if derived.managed_resource_group.lower() == workspace_group.lower():
+        key = (
+            "names.managedResourceGroup"
+            if names.managed_resource_group
+            else ("existingResourceGroupName" if existing else "names.resourceGroup")
+        )
+        problems.add(
+            key,
+            f"the workspace's managed resource group ({yaml_text(derived.managed_resource_group)}) must differ from "
+            f"the group the workspace is deployed into: Azure creates the managed group itself and refuses one "
+            f"that exists",
+        )
+
+
+def load_settings(
+    raw: Mapping[str, Any] | str | None,
+    *,
+    project: str,
+    stack: str,
+    location: str | None,
+    config_key: str | None = None,
+) -> PlatformSettings:
+    """Validate one stack's config into settings.
+
+    `raw` holds the settings without any prefix (`{"clusterMode": ..., "token": {...}}`), as decoded values or as
+    the CLI passes them (text, JSON text). By default each setting is a key of the project's own namespace
+    (`<project>:token`), as `read_config` reads them; a program that keeps them all under one key of its own
+    passes that key as `config_key` (e.g. "platform" for `<project>:platform`), so that problems name the keys
+    its users wrote. Raises ConfigError listing every problem; nothing is registered before this returns.
+    """
+    problems = Problems((f"{project}:{config_key}",) if config_key else (f"{project}:",))
     values = _sections(problems, raw)
 
     def section(key: str, allowed: tuple[str, ...]) -> Section:
         return Section(problems, key, values[key], allowed)
 
-    mode = _choice(problems, "clusterMode", values["clusterMode"] or "existingCluster", ClusterMode, None)
-    auth = _choice(problems, "auth", values["auth"] or "accessToken", AuthMode, AuthMode.ACCESS_TOKEN)
+    mode = _choice(
+        problems,
+        ("clusterMode",),
+        _text_key(problems, "clusterMode", values["clusterMode"]) or "existingCluster",
+        ClusterMode,
+        None,
+    )
+    auth = _choice(
+        problems,
+        ("auth",),
+        _text_key(problems, "auth", values["auth"]) or "accessToken",
+        AuthMode,
+        AuthMode.ACCESS_TOKEN,
+    )
     identity = section("managedIdentity", ("userAssigned",))
     user_assigned = identity.flag("userAssigned", False)
     if user_assigned and auth is not AuthMode.MANAGED_IDENTITY:
@@ -504,7 +778,7 @@ def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location:
         pool: mode is ClusterMode.INSTANCE_POOL,
     }
     for cluster_section, required in needed.items():
-        if required and not _filled(cluster_section):
+        if required and not _filled(cluster_section) and not cluster_section.invalid:
             problems.add(
                 cluster_section.key,
                 f"is required (clusterMode is {mode.value if mode else '?'}): set sparkVersion, nodeType and the size",
@@ -515,12 +789,14 @@ def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location:
     pool_spec = _instance_pool(pool) if _filled(pool) else None
 
     if not location:
-        problems.items.append("azure-native:location: is required (the Azure region, e.g. westeurope)")
-    existing_group = values["existingResourceGroupName"] or None
+        problems.add_key("azure-native:location", "is required (the Azure region, e.g. westeurope)")
+    existing_group = _text_key(problems, "existingResourceGroupName", values["existingResourceGroupName"])
     if existing_group:
         for problem in naming.RESOURCE_GROUP.problems(existing_group):
-            problems.add("existingResourceGroupName", f"{existing_group!r}: {problem}")
-    tags = _string_map(problems, "tags", values["tags"] or {}, _tag_problem)
+            problems.add("existingResourceGroupName", f"{yaml_text(existing_group)}: {problem}")
+    tags = _string_map(problems, ("tags",), values["tags"], _tag_problem)
+    names = _names(section("names", ("resourceGroup", "workspace", "managedResourceGroup", "keyVault", "dataFactory")))
+    _resource_groups(problems, project, stack, existing_group, names)
 
     settings = PlatformSettings(
         project=project,
@@ -544,13 +820,11 @@ def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location:
         ),
         tags=tags,
         existing_resource_group=existing_group,
-        names=_names(
-            section("names", ("resourceGroup", "workspace", "managedResourceGroup", "keyVault", "dataFactory"))
-        ),
+        names=names,
         protect=_flag(problems, "protect", values["protect"], False),
     )
-    if problems.items:
-        raise ConfigError(stack, problems.items)
+    if problems.found:
+        raise ConfigError(stack, problems.found)
     return settings
 
 

@@ -40,7 +40,7 @@ def test_bad_job_cluster_workers_are_refused(workers: object) -> None:
     assert '"N" or "min:max"' in problem
 
 
-@pytest.mark.parametrize("minutes", [9, 10_001, 0, "30"])
+@pytest.mark.parametrize("minutes", [9, 10_001, 0, "30.5", "thirty", True, 1e20])
 def test_autotermination_outside_10_to_10000_is_refused(minutes: object) -> None:
     problem = only(
         problems_for(interactiveCluster={**INTERACTIVE, "autoterminationMinutes": minutes}),
@@ -103,7 +103,8 @@ def test_a_misspelt_key_is_named_with_the_keys_allowed() -> None:
         problems_for(interactiveCluster={**INTERACTIVE, "autoterminationMinute": 30}),
         "interactiveCluster.autoterminationMinute",
     )
-    assert "autoterminationMinutes" in problem
+    assert "did you mean autoterminationMinutes?" in problem
+    assert "allowed: enabled, nodeType" in problem
 
 
 def test_name_overrides_must_follow_azure_naming_rules() -> None:
@@ -168,3 +169,179 @@ def test_settings_come_back_typed_and_frozen() -> None:
 def test_a_single_worker_count_is_a_fixed_size() -> None:
     settings = load_settings({"interactiveCluster": INTERACTIVE}, project="p", stack="dev", location="westeurope")
     assert settings.interactive_cluster is not None and settings.interactive_cluster.size == FixedSize(1)
+
+
+# --- types as users write them: one coercion rule for every key, at every depth ---------------------------------
+
+
+def settings_for(**values: Any) -> Any:
+    return load_settings(
+        {"interactiveCluster": INTERACTIVE} | values, project="adf-databricks", stack="dev", location="westeurope"
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "read", "expected"),
+    [
+        (
+            {"interactiveCluster": {**INTERACTIVE, "autoterminationMinutes": "45"}},
+            lambda s: s.interactive_cluster.autotermination_minutes,
+            45,
+        ),
+        (
+            {"interactiveCluster": {**INTERACTIVE, "numWorkers": " 3 "}},
+            lambda s: s.interactive_cluster.size,
+            FixedSize(3),
+        ),
+        (
+            {"token": {"lifetimeDays": "45", "rotationDays": 30.0}},
+            lambda s: (s.token.lifetime_days, s.token.rotation_days),
+            (45, 30),
+        ),
+        ({"protect": "true"}, lambda s: s.protect, True),
+        ({"protect": "FALSE"}, lambda s: s.protect, False),
+        ({"workspace": {"noPublicIp": "false"}}, lambda s: s.workspace.no_public_ip, False),
+        ({"existingResourceGroupName": 42}, lambda s: s.existing_resource_group, "42"),
+    ],
+    ids=[
+        "quoted-minutes",
+        "quoted-workers",
+        "quoted-days",
+        "protect-text",
+        "protect-upper",
+        "nested-flag",
+        "number-name",
+    ],
+)
+def test_a_quoted_whole_number_or_boolean_means_the_same_as_the_plain_one(
+    values: dict[str, Any], read: Any, expected: object
+) -> None:
+    """The CLI hands top-level scalars to the program as text and nested ones as JSON values: users cannot tell
+    which is which, so both spellings mean the same wherever the meaning is unambiguous."""
+    assert read(settings_for(**values)) == expected
+
+
+def test_numbers_and_booleans_in_text_maps_become_the_text_they_spell() -> None:
+    settings = settings_for(
+        interactiveCluster={
+            **INTERACTIVE,
+            "sparkConf": {"spark.sql.shuffle.partitions": 200, "spark.databricks.delta.preview.enabled": True},
+        },
+        tags={"costCenter": 4711},
+    )
+    assert settings.interactive_cluster is not None
+    assert settings.interactive_cluster.options.spark_conf == {
+        "spark.sql.shuffle.partitions": "200",
+        "spark.databricks.delta.preview.enabled": "true",
+    }
+    assert settings.tags == {"costCenter": "4711"}
+
+
+def test_a_decimal_where_text_is_meant_names_the_key_and_the_fix() -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_for(interactiveCluster={**INTERACTIVE, "sparkConf": {"spark.x.ratio": 1.10}, "sparkVersion": 15.4})
+    problems = caught.value.problems
+    assert any(p.startswith('adf-databricks:interactiveCluster.sparkConf["spark.x.ratio"]: 1.1: ') for p in problems)
+    assert any(p.startswith("adf-databricks:interactiveCluster.sparkVersion: 15.4: ") for p in problems)
+    assert all("in quotes" in p for p in problems)
+
+
+@pytest.mark.parametrize("spelling", ["yes", "no", "on", "off", "Y", 1, "1"])
+def test_booleans_are_true_or_false_in_yaml_words(spelling: object) -> None:
+    """YAML 1.2 (the CLI's yaml.v3 for untyped values) has only true/false; yes/no/on/off are text."""
+    with pytest.raises(ConfigError) as caught:
+        settings_for(protect=spelling, workspace={"noPublicIp": spelling})
+    for problem in caught.value.problems:
+        assert "must be true or false" in problem
+        assert "True" not in problem and "False" not in problem and "'" not in problem
+
+
+def test_values_are_shown_in_yaml_words_not_python_repr() -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_for(clusterMode=None, auth=True, workspace={"sku": None, "noPublicIp": None, "vnet": False})
+    text = str(caught.value)
+    assert 'auth: "true" is not allowed' in text
+    assert "workspace.vnet: false: must be an object" in text
+    for python in ("True", "False", "None", "'"):
+        assert python not in text.split(":", 1)[1], text
+
+
+def test_problems_name_the_programs_own_project_namespace() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"token": {"lifetimeDays": 0}}, project="lakehouse", stack="dev", location="westeurope")
+    assert "lakehouse:token.lifetimeDays: 0: must be a whole number from 1 to 730" in caught.value.problems
+    assert "lakehouse:interactiveCluster: is required" in " ".join(caught.value.problems)
+
+
+def test_settings_kept_under_one_key_are_named_under_that_key() -> None:
+    """A program that keeps every setting under `<project>:platform` (examples/consumer) reads them as JSON text,
+    as the CLI passes an object; its problems name that key."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            '{"clusterMode": "newJobCluster", "jobCluster": {"sparkVersion": "s", "nodeType": "n", "workers": "9:2"},'
+            ' "clusterSize": 1}',
+            project="data-platform",
+            stack="live",
+            location="westeurope",
+            config_key="platform",
+        )
+    assert any(p.startswith("data-platform:platform.jobCluster.workers: ") for p in caught.value.problems)
+    assert any(
+        p.startswith("data-platform:platform.clusterSize: is not a known setting") for p in caught.value.problems
+    )
+    assert "did you mean clusterMode?" in " ".join(caught.value.problems)
+
+
+@pytest.mark.parametrize("raw", ["[1, 2]", "not json", "42", [1]])
+def test_settings_that_are_not_an_object_are_one_clear_problem(raw: object) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(raw, project="data-platform", stack="live", location="westeurope", config_key="platform")  # type: ignore[arg-type]
+    assert caught.value.problems[0].startswith("data-platform:platform: ")
+    assert "must be an object of settings" in caught.value.problems[0]
+
+
+# --- conflicts Azure would refuse later --------------------------------------------------------------------------
+
+
+def test_the_managed_resource_group_may_not_be_the_workspaces_own_group() -> None:
+    """databricks-constraints.md, "Managed resource group": Azure creates it with the workspace and refuses one
+    that exists, so it can never be the group the workspace is deployed into."""
+    derived = only(problems_for(names={"managedResourceGroup": "rg-adf-databricks-dev"}), "names.managedResourceGroup")
+    assert "must differ from the group the workspace is deployed into" in derived
+    existing = problems_for(existingResourceGroupName="rg-shared", names={"managedResourceGroup": "RG-Shared"})
+    only(existing, "names.managedResourceGroup")
+    renamed = problems_for(names={"resourceGroup": "rg-adf-databricks-dev-dbw-managed"})
+    only(renamed, "names.resourceGroup")
+
+
+def test_a_resource_group_name_next_to_an_existing_group_is_refused_not_ignored() -> None:
+    problem = only(
+        problems_for(existingResourceGroupName="rg-shared", names={"resourceGroup": "rg-mine"}), "names.resourceGroup"
+    )
+    assert "ignored next to existingResourceGroupName" in problem
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/Workspace/Shared/init.sh", True),
+        ("/Volumes/main/default/scripts/init.sh", True),
+        ("dbfs:/databricks/init.sh", True),
+        ("s3://bucket/init.sh", False),
+        ("abfss://c@account.dfs.core.windows.net/init.sh", False),
+        ("/tmp/init.sh", False),
+        ("init.sh", False),
+        ("/Workspace/", False),
+    ],
+)
+def test_init_scripts_are_where_the_readme_allows(path: str, allowed: bool) -> None:
+    """README, Configuration: init scripts are `/Workspace/…`, `/Volumes/…` or `dbfs:/…` paths."""
+    job = {**JOB_CLUSTER, "initScripts": ["/Workspace/ok.sh", path]}
+    if allowed:
+        settings = load_settings(
+            {"clusterMode": "newJobCluster", "jobCluster": job}, project="p", stack="s", location="westeurope"
+        )
+        assert settings.job_cluster is not None and path in settings.job_cluster.init_scripts
+    else:
+        problem = only(problems_for("prod", jobCluster=job), "jobCluster.initScripts[1]")
+        assert "/Workspace/, /Volumes/ or dbfs:/" in problem

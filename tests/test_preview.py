@@ -1,44 +1,23 @@
-"""`python -m components.preview <stack>`: what a newcomer runs first."""
+"""`python -m components.preview <stack>`: what a newcomer runs first, in this project or in their own program."""
 
 from __future__ import annotations
 
-import io
 import json
-import shutil
-import subprocess
-import sys
-from contextlib import redirect_stderr, redirect_stdout
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
+from support import PROJECT_DIR, absent_stack, copy_project, preview, preview_here, stacks
 
-from components.preview import main
+from components.offline.adf import CREDENTIAL_TYPE, LINKED_SERVICE_TYPE
 
-
-def preview(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The command as a newcomer types it, in a process of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "components.preview", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def preview_here(*args: str) -> subprocess.CompletedProcess[str]:
-    """The same entry point in this process: no second start-up of the SDKs for every option tested."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(args))
-    return subprocess.CompletedProcess(["components.preview", *args], code, out.getvalue(), err.getvalue())
+CONSUMER = PROJECT_DIR / "examples" / "consumer"
 
 
 @pytest.fixture(scope="module")
-def dev_text(project_dir: Path) -> str:
-    result = preview("dev", cwd=project_dir)
+def dev_text() -> str:
+    result = preview("dev", cwd=PROJECT_DIR)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -59,6 +38,14 @@ def test_dev_preview_shows_key_inputs_and_outputs(dev_text: str) -> None:
     assert "autoterminationMinutes: 30" in dev_text
     assert "linkedServiceName: AzureDatabricks" in dev_text
     assert "clusterMode: existingCluster" in dev_text
+
+
+@pytest.mark.parametrize("stack", stacks())
+def test_every_stack_file_previews_cleanly(stack: str) -> None:
+    """Whatever stack files a user adds to stacks/: each previews, with no problem reported."""
+    result = preview_here(stack, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["stack"] == stack
 
 
 def test_prod_preview_as_json_lists_protected_stateful_resources() -> None:
@@ -86,6 +73,81 @@ def test_adf_format_prints_the_code_view_of_each_linked_service() -> None:
     assert databricks["typeProperties"]["accessToken"]["type"] == "AzureKeyVaultSecret"
     assert databricks["annotations"] == ["prod", "dataflows"]
     assert services["AzureKeyVault"]["properties"]["typeProperties"]["baseUrl"].startswith("https://")
+    assert {s["type"] for s in services.values()} == {"Microsoft.DataFactory/factories/linkedservices"}
+
+
+def references(value: object) -> set[tuple[str, str]]:
+    """Every `{type: ...Reference, referenceName}` inside an ADF object."""
+    found: set[tuple[str, str]] = set()
+    if isinstance(value, dict):
+        if str(value.get("type", "")).endswith("Reference") and "referenceName" in value:
+            found.add((value["type"], value["referenceName"]))
+        for item in value.values():
+            found |= references(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= references(item)
+    return found
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--set", "adf-databricks:auth=managedIdentity"],
+        ["--set", "adf-databricks:auth=managedIdentity", "--set", "adf-databricks:managedIdentity.userAssigned=true"],
+    ],
+    ids=["token", "system-assigned", "user-assigned"],
+)
+def test_adf_format_holds_every_object_the_linked_services_reference(options: list[str]) -> None:
+    """What a Git-integrated factory needs to import the linked service: nothing it references is left out.
+
+    ADF's CredentialReference and LinkedServiceReference name other objects of the same factory (ADF REST
+    reference: LinkedService `credential`, AzureKeyVaultSecret `store`); the user-assigned identity reaches
+    the linked service only through the credential.
+    """
+    result = preview_here("dev", "--format", "adf", *options)
+    assert result.returncode == 0, result.stderr
+    objects = json.loads(result.stdout)
+    kinds = {"LinkedServiceReference": "linkedservices", "CredentialReference": "credentials"}
+    present = {(o["type"].rsplit("/", 1)[-1], o["name"]) for o in objects}
+    for kind, name in set().union(*(references(o) for o in objects)):
+        assert (kinds[kind], name) in present, f"{kind} {name} is referenced but not printed"
+    if "userAssigned=true" in " ".join(options):
+        credential = next(o for o in objects if o["type"].endswith("/credentials"))
+        assert credential["properties"]["type"] == "ManagedIdentity"
+        assert "/userAssignedIdentities/" in credential["properties"]["typeProperties"]["resourceId"]
+
+
+def test_adf_object_types_are_the_arm_types() -> None:
+    assert LINKED_SERVICE_TYPE.endswith(":LinkedService")
+    assert CREDENTIAL_TYPE.endswith(":CredentialOperation")
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "adf", "mermaid"])
+def test_the_same_stack_prints_the_same_bytes_twice(output_format: str) -> None:
+    """Reviewers diff previews across commits; users diff `--format adf` against the portal."""
+    first = preview_here("dev", "--format", output_format, "--set", "adf-databricks:managedIdentity={}")
+    second = preview_here("dev", "--format", output_format, "--set", "adf-databricks:managedIdentity={}")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+
+
+def test_a_preview_in_another_process_with_another_hash_seed_prints_the_same_bytes() -> None:
+    here = preview_here("prod", "--json")
+    there = preview("prod", "--json", cwd=PROJECT_DIR, env={"PYTHONHASHSEED": "4242"})
+    assert there.returncode == 0, there.stderr
+    assert there.stdout == here.stdout
+
+
+def test_times_come_from_a_fixed_clock_unless_the_real_one_is_asked_for() -> None:
+    fixed = preview_here("dev", "--json")
+    assert "2026-01-01T00:00:00Z" in fixed.stdout
+    before = datetime.now(UTC).strftime("%Y-%m-%d")
+    real = preview_here("dev", "--json", "--real-clock")
+    after = datetime.now(UTC).strftime("%Y-%m-%d")
+    assert real.returncode == 0, real.stderr
+    assert f"{before}T" in real.stdout or f"{after}T" in real.stdout
 
 
 def test_set_overrides_a_stack_value_like_pulumi_config_set() -> None:
@@ -95,7 +157,25 @@ def test_set_overrides_a_stack_value_like_pulumi_config_set() -> None:
     assert workspace["inputs"]["sku"] == {"name": "standard"}
 
 
-def test_a_new_stack_file_previews_without_code_changes(tmp_path: Path, project_dir: Path) -> None:
+def test_set_takes_a_nested_path_like_pulumi_config_set_path() -> None:
+    """`pulumi config set --path a.b 45` changes one nested value and keeps its siblings from the stack file."""
+    result = preview_here("dev", "--set", "adf-databricks:interactiveCluster.autoterminationMinutes=45", "--json")
+    assert result.returncode == 0, result.stderr
+    cluster = next(r for r in json.loads(result.stdout)["resources"] if r["type"].endswith("cluster:Cluster"))
+    assert cluster["inputs"]["autoterminationMinutes"] == 45
+    assert cluster["inputs"]["nodeTypeId"] == "Standard_DS3_v2"
+
+
+def test_a_set_mistake_blames_set_not_the_stack_file() -> None:
+    result = preview_here("dev", "--set", "adf-databricks:token.lifetimeDays=0")
+    assert result.returncode == 1
+    assert "--set adf-databricks:token.lifetimeDays=0: adf-databricks:token.lifetimeDays: 0: must be" in result.stderr
+    assert "Fix the --set values" in result.stderr
+    assert "stacks/Pulumi.dev.yaml" not in result.stderr
+    assert "declare" not in result.stderr
+
+
+def test_a_new_stack_file_previews_without_code_changes(tmp_path: Path) -> None:
     stack = {
         "config": {
             "azure-native:location": "northeurope",
@@ -107,7 +187,7 @@ def test_a_new_stack_file_previews_without_code_changes(tmp_path: Path, project_
             },
         }
     }
-    project = copy_project(tmp_path, project_dir)
+    project = copy_project(tmp_path / "project")
     (project / "stacks" / "Pulumi.test.yaml").write_text(yaml.safe_dump(stack))
     result = preview_here("test", "--project-dir", str(project))
     assert result.returncode == 0, result.stderr
@@ -115,33 +195,76 @@ def test_a_new_stack_file_previews_without_code_changes(tmp_path: Path, project_
     assert "location: northeurope" in result.stdout
 
 
-def test_a_bad_stack_file_prints_the_validation_error_and_fails(tmp_path: Path, project_dir: Path) -> None:
-    stack = {
-        "config": {
-            "azure-native:location": "westeurope",
-            "adf-databricks:clusterMode": "newJobCluster",
-            "adf-databricks:jobCluster": {"sparkVersion": "15.4.x-scala2.12", "nodeType": "n", "workers": "0"},
-        }
-    }
-    project = copy_project(tmp_path, project_dir)
-    (project / "stacks" / "Pulumi.broken.yaml").write_text(yaml.safe_dump(stack))
-    result = preview("broken", "--project-dir", str(project), cwd=project_dir)
+def test_the_readmes_new_stack_example_previews(tmp_path: Path) -> None:
+    """README, "Adding a stack": its example file, added as it says, previews with no code change."""
+    readme = (PROJECT_DIR / "README.md").read_text()
+    section = readme.split("### Adding a stack", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    name = section.split("stacks/Pulumi.<name>.yaml", 1)[1].split("`", 2)[1]
+    project = copy_project(tmp_path / "project")
+    (project / "stacks" / f"Pulumi.{name}.yaml").write_text(example)
+    result = preview_here(name, cwd=project)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_stack_file_prints_the_validation_error_and_fails(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "stacks" / "Pulumi.broken.yaml").write_text(
+        "config:\n"
+        "  azure-native:location: westeurope\n"
+        "  adf-databricks:clusterMode: newJobCluster\n"
+        "  adf-databricks:jobCluster:\n"
+        "    sparkVersion: 15.4.x-scala2.12\n"
+        "    nodeType: n\n"
+        '    workers: "0"\n'
+    )
+    result = preview("broken", cwd=project)
     assert result.returncode == 1
     assert "Stack 'broken'" in result.stderr
-    assert "adf-databricks:jobCluster.workers" in result.stderr
+    assert "stacks/Pulumi.broken.yaml:7:5: adf-databricks:jobCluster.workers:" in result.stderr
+    assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
 
 def test_an_unknown_stack_names_the_stacks_there_are() -> None:
-    result = preview_here("staging")
+    result = preview_here(absent_stack())
     assert result.returncode == 1
-    assert "stacks: dev, prod" in result.stderr
+    assert f"(stacks: {', '.join(stacks())})" in result.stderr
 
 
-def copy_project(tmp_path: Path, project_dir: Path) -> Path:
-    target = tmp_path / "project"
-    target.mkdir()
+def test_the_preview_finds_pulumi_yaml_from_a_subfolder() -> None:
+    result = preview_here("dev", "--format", "mermaid", cwd=PROJECT_DIR / "stacks")
+    assert result.returncode == 0, result.stderr
+
+
+def test_outside_any_project_the_preview_says_where_to_run_it(tmp_path: Path) -> None:
+    result = preview_here("dev", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"no Pulumi.yaml in {tmp_path.resolve()} or any folder above it" in result.stderr
+
+
+def test_a_consumer_program_is_previewed_from_its_own_folder() -> None:
+    """The consumer's own Pulumi.yaml, stackConfigDir and stack files; no --project-dir; `components` imported
+    from wherever it is installed (here: PYTHONPATH), never used to find the project."""
+    result = preview("staging", cwd=CONSUMER)
+    assert result.returncode == 0, result.stderr
+    assert "Previewing update (data-platform/staging)" in result.stdout
+    assert "workspaceName: dbw-data-platform-staging" in result.stdout
+    assert "authentication: MSI" in result.stdout
+
+
+def test_a_consumer_programs_errors_name_its_own_keys_and_files(tmp_path: Path) -> None:
+    consumer = tmp_path / "consumer"
+    consumer.mkdir()
     for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(project_dir / name, target / name)
-    shutil.copytree(project_dir / "stacks", target / "stacks")
-    return target
+        (consumer / name).write_text((CONSUMER / name).read_text())
+    (consumer / "stacks").mkdir()
+    stack = (CONSUMER / "stacks" / "Pulumi.staging.yaml").read_text().replace('workers: "1:4"', 'workers: "9:2"')
+    (consumer / "stacks" / "Pulumi.live.yaml").write_text(stack)
+    result = preview_here("live", "--set", "data-platform:platform.token.lifetimeDays=0", cwd=consumer)
+    assert result.returncode == 1
+    assert "stacks/Pulumi.live.yaml:9:7: data-platform:platform.jobCluster.workers:" in result.stderr
+    assert "--set data-platform:platform.token.lifetimeDays=0: data-platform:platform.token.lifetimeDays:" in (
+        result.stderr
+    )
+    assert "adf-databricks:" not in result.stderr

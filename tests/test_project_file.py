@@ -13,7 +13,7 @@ import yaml
 
 from components import config as config_module
 from components.config import load_settings
-from components.offline.project import ProjectError, load_project, stack_config
+from components.offline.project import ProjectError, find_project, load_project, parse_path, stack_config
 from components.settings import KeyVaultSpec, LinkedServiceSpec, TokenSpec, WorkspaceSpec
 
 SHARED_SPECS = Path(__file__).resolve().parents[2] / "shared" / "specs"
@@ -84,7 +84,9 @@ def test_a_stack_file_with_an_undeclared_project_key_is_refused(scratch_project:
     document = yaml.safe_load(stack_file.read_text())
     document["config"]["adf-databricks:clusterSize"] = "large"
     stack_file.write_text(yaml.safe_dump(document))
-    with pytest.raises(ProjectError, match=r"adf-databricks:clusterSize, which Pulumi\.yaml does not declare"):
+    with pytest.raises(
+        ProjectError, match=r"adf-databricks:clusterSize: is not declared in Pulumi\.yaml; did you mean"
+    ):
         stack_config(load_project(scratch_project), "dev")
 
 
@@ -105,8 +107,35 @@ def test_a_pulumi_yaml_that_breaks_the_schema_is_refused(scratch_project: Path) 
     document = yaml.safe_load(project_file.read_text())
     document["config"]["workspace"]["type"] = "object"
     project_file.write_text(yaml.safe_dump(document))
-    with pytest.raises(ProjectError, match=r"does not match Pulumi's project schema"):
+    with pytest.raises(ProjectError, match=r"Pulumi.yaml:\d+:\d+: config.workspace.*is not valid under any"):
         load_project(scratch_project)
+
+
+def test_pulumi_yaml_is_found_from_the_current_folder_upwards(project_dir: Path, tmp_path: Path) -> None:
+    """As the CLI looks for it (pulumi preview from a subfolder works); never from where the package is installed."""
+    assert find_project(project_dir / "stacks") == project_dir.resolve()
+    nested = tmp_path / "mine" / "src" / "deep"
+    nested.mkdir(parents=True)
+    (tmp_path / "mine" / "Pulumi.yaml").write_text("name: mine\nruntime: python\n")
+    assert find_project(nested) == (tmp_path / "mine").resolve()
+    with pytest.raises(ProjectError, match=r"no Pulumi\.yaml in .* or any folder above it"):
+        find_project(tmp_path)
+
+
+def test_the_program_runs_from_pulumi_yamls_main(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: mine\nruntime: python\nmain: src/\n")
+    assert load_project(tmp_path).program == tmp_path / "src" / "__main__.py"
+
+
+def test_set_paths_follow_pulumi_config_set_path() -> None:
+    """`pulumi config set --path`: dotted names, [N] list items, ["a.b"] for keys with dots."""
+    assert parse_path("token.lifetimeDays", "adf-databricks") == ("adf-databricks:token", "lifetimeDays")
+    assert parse_path('adf-databricks:jobCluster.sparkConf["spark.x.y"]', "p") == (
+        "adf-databricks:jobCluster",
+        "sparkConf",
+        "spark.x.y",
+    )
+    assert parse_path("ns:list[2].name", "p") == ("ns:list", 2, "name")
 
 
 def test_dev_uses_the_warm_cluster_and_prod_a_job_cluster_per_run(project_dir: Path) -> None:

@@ -35,7 +35,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "jobCluster": FULL_JOB_CLUSTER,
         "linkedService": FULL_LINKED_SERVICE,
     },
-    "instance pool": {"clusterMode": "instancePool", "instancePool": {**POOL, "initScripts": ["/x.sh"]}},
+    "instance pool": {"clusterMode": "instancePool", "instancePool": {**POOL, "initScripts": ["/Workspace/x.sh"]}},
     "managed identity": {"auth": "managedIdentity"},
     "user-assigned identity": {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}},
     "autoscaling interactive cluster": {

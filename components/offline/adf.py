@@ -1,4 +1,4 @@
-"""Linked services as Data Factory's REST API and Code view show them."""
+"""Data Factory objects as ADF's REST API, Code view and Git integration show them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from typing import Any
 from components.offline.plan import Plan, ResourceRecord
 
 LINKED_SERVICE_TYPE = "azure-native:datafactory:LinkedService"
-# Properties of the LinkedService itself; everything else nests under `typeProperties`.
+CREDENTIAL_TYPE = "azure-native:datafactory:CredentialOperation"
+# Pulumi type → (the input holding the object's name, the ARM type a Git-integrated factory's JSON file carries).
+ADF_OBJECTS = {
+    LINKED_SERVICE_TYPE: ("linkedServiceName", "Microsoft.DataFactory/factories/linkedservices"),
+    CREDENTIAL_TYPE: ("credentialName", "Microsoft.DataFactory/factories/credentials"),
+}
+# Properties of the object itself; everything else nests under `typeProperties`.
 ENVELOPE_KEYS = ("type", "version", "connectVia", "description", "parameters", "annotations")
 
 
@@ -19,8 +25,15 @@ def rest_body(properties: dict[str, Any]) -> dict[str, Any]:
 
 
 def code_view(record: ResourceRecord) -> dict[str, Any]:
-    return {"name": record.inputs["linkedServiceName"], "properties": rest_body(record.inputs["properties"])}
+    name_key, arm_type = ADF_OBJECTS[record.type]
+    return {"name": record.inputs[name_key], "type": arm_type, "properties": rest_body(record.inputs["properties"])}
 
 
 def linked_services(plan: Plan) -> list[ResourceRecord]:
     return plan.by_type(LINKED_SERVICE_TYPE)
+
+
+def factory_objects(plan: Plan) -> list[ResourceRecord]:
+    """Every ADF object the plan creates inside a factory: the linked services and what they reference
+    (the user-assigned identity's credential)."""
+    return [r for r in plan.resources if r.type in ADF_OBJECTS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.offline.adf import code_view, linked_services
+from components.offline.adf import code_view, factory_objects
 from components.offline.plan import Plan, ResourceRecord, Secret, walk
 
 SECRET = "[secret]"
@@ -78,7 +78,7 @@ def as_json(plan: Plan) -> str:
                 "parent": r.parent,
                 "protect": r.protect,
                 "provider": r.provider or None,
-                "dependencies": list(r.dependencies),
+                "dependencies": sorted(r.dependencies),  # the SDK gathers them in a set: order varies per run
                 "inputs": masked(r.inputs),
             }
             for r in sorted(plan.resources, key=lambda r: r.urn)
@@ -90,7 +90,9 @@ def as_json(plan: Plan) -> str:
 
 
 def adf(plan: Plan) -> str:
-    views = sorted((masked(code_view(r)) for r in linked_services(plan)), key=lambda v: str(v["name"]))
+    views = sorted(
+        (masked(code_view(r)) for r in factory_objects(plan)), key=lambda v: (str(v["type"]), str(v["name"]))
+    )
     return json.dumps(views, indent=2, sort_keys=True)
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import runpy
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +32,26 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_program(project: Project, stack: str, config: dict[str, Any], mocks: AzureMocks | None = None) -> Plan:
+@contextmanager
+def _in_program_folder(folder: Path) -> Iterator[None]:
+    """As the CLI's Python language host runs a program: from its folder, which is first on sys.path."""
+    before, path_before = Path.cwd(), list(sys.path)
+    os.chdir(folder)
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        os.chdir(before)
+        sys.path[:] = path_before
+
+
+def run_program(
+    project: Project,
+    stack: str,
+    config: dict[str, Any],
+    mocks: AzureMocks | None = None,
+    secret_keys: Sequence[str] = (),
+) -> Plan:
     """`config` is the full stack config (namespaced keys) the CLI would pass."""
     monitor = EngineMonitor(mocks or AzureMocks())
     warnings = _Warnings()
@@ -39,14 +62,15 @@ def run_program(project: Project, stack: str, config: dict[str, Any], mocks: Azu
     pulumi.runtime.set_mocks(
         monitor.mocks, project=project.name, stack=stack, preview=True, logger=logger, monitor=monitor
     )
-    pulumi.runtime.set_all_config(as_cli_strings(config), [])
+    pulumi.runtime.set_all_config(as_cli_strings(config), list(secret_keys))
     root = runtime_settings.get_root_resource()
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def program() -> None:
-        runpy.run_path(str(project.directory / "__main__.py"), run_name="__main__")
+        runpy.run_path(str(project.program), run_name="__main__")
 
-    program()
+    with _in_program_folder(project.program.parent):
+        program()
     outputs = {name: _resolve(value) for name, value in getattr(root, "outputs", {}).items()}
     return Plan(project.name, stack, list(monitor.records), outputs, warnings.messages)
 
