@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 from conftest import PlanFor
+from support import PROJECT_DIR, copy_project
 
 from components import naming
+from components.offline.collisions import claimed_names, name_collisions
 from components.offline.plan import Plan
+from components.offline.project import load_project
 from components.settings import NameOverrides
 
 # Renaming any of these replaces a stateful resource in production: change them only with `aliases`.
@@ -72,3 +79,48 @@ def test_globally_unique_names_differ_between_subscriptions() -> None:
     b = naming.derive_names("adf-databricks", "dev", "sub-b", NameOverrides())
     assert (a.key_vault, a.data_factory) != (b.key_vault, b.data_factory)
     assert a.workspace == b.workspace
+
+
+def test_no_two_stack_files_claim_the_same_azure_names() -> None:
+    """One stack's program cannot see another's: this is the only place the collision can be caught (CI runs it)."""
+    assert name_collisions(load_project(PROJECT_DIR)) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "kind"),
+    [
+        ("Feature_Branch.123", "feature-branch-123", "resource group"),
+        ("QA", "qa", "managed resource group"),
+        ("team.a", "team_a", "workspace"),
+    ],
+)
+def test_stack_names_that_differ_only_in_case_or_punctuation_collide(
+    tmp_path: Path, first: str, second: str, kind: str
+) -> None:
+    project_dir = copy_project(tmp_path / "project")
+    for stack in (first, second):
+        shutil.copy(project_dir / "stacks" / "Pulumi.dev.yaml", project_dir / "stacks" / f"Pulumi.{stack}.yaml")
+    found = name_collisions(load_project(project_dir))
+    assert any(f"'{first}' and '{second}'" in f and f"the {kind} " in f for f in found), found
+
+
+def test_name_overrides_that_collide_are_caught_too(tmp_path: Path) -> None:
+    project_dir = copy_project(tmp_path / "project")
+    dev = (project_dir / "stacks" / "Pulumi.dev.yaml").read_text()
+    for stack in ("blue", "green"):
+        (project_dir / "stacks" / f"Pulumi.{stack}.yaml").write_text(
+            dev + "  adf-databricks:names:\n    keyVault: kv-shared-team\n"
+        )
+    assert any("Key Vault kv-shared-team" in f for f in name_collisions(load_project(project_dir)))
+
+
+def test_stacks_sharing_an_existing_resource_group_do_not_collide_on_it(tmp_path: Path) -> None:
+    project_dir = copy_project(tmp_path / "project")
+    dev = (project_dir / "stacks" / "Pulumi.dev.yaml").read_text()
+    for stack in ("blue", "green"):
+        (project_dir / "stacks" / f"Pulumi.{stack}.yaml").write_text(
+            dev + "  adf-databricks:existingResourceGroupName: rg-shared-data\n"
+        )
+    project = load_project(project_dir)
+    assert "resource group" not in claimed_names(project, "blue")
+    assert name_collisions(project) == []
