@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         project = load_project(args.project_dir or find_project(Path.cwd()))
+        if not project.program.is_file():
+            raise ProjectError(f"no program at {relative(project.program)} (Pulumi.yaml's main, or __main__.py)")
         overrides = [parse_override(text, project.name) for text in args.set]
         read = read_stack(project, args.stack, overrides)
     except ProjectError as error:

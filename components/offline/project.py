@@ -93,6 +93,45 @@ def find_project(start: Path) -> Path:
     )
 
 
+_SCHEMA_TYPES = {
+    "string": "text",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "null",
+}
+
+
+def _schema_problem(error: jsonschema.ValidationError) -> tuple[KeyPath, str]:
+    """A project-schema error in YAML's words, at the deepest place it can be pinned to."""
+    deeper = [c for c in error.context or [] if len(c.absolute_path) > len(error.absolute_path)]
+    if deeper:
+        return _schema_problem(max(deeper, key=lambda c: len(c.absolute_path)))
+    path: KeyPath = tuple(error.absolute_path)
+    instance = error.instance
+    rule: Any = error.validator_value
+    if error.validator == "type":
+        kinds = [str(k) for k in (rule if isinstance(rule, list) else [rule])]
+        return path, f"{yaml_text(instance)}: must be {' or '.join(_SCHEMA_TYPES.get(k, k) for k in kinds)}"
+    if error.validator == "enum":
+        allowed = " | ".join(str(v) for v in rule)
+        return path, f"{yaml_text(instance)} is not allowed (use one of {allowed})"
+    if error.validator == "required":
+        missing = [k for k in rule if isinstance(instance, dict) and k not in instance]
+        return path, f"{', '.join(missing)} is required"
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        extra = [k for k in instance if k not in known]
+        return (*path, extra[0]) if extra else path, (
+            f"{', '.join(extra)}: not a setting here{did_you_mean(extra[0], known) if extra else ''}"
+        )
+    if error.validator in ("oneOf", "anyOf"):
+        return path, f"{yaml_text(instance)}: is not a valid value here"
+    return path, error.message
+
+
 def load_project(directory: Path) -> Project:
     path = next((directory / name for name in PROJECT_FILES if (directory / name).is_file()), None)
     if path is None:
@@ -102,7 +141,7 @@ def load_project(directory: Path) -> Project:
         parsed = yamlfile.read(path, shown)
     except YamlError as error:
         raise ProjectError(str(error)) from None
-    problems = [
+    problems: list[str] = [
         f"{shown}:{second.line}:{second.column}: {key_text(key)} is given twice (first at line {first.line}); "
         "Pulumi refuses a duplicated key"
         for key, first, second in parsed.duplicates
@@ -116,9 +155,10 @@ def load_project(directory: Path) -> Project:
     for invalid in sorted(
         jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: [str(p) for p in e.path]
     ):
-        mark = parsed.mark(tuple(invalid.path))
+        at, message = _schema_problem(invalid)
+        mark = parsed.mark(at)
         where = f"{shown}:{mark.line}:{mark.column}" if mark else shown
-        problems.append(f"{where}: {'.'.join(map(str, invalid.path)) or '(top level)'}: {invalid.message}")
+        problems.append(f"{where}: {'.'.join(map(str, at)) or '(top level)'}: {message}")
     if problems:
         raise ProjectError(
             f"{shown} is not a valid Pulumi project file (Pulumi's project schema):\n"

@@ -213,10 +213,15 @@ def _position(text: str, offset: int) -> Mark:
     return Mark(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
+def _code_point(character: object) -> int:
+    return character if isinstance(character, int) else ord(str(character)[:1] or "?")
+
+
 def parse(text: str, source: str) -> Document:
     """Parse YAML text; `source` names it in messages (a file path, or `--set key=value`)."""
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # the reader refuses characters YAML does not allow right here
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -228,13 +233,14 @@ def parse(text: str, source: str) -> Document:
     except yaml.reader.ReaderError as error:
         raise YamlError(
             source,
-            f"character U+{ord(str(error.character)):04X} is not allowed in YAML ({error.reason})",
+            f"character U+{_code_point(error.character):04X} is not allowed in YAML ({error.reason})",
             _position(text, error.position),
         ) from None
     except yaml.YAMLError as error:  # any other PyYAML error: still one line, never a traceback
         raise YamlError(source, f"not valid YAML: {error}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     builder = _Builder(source)
     builder.document.value = None if node is None else builder.build(node, ())
     return builder.document
