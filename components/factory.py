@@ -90,12 +90,17 @@ def linked_service(
     referenced: Sequence[pulumi.Resource],
     opts: pulumi.ResourceOptions,
 ) -> datafactory.LinkedService:
-    """`referenced`: what the payload names by string (secret, Key Vault linked service, credential)."""
+    """`referenced`: what the payload names by string (secret, Key Vault linked service, credential).
+
+    Its name is fixed (pipelines refer to it), so a replacement deletes it first (lifecycle rule 4).
+    """
     return datafactory.LinkedService(
         name,
         linked_service_name=linked_service_name,
         factory_name=adf.name,
         resource_group_name=resource_group_name,
         properties=properties,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(referenced))),
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=list(referenced), delete_before_replace=True)
+        ),
     )
