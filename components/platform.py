@@ -99,7 +99,10 @@ class AdfDatabricks(pulumi.ComponentResource):
             tags=tags,
             opts=stateful,
         )
-        on_workspace = pulumi.ResourceOptions(parent=self, provider=workspace.workspace_provider(name, dbw, child))
+        # Clusters, pools and tokens die with their workspace: a destroy needs no call to the workspace's API.
+        on_workspace = pulumi.ResourceOptions(
+            parent=self, provider=workspace.workspace_provider(name, dbw, child), deleted_with=dbw
+        )
         cluster = (
             compute.interactive_cluster(
                 name, spec=s.interactive_cluster, cluster_name=names.interactive_cluster, opts=on_workspace
