@@ -10,7 +10,6 @@ from pulumi_azure_native import datafactory, managedidentity
 from components.naming import UAMI_CREDENTIAL_NAME
 from components.settings import NetworkAccess
 
-
 STUDIO_MANAGED = ["repoConfiguration", "globalParameters"]
 """Factory properties users manage in ADF Studio."""
 
