@@ -45,8 +45,8 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     CLUSTER: frozenset({DATABRICKS_PROVIDER}),
     POOL: frozenset({DATABRICKS_PROVIDER}),
     TOKEN: frozenset({DATABRICKS_PROVIDER, ROTATION}),
-    # A vault's child holding the token's value.
-    VAULT_SECRET: frozenset({RESOURCE_GROUP, VAULT, TOKEN}),
+    # A vault's child holding the token's value; its name carries the workspace id (one secret per workspace).
+    VAULT_SECRET: frozenset({RESOURCE_GROUP, VAULT, TOKEN, WORKSPACE}),
     # Scope (vault or workspace) and principal (factory's or user-assigned identity).
     ROLE_ASSIGNMENT: frozenset({VAULT, WORKSPACE, FACTORY, IDENTITY}),
     CREDENTIAL: frozenset({RESOURCE_GROUP, FACTORY, IDENTITY}),

@@ -30,7 +30,11 @@ def role_assignment(
     identity_key: str,
     opts: pulumi.ResourceOptions,
 ) -> authorization.RoleAssignment:
-    """`identity_key` names who gets the role (project/stack/identity), so the GUID is stable."""
+    """`identity_key` names who gets the role (project/stack/identity), so the GUID is stable.
+
+    A new principal or scope replaces the assignment; its name is fixed, so the old one must go first
+    (azure-native does so for explicitly named resources, lifecycle rule 4): stated here, not left implicit.
+    """
     return authorization.RoleAssignment(
         name,
         role_assignment_name=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identity_key}/{role.name}")),
@@ -38,5 +42,5 @@ def role_assignment(
         principal_id=principal_id,
         principal_type="ServicePrincipal",
         scope=scope,
-        opts=opts,
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(delete_before_replace=True)),
     )

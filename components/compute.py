@@ -1,8 +1,11 @@
-"""Databricks compute the platform owns: the interactive cluster and the instance pool."""
+"""Databricks compute the platform owns: the interactive cluster and the instance pool.
+
+Neither carries the stack's Azure tags: the workspace has them and every cluster inherits them as default
+tags; repeating one as a custom tag is stored as `x_<key>` and shows a diff on every refresh (lifecycle
+rule 6). Only the section's own `customTags` are sent.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import pulumi
 import pulumi_databricks as databricks
@@ -13,9 +16,9 @@ SINGLE_NODE_CONF = {"spark.databricks.cluster.profile": "singleNode", "spark.mas
 SINGLE_NODE_TAGS = {"ResourceClass": "SingleNode"}
 
 
-def cluster_tags(options: ClusterOptions, tags: Mapping[str, str]) -> dict[str, str]:
-    """Azure tags first, so a cluster's own customTags win on a clash."""
-    return {**tags, **options.custom_tags}
+def cluster_tags(options: ClusterOptions) -> dict[str, str]:
+    """A cluster's own tags; config validation refuses keys the workspace already passes on."""
+    return dict(options.custom_tags)
 
 
 def interactive_cluster(
@@ -23,13 +26,14 @@ def interactive_cluster(
     *,
     spec: InteractiveClusterSpec,
     cluster_name: str,
-    tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
 ) -> databricks.Cluster:
+    """Pinned: an unpinned all-purpose cluster is deleted 30 days after it last terminated, leaving the
+    linked service's existingClusterId pointing at nothing (lifecycle rule 7)."""
     size = spec.size
     options = spec.options
     spark_conf = dict(options.spark_conf)
-    custom_tags = cluster_tags(options, tags)
+    custom_tags = cluster_tags(options)
     num_workers: int | None = size.workers if isinstance(size, FixedSize) else None
     if not isinstance(size, (FixedSize, Autoscale)):
         spark_conf |= SINGLE_NODE_CONF
@@ -53,13 +57,16 @@ def interactive_cluster(
         custom_tags=custom_tags or None,
         policy_id=options.policy_id,
         data_security_mode=options.data_security_mode.value if options.data_security_mode else None,
+        is_pinned=True,
         opts=opts,
     )
 
 
 def instance_pool(
-    name: str, *, spec: InstancePoolSpec, pool_name: str, tags: Mapping[str, str], opts: pulumi.ResourceOptions
+    name: str, *, spec: InstancePoolSpec, pool_name: str, opts: pulumi.ResourceOptions
 ) -> databricks.InstancePool:
+    """The pool carries the section's customTags: a cluster from a pool may not repeat the pool's tag keys,
+    and Data Factory ignores the linked service's cluster tags in pool configurations (lifecycle rule 5)."""
     return databricks.InstancePool(
         f"{name}-instance-pool",
         instance_pool_name=pool_name,
@@ -68,6 +75,6 @@ def instance_pool(
         max_capacity=spec.max_capacity,
         idle_instance_autotermination_minutes=spec.idle_instance_autotermination_minutes,
         preloaded_spark_versions=[spec.options.spark_version],
-        custom_tags=cluster_tags(spec.options, tags) or None,
+        custom_tags=cluster_tags(spec.options) or None,
         opts=opts,
     )

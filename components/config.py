@@ -560,19 +560,40 @@ def _workspace(section: Section) -> WorkspaceSpec:
         or NetworkAccess.ENABLED,
         vnet=vnet,
     )
-    if spec.public_network_access is NetworkAccess.DISABLED and (vnet is None or spec.sku is not WorkspaceSku.PREMIUM):
-        section.problems.add(
-            f"{section.key}.publicNetworkAccess",
-            "Disabled needs private link: sku premium and VNet injection (workspace.vnet)",
-        )
+    if spec.public_network_access is NetworkAccess.DISABLED:
+        section.problems.add(f"{section.key}.publicNetworkAccess", PRIVATE_NETWORKING_NOT_PROVIDED)
     return spec
 
 
+# Lifecycle rule 11: without front-end private endpoints (which this project does not create) neither CI
+# nor a laptop reaches such a workspace, so the deploy would fail after the workspace exists.
+PRIVATE_NETWORKING_NOT_PROVIDED = (
+    "Disabled is not supported: private networking (private endpoints for the workspace) is not provided yet, "
+    "and without it the deploy cannot reach the workspace to create clusters and tokens; use Enabled"
+)
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def _token(section: Section) -> TokenSpec:
-    return TokenSpec(
+    spec = TokenSpec(
         lifetime_days=section.integer("lifetimeDays", 90, 1, 730),
         rotation_days=section.integer("rotationDays", 60, 1, 730),
+        owner=section.text("owner"),
     )
+    _check_rotation_window(section, spec)
+    if spec.owner and not _OBJECT_ID.fullmatch(spec.owner):
+        section.problems.add(f"{section.key}.owner", f"{spec.owner!r}: must be an object id (a GUID)")
+    return spec
+
+
+def _check_rotation_window(section: Section, spec: TokenSpec) -> None:
+    """Rotation must come before expiry (lifecycle rule 10): else Data Factory runs fail in between."""
+    if spec.expires_before_rotation:
+        section.problems.add(
+            f"{section.key}.rotationDays",
+            f"{spec.rotation_days} must be below lifetimeDays ({spec.lifetime_days}): the token would expire "
+            f"before it is replaced",
+        )
 
 
 def _key_vault(section: Section) -> KeyVaultSpec:
@@ -589,6 +610,7 @@ def _key_vault(section: Section) -> KeyVaultSpec:
         or NetworkAccess.ENABLED,
         default_action=section.choice("defaultAction", FirewallAction, FirewallAction.DENY) or FirewallAction.DENY,
         allowed_ip_ranges=ranges,
+        recover=section.flag("recover", False),
     )
 
 
@@ -809,8 +831,10 @@ def load_settings(
         interactive_cluster=interactive_spec if wants_interactive else None,
         job_cluster=job_spec if mode is ClusterMode.NEW_JOB_CLUSTER else None,
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
-        token=_token(section("token", ("lifetimeDays", "rotationDays"))),
-        key_vault=_key_vault(section("keyVault", ("publicNetworkAccess", "defaultAction", "allowedIpRanges"))),
+        token=_token(section("token", ("lifetimeDays", "rotationDays", "owner"))),
+        key_vault=_key_vault(
+            section("keyVault", ("publicNetworkAccess", "defaultAction", "allowedIpRanges", "recover"))
+        ),
         factory_public_network_access=section("dataFactory", ("publicNetworkAccess",)).choice(
             "publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED
         )
@@ -823,9 +847,39 @@ def load_settings(
         names=names,
         protect=_flag(problems, "protect", values["protect"], False),
     )
+    _check_cluster_tags(problems, settings)
+    _check_pool_fields(problems, settings)
     if problems.found:
         raise ConfigError(stack, problems.found)
     return settings
+
+
+def _check_cluster_tags(problems: Problems, settings: PlatformSettings) -> None:
+    """Clusters inherit the workspace's tags; repeating a key makes Databricks store it as `x_<key>` and
+    every refresh report a diff, so every `up` edits (restarts) the cluster (lifecycle rule 6)."""
+    inherited = set(settings.azure_tags)
+    for key, spec in (
+        ("interactiveCluster", settings.interactive_cluster),
+        ("jobCluster", settings.job_cluster),
+        ("instancePool", settings.instance_pool),
+    ):
+        for tag in sorted(set(spec.options.custom_tags if spec else ()) & inherited):
+            problems.add(
+                f"{key}.customTags.{tag}",
+                "the workspace already tags every cluster with this key (from tags or the built-in "
+                "project/environment/managed-by); remove it here",
+            )
+
+
+def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:
+    """Data Factory ignores a driver node type in instance-pool configurations (lifecycle rule 5)."""
+    pool = settings.instance_pool
+    if pool and pool.options.driver_node_type:
+        problems.add(
+            "instancePool.driverNodeType",
+            "Data Factory ignores a driver node type for clusters from a pool: the pool's nodeType is used for "
+            "driver and workers; remove it",
+        )
 
 
 def read_config(config: pulumi.Config) -> dict[str, Any]:

@@ -10,6 +10,9 @@ from pulumi_azure_native import datafactory, managedidentity
 from components.naming import UAMI_CREDENTIAL_NAME
 from components.settings import NetworkAccess
 
+STUDIO_MANAGED = ["repoConfiguration", "globalParameters"]
+"""Factory properties users manage in ADF Studio."""
+
 
 def user_assigned_identity(
     name: str,
@@ -41,7 +44,12 @@ def factory(
     uami: managedidentity.UserAssignedIdentity | None,
     opts: pulumi.ResourceOptions,
 ) -> datafactory.Factory:
-    """The system-assigned identity is always on: it is what reads Key Vault in token mode."""
+    """The system-assigned identity is always on: it is what reads Key Vault in token mode.
+
+    Git integration and global parameters are set in ADF Studio, not here: a refresh copies them into
+    state, and without `ignore_changes` the next `up` would send the factory without them and so
+    disconnect the factory from its repository.
+    """
     identity = (
         datafactory.FactoryIdentityArgs(
             type="SystemAssigned,UserAssigned", user_assigned_identities=uami.id.apply(lambda uid: {uid: {}})
@@ -57,7 +65,7 @@ def factory(
         identity=identity,
         public_network_access=public_network_access.value,
         tags=tags,
-        opts=opts,
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=STUDIO_MANAGED)),
     )
 
 
@@ -76,7 +84,7 @@ def identity_credential(
         factory_name=adf.name,
         resource_group_name=resource_group_name,
         properties=datafactory.ManagedIdentityCredentialArgs(type="ManagedIdentity", resource_id=uami.id),
-        opts=opts,
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(deleted_with=adf)),
     )
 
 
@@ -90,12 +98,17 @@ def linked_service(
     referenced: Sequence[pulumi.Resource],
     opts: pulumi.ResourceOptions,
 ) -> datafactory.LinkedService:
-    """`referenced`: what the payload names by string (secret, Key Vault linked service, credential)."""
+    """`referenced`: what the payload names by string (secret, Key Vault linked service, credential).
+
+    Its name is fixed (pipelines refer to it), so a replacement deletes it first (lifecycle rule 4).
+    """
     return datafactory.LinkedService(
         name,
         linked_service_name=linked_service_name,
         factory_name=adf.name,
         resource_group_name=resource_group_name,
         properties=properties,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(referenced))),
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=list(referenced), delete_before_replace=True, deleted_with=adf)
+        ),
     )

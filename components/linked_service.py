@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,35 +21,41 @@ class DatabricksEndpoints:
     workspace_id: pulumi.Input[str]
     cluster_id: pulumi.Input[str] | None = None
     pool_id: pulumi.Input[str] | None = None
+    secret_name: pulumi.Input[str] = TOKEN_SECRET_NAME
+    """The token's Key Vault secret (accessToken auth), as the secret resource reports its name."""
 
 
-def _new_cluster_fields(options: ClusterOptions, tags: Mapping[str, str], workers: str) -> dict[str, Any]:
+# Lifecycle rule 5: ADF ignores these in instance-pool configurations (the pool's settings decide), so
+# pool mode never sends them; the pool itself carries the tags.
+IGNORED_WITH_A_POOL = ("new_cluster_driver_node_type", "new_cluster_custom_tags")
+
+
+def _new_cluster_fields(options: ClusterOptions, workers: str) -> dict[str, Any]:
     return {
         "new_cluster_version": options.spark_version,
         "new_cluster_num_of_worker": workers,
         "new_cluster_driver_node_type": options.driver_node_type,
         "new_cluster_spark_conf": dict(options.spark_conf) or None,
         "new_cluster_spark_env_vars": dict(options.spark_env_vars) or None,
-        "new_cluster_custom_tags": cluster_tags(options, tags) or None,
+        "new_cluster_custom_tags": cluster_tags(options) or None,
         "policy_id": options.policy_id,
         "data_security_mode": options.data_security_mode.value if options.data_security_mode else None,
     }
 
 
-def _compute_fields(
-    settings: PlatformSettings, endpoints: DatabricksEndpoints, tags: Mapping[str, str]
-) -> dict[str, Any]:
+def _compute_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints) -> dict[str, Any]:
     """Exactly one cluster mode per linked service, as the ADF REST spec requires."""
     if settings.cluster_mode is ClusterMode.EXISTING_CLUSTER:
         return {"existing_cluster_id": endpoints.cluster_id}
     if settings.cluster_mode is ClusterMode.INSTANCE_POOL:
         pool = settings.instance_pool
         assert pool is not None, "validated: instancePool mode has an instancePool section"
+        fields = _new_cluster_fields(pool.options, pool.workers.adf_workers())
         return {
             "instance_pool_id": endpoints.pool_id,
             "new_cluster_init_scripts": list(pool.init_scripts) or None,
             "new_cluster_log_destination": pool.log_destination,
-            **_new_cluster_fields(pool.options, tags, pool.workers.adf_workers()),
+            **{key: value for key, value in fields.items() if key not in IGNORED_WITH_A_POOL},
         }
     job = settings.job_cluster
     assert job is not None, "validated: newJobCluster mode has a jobCluster section"
@@ -58,7 +63,7 @@ def _compute_fields(
         "new_cluster_node_type": job.node_type,
         "new_cluster_init_scripts": list(job.init_scripts) or None,
         "new_cluster_log_destination": job.log_destination,
-        **_new_cluster_fields(job.options, tags, job.workers.adf_workers()),
+        **_new_cluster_fields(job.options, job.workers.adf_workers()),
     }
 
 
@@ -70,7 +75,7 @@ def _auth_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints) -> 
                 store=datafactory.LinkedServiceReferenceArgs(
                     reference_name=KEY_VAULT_LINKED_SERVICE_NAME, type="LinkedServiceReference"
                 ),
-                secret_name=TOKEN_SECRET_NAME,
+                secret_name=endpoints.secret_name,
             )
         }
     credential = (
@@ -100,12 +105,12 @@ def _common_fields(settings: PlatformSettings) -> dict[str, Any]:
 
 
 def databricks_properties(
-    settings: PlatformSettings, endpoints: DatabricksEndpoints, tags: Mapping[str, str]
+    settings: PlatformSettings, endpoints: DatabricksEndpoints
 ) -> datafactory.AzureDatabricksLinkedServiceArgs:
     fields = {
         **_common_fields(settings),
         **_auth_fields(settings, endpoints),
-        **_compute_fields(settings, endpoints, tags),
+        **_compute_fields(settings, endpoints),
     }
     return datafactory.AzureDatabricksLinkedServiceArgs(
         type="AzureDatabricks",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import authorization, datafactory, managedidentity
+import pulumi_databricks as databricks
+from pulumi_azure_native import authorization, datafactory, keyvault, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
 from components import compute, factory, linked_service, token_store, workspace
 from components.access import BuiltInRole, role_assignment
-from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, ResourceNames, derive_names
+from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, ResourceNames, derive_names
 from components.settings import PlatformSettings
 
 TYPE_TOKEN = "adf-databricks:platform:AdfDatabricks"
@@ -30,6 +31,14 @@ class _Scope:
     child: pulumi.ResourceOptions
     stateful: pulumi.ResourceOptions
     """`protect` where the stack asks for it: the resources that hold data or state."""
+
+
+@dataclass(frozen=True)
+class _TokenStore:
+    """The vault (every auth mode) and the token's secret in it (dormant in managedIdentity mode)."""
+
+    vault: keyvault.Vault
+    secret: keyvault.Secret
 
 
 @dataclass(frozen=True)
@@ -68,8 +77,9 @@ class AdfDatabricks(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         s = args.settings
         client = authorization.get_client_config(opts=pulumi.InvokeOptions(parent=self))
+        _refuse_foreign_token_owner(s, client.object_id)
         names = derive_names(s.project, s.stack, client.subscription_id, s.names)
-        tags = {"project": s.project, "environment": s.stack, "managed-by": "pulumi", **s.tags}
+        tags = s.azure_tags
         child = pulumi.ResourceOptions(parent=self)
         stateful = pulumi.ResourceOptions(parent=self, protect=s.protect)
         group: pulumi.Input[str] = (
@@ -89,18 +99,19 @@ class AdfDatabricks(pulumi.ComponentResource):
             tags=tags,
             opts=stateful,
         )
-        on_workspace = pulumi.ResourceOptions(parent=self, provider=workspace.workspace_provider(name, dbw, child))
+        # Clusters, pools and tokens die with their workspace: a destroy needs no call to the workspace's API.
+        on_workspace = pulumi.ResourceOptions(
+            parent=self, provider=workspace.workspace_provider(name, dbw, child), deleted_with=dbw
+        )
         cluster = (
             compute.interactive_cluster(
-                name, spec=s.interactive_cluster, cluster_name=names.interactive_cluster, tags=tags, opts=on_workspace
+                name, spec=s.interactive_cluster, cluster_name=names.interactive_cluster, opts=on_workspace
             )
             if s.interactive_cluster
             else None
         )
         pool = (
-            compute.instance_pool(
-                name, spec=s.instance_pool, pool_name=names.instance_pool, tags=tags, opts=on_workspace
-            )
+            compute.instance_pool(name, spec=s.instance_pool, pool_name=names.instance_pool, opts=on_workspace)
             if s.instance_pool
             else None
         )
@@ -120,17 +131,32 @@ class AdfDatabricks(pulumi.ComponentResource):
             if uami
             else _Grantee(adf.identity.apply(lambda i: i.principal_id if i else ""), f"{s.project}/{s.stack}/factory")
         )
+        token = (
+            token_store.rotating_token(
+                name,
+                spec=s.token,
+                project=s.project,
+                stack=s.stack,
+                owner=client.object_id,
+                opts=child,
+                databricks_opts=on_workspace,
+            )
+            if s.uses_token
+            else None
+        )
+        store = self._token_store(scope, dbw, token)
         endpoints = linked_service.DatabricksEndpoints(
             domain=dbw.workspace_url.apply(lambda url: f"https://{url}"),
             workspace_id=dbw.id,
             cluster_id=cluster.id if cluster else None,
             pool_id=pool.id if pool else None,
+            secret_name=store.secret.name,
         )
 
         self.key_vault_uri = None
         self.secret_name = None
         referenced = (
-            self._token_in_key_vault(scope, adf, grantee, on_workspace)
+            self._token_in_key_vault(scope, adf, grantee, store)
             if s.uses_token
             else self._identity_on_workspace(scope, dbw, adf, uami, grantee)
         )
@@ -139,7 +165,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             linked_service_name=s.linked_service.name,
             adf=adf,
             resource_group_name=group,
-            properties=linked_service.databricks_properties(s, endpoints, tags),
+            properties=linked_service.databricks_properties(s, endpoints),
             referenced=referenced,
             opts=child,
         )
@@ -180,34 +206,35 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=scope.stateful,
         )
 
-    def _token_in_key_vault(
-        self, scope: _Scope, adf: datafactory.Factory, grantee: _Grantee, on_workspace: pulumi.ResourceOptions
-    ) -> list[pulumi.Resource]:
-        """Token → Key Vault secret → Key Vault linked service; the factory reads it as Secrets User."""
-        s = scope.settings
-        if s.token.expires_before_rotation:
-            pulumi.log.warn(
-                f"adf-databricks:token: the token expires after {s.token.lifetime_days} days but is replaced only "
-                f"after {s.token.rotation_days}; Data Factory runs will fail in between. "
-                f"Set rotationDays below lifetimeDays.",
-                resource=self,
-            )
-        token = token_store.rotating_token(
-            scope.name, spec=s.token, project=s.project, stack=s.stack, opts=scope.child, databricks_opts=on_workspace
-        )
+    def _token_store(
+        self, scope: _Scope, dbw: azure_databricks.Workspace, token: databricks.Token | None
+    ) -> _TokenStore:
+        """The vault and the secret exist in every auth mode: switching auth deletes neither (rules 1-3)."""
         vault = token_store.token_vault(
             scope.name,
-            spec=s.key_vault,
+            spec=scope.settings.key_vault,
             vault_name=scope.names.key_vault,
             resource_group_name=scope.resource_group,
-            location=s.location,
+            location=scope.settings.location,
             tenant_id=scope.tenant_id,
             tags=scope.tags,
             opts=scope.stateful,
         )
         secret = token_store.token_secret(
-            scope.name, vault=vault, resource_group_name=scope.resource_group, token=token, opts=scope.child
+            scope.name,
+            vault=vault,
+            resource_group_name=scope.resource_group,
+            workspace_id=dbw.workspace_id,
+            token=token,
+            opts=scope.child,
         )
+        return _TokenStore(vault, secret)
+
+    def _token_in_key_vault(
+        self, scope: _Scope, adf: datafactory.Factory, grantee: _Grantee, store: _TokenStore
+    ) -> list[pulumi.Resource]:
+        """Token → Key Vault secret → Key Vault linked service; the factory reads it as Secrets User."""
+        vault, secret = store.vault, store.secret
         role_assignment(
             f"{scope.name}-factory-reads-secrets",
             role=BuiltInRole.KEY_VAULT_SECRETS_USER,
@@ -228,7 +255,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=scope.child,
         )
         self.key_vault_uri = vault_uri
-        self.secret_name = pulumi.Output.from_input(TOKEN_SECRET_NAME)
+        self.secret_name = secret.name
         return [secret, vault_link]
 
     def _identity_on_workspace(
@@ -256,3 +283,16 @@ class AdfDatabricks(pulumi.ComponentResource):
                 scope.name, adf=adf, resource_group_name=scope.resource_group, uami=uami, opts=scope.child
             )
         ]
+
+
+def _refuse_foreign_token_owner(settings: PlatformSettings, deployer: str) -> None:
+    """A token is visible only to the identity that created it (lifecycle rule 8): a deploy by anyone else
+    loses it from state and leaves it valid. With `token.owner` set, refuse before anything is registered."""
+    owner = settings.token.owner
+    if settings.uses_token and owner and deployer.lower() != owner.lower():
+        raise pulumi.RunError(
+            f"Stack '{settings.stack}': adf-databricks:token.owner is {owner}, but this deploy runs as {deployer}. "
+            f"Only the owner (CI) may deploy a token stack: another identity cannot see the token, so a refresh "
+            f"would drop it from state and create a second one while the first stays valid. Nothing was changed; "
+            f"run `pulumi preview` only, and let CI run `pulumi up`."
+        )

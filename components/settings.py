@@ -150,6 +150,8 @@ class WorkspaceSpec:
 class TokenSpec:
     lifetime_days: int = 90
     rotation_days: int = 60
+    owner: str | None = None
+    """Object id of the only identity that may deploy the token (CI's); a deploy by another one is refused."""
 
     @property
     def lifetime_seconds(self) -> int:
@@ -166,6 +168,8 @@ class KeyVaultSpec:
     public_network_access: NetworkAccess = NetworkAccess.ENABLED
     default_action: FirewallAction = FirewallAction.DENY
     allowed_ip_ranges: tuple[str, ...] = ()
+    recover: bool = False
+    """Create the vault with `createMode: recover`: re-creating a stack whose deleted vault holds the name."""
 
 
 @dataclass(frozen=True)
@@ -218,3 +222,8 @@ class PlatformSettings:
     @property
     def uses_token(self) -> bool:
         return self.auth is AuthMode.ACCESS_TOKEN
+
+    @property
+    def azure_tags(self) -> dict[str, str]:
+        """The tags of every Azure resource; the workspace passes them on to every cluster it runs."""
+        return {"project": self.project, "environment": self.stack, "managed-by": "pulumi", **self.tags}

@@ -1,4 +1,10 @@
-"""The rotating Databricks access token and the Key Vault that holds it for Data Factory."""
+"""The rotating Databricks access token and the Key Vault that holds it for Data Factory.
+
+Day 2 (../shared/specs/azure-lifecycle-rules.md): the vault stays in every auth mode, because deleting it
+reserves its name for 90 days (rule 2); the secret is never deleted by Pulumi, because azure-native deletes
+secrets through the vault's data plane, which our firewall and RBAC refuse (rule 1); and nothing here is
+ever created over something that exists, because azure-native refuses that (rule 3).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,9 @@ from components.naming import TOKEN_SECRET_NAME
 from components.settings import KeyVaultSpec, TokenSpec
 
 SECRET_CONTENT_TYPE = "Azure Databricks personal access token (Data Factory linked service)"
+DORMANT_CONTENT_TYPE = "No token: the linked service uses auth managedIdentity (secret disabled)"
+DORMANT_VALUE = "unused: auth is managedIdentity"
+"""What a secret created in managedIdentity mode holds: no credential."""
 
 
 def rotating_token(
@@ -21,6 +30,7 @@ def rotating_token(
     spec: TokenSpec,
     project: str,
     stack: str,
+    owner: str,
     opts: pulumi.ResourceOptions,
     databricks_opts: pulumi.ResourceOptions,
 ) -> databricks.Token:
@@ -29,16 +39,22 @@ def rotating_token(
     The rotation timestamp is part of the comment, and a token's comment cannot change in place, so
     a due rotation (seen on refresh) replaces the token. Pulumi creates the replacement, updates the
     Key Vault secret, then deletes the old token: the linked service never sees a gap.
+
+    `owner` (the deploying identity's object id) is in the comment too: Databricks lists a token only to
+    the identity that created it (rule 8), so a deploy by anyone else shows up as a replaced token
+    whose comment names the new owner, in the preview, before it happens.
     """
     rotation = time.Rotating(f"{name}-token-rotation", rotation_days=spec.rotation_days, opts=opts)
     return databricks.Token(
         f"{name}-token",
-        comment=rotation.rfc3339.apply(
-            lambda issued: f"{project}/{stack}: Azure Data Factory linked service, issued {issued}"
-        ),
+        comment=rotation.rfc3339.apply(lambda issued: token_comment(project, stack, owner, issued)),
         lifetime_seconds=spec.lifetime_seconds,
         opts=pulumi.ResourceOptions.merge(databricks_opts, pulumi.ResourceOptions(delete_before_replace=False)),
     )
+
+
+def token_comment(project: str, stack: str, owner: str, issued: str) -> str:
+    return f"{project}/{stack}: Azure Data Factory linked service, owner {owner}, issued {issued}"
 
 
 def _network_rules(spec: KeyVaultSpec) -> keyvault.NetworkRuleSetArgs:
@@ -61,6 +77,13 @@ def token_vault(
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
 ) -> keyvault.Vault:
+    """The vault, in every auth mode.
+
+    `spec.recover` creates it with `createMode: recover`: the way to re-create a stack while its
+    deleted vault still holds the name (rule 2), since azure-native will not adopt a vault recovered
+    out of band (rule 3). Azure never reports createMode back, so it is ignored after the create: the
+    next `up`, and removing the switch, change nothing.
+    """
     return keyvault.Vault(
         f"{name}-key-vault",
         vault_name=vault_name,
@@ -75,9 +98,10 @@ def token_vault(
             enable_purge_protection=True,
             public_network_access=spec.public_network_access.value,
             network_acls=_network_rules(spec),
+            create_mode=keyvault.CreateMode.RECOVER if spec.recover else None,
         ),
         tags=tags,
-        opts=opts,
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=["properties.createMode"])),
     )
 
 
@@ -86,24 +110,54 @@ def _expiry_seconds(expiry_ms: int | None) -> int | None:
     return None if expiry_ms is None or expiry_ms < 0 else expiry_ms // 1000
 
 
+def secret_name(workspace_id: str) -> str:
+    """One secret per workspace: a re-created stack (new workspace) never meets the old, recovered secret."""
+    return f"{TOKEN_SECRET_NAME}-{workspace_id}"
+
+
 def token_secret(
     name: str,
     *,
     vault: keyvault.Vault,
     resource_group_name: pulumi.Input[str],
-    token: databricks.Token,
+    workspace_id: pulumi.Input[str],
+    token: databricks.Token | None,
     opts: pulumi.ResourceOptions,
 ) -> keyvault.Secret:
-    """Each new token writes a new secret version that expires with it; the name never changes."""
-    return keyvault.Secret(
-        f"{name}-token-secret",
-        secret_name=TOKEN_SECRET_NAME,
-        vault_name=vault.name,
-        resource_group_name=resource_group_name,
-        properties=keyvault.SecretPropertiesArgs(
+    """Each new token writes a new secret version that expires with it; the name never changes.
+
+    Day 2, per lifecycle rule:
+    - never deleted by Pulumi (`retain_on_delete`, and `deleted_with` the vault): deleting goes through
+      the vault's data plane, which the firewall and the deployer's missing data-plane role refuse (rule 1);
+      the vault's own delete (ARM, soft delete) takes the secret with it.
+    - never deleted by an auth switch either: with `token=None` (managedIdentity) the secret stays,
+      disabled, still holding the (deleted, so useless) last token, because its value is left unchanged.
+      Switching back updates it in place through ARM; re-creating it would fail, since azure-native refuses
+      to create what exists (rule 3).
+    - its name carries the workspace id and is fixed at creation (`ignore_changes`): a stack re-created
+      into a recovered vault gets a new workspace and so a new secret, instead of meeting the old one.
+    """
+    if token is None:
+        properties = keyvault.SecretPropertiesArgs(
+            value=pulumi.Output.secret(DORMANT_VALUE),
+            content_type=DORMANT_CONTENT_TYPE,
+            attributes=keyvault.SecretAttributesArgs(enabled=False),
+        )
+        ignored = ["secretName", "properties.value"]
+    else:
+        properties = keyvault.SecretPropertiesArgs(
             value=pulumi.Output.secret(token.token_value),
             content_type=SECRET_CONTENT_TYPE,
             attributes=keyvault.SecretAttributesArgs(enabled=True, expires=token.expiry_time.apply(_expiry_seconds)),
+        )
+        ignored = ["secretName"]
+    return keyvault.Secret(
+        f"{name}-token-secret",
+        secret_name=pulumi.Output.from_input(workspace_id).apply(secret_name),
+        vault_name=vault.name,
+        resource_group_name=resource_group_name,
+        properties=properties,
+        opts=pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(retain_on_delete=True, deleted_with=vault, ignore_changes=ignored)
         ),
-        opts=opts,
     )

@@ -254,7 +254,13 @@ def check_vault_purge_protection(args: ResourceValidationArgs, report_violation:
 
 
 def check_secret_expiry(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    """A Key Vault secret must carry an expiry (`properties.attributes.expires`, epoch seconds)."""
+    """A Key Vault secret must carry an expiry (`properties.attributes.expires`, epoch seconds).
+
+    A disabled secret (`attributes.enabled: false`) cannot be read at all, so it needs none: that is how
+    the token's secret rests in managedIdentity mode, where it may not be deleted (lifecycle rule 1).
+    """
+    if get_path(args.props, "properties", "attributes", "enabled") is False:
+        return
     if not is_positive_number(get_path(args.props, "properties", "attributes", "expires")):
         report_violation(
             "properties.attributes.expires is missing or not a positive epoch time: the secret would never "

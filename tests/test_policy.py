@@ -452,6 +452,26 @@ CASES = [
         fragment="expires",
     ),
     Case(
+        "secret-disabled-no-expiry",
+        rules.key_vault_secret_expiry,
+        "dev",
+        rules.VAULT_SECRET,
+        0,
+        edit=chain(
+            removing("properties", "attributes", "expires"),
+            setting("properties", "attributes", "enabled", value=False),
+        ),
+    ),
+    Case(
+        "secret-enabled-unset-no-expiry",
+        rules.key_vault_secret_expiry,
+        "dev",
+        rules.VAULT_SECRET,
+        1,
+        edit=chain(removing("properties", "attributes", "expires"), removing("properties", "attributes", "enabled")),
+        fragment="expires",
+    ),
+    Case(
         "secret-with-planted-value-no-expiry",
         rules.key_vault_secret_expiry,
         "dev",
@@ -724,8 +744,8 @@ def violating_types(plan: Plan, config: Mapping[str, Any] | None = None) -> set[
 
 TOKEN_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES) - {rules.USER_ASSIGNED_IDENTITY}
 """Token mode creates no user-assigned identity; the other stateful types are always there."""
-IDENTITY_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES) - {rules.VAULT}
-"""A user-assigned managed identity replaces the token, so there is no Key Vault."""
+IDENTITY_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES)
+"""The Key Vault stays in every auth mode (lifecycle rules 1-3), so identity mode has every stateful type."""
 
 
 def test_dev_without_protect_is_fine(plans: Callable[[str], Plan]) -> None:

@@ -73,6 +73,13 @@ def test_secret_expires_with_the_token_and_says_what_it_holds(dev_plan: Plan) ->
     assert "Databricks personal access token" in properties["contentType"]
 
 
-def test_secret_name_is_fixed_so_the_linked_service_never_changes(dev_plan: Plan, prod_plan: Plan) -> None:
-    names = {p.one(SECRET).inputs["secretName"] for p in (dev_plan, prod_plan)}
-    assert names == {"databricks-access-token"}
+def test_secret_name_is_fixed_per_workspace_so_the_linked_service_never_changes(
+    dev_plan: Plan, prod_plan: Plan
+) -> None:
+    """One secret per workspace, its name fixed at creation (`ignore_changes`); see tests/test_lifecycle.py."""
+    for plan in (dev_plan, prod_plan):
+        secret = plan.one(SECRET)
+        workspace_id = plan.one("azure-native:databricks:Workspace").outputs["workspaceId"]
+        assert secret.inputs["secretName"] == f"databricks-access-token-{workspace_id}"
+        assert "secretName" in secret.ignore_changes
+        assert plan.outputs["secretName"].value == secret.inputs["secretName"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import PlanFor, databricks_link
 
 from components.access import BuiltInRole
+from components.config import ConfigError
 from components.offline.plan import Plan
 
 ROLE = "azure-native:authorization:RoleAssignment"
@@ -31,9 +33,17 @@ def test_managed_identity_links_by_msi_to_the_workspace(plan_for: PlanFor) -> No
     assert "accessToken" not in props
 
 
-def test_managed_identity_creates_no_token_secret_or_key_vault(plan_for: PlanFor) -> None:
+def test_managed_identity_creates_no_token_and_only_a_disabled_secret(plan_for: PlanFor) -> None:
+    """The vault and its secret stay in every auth mode (lifecycle rules 1-3, tests/test_lifecycle.py);
+    without a token the secret is disabled and holds no credential."""
     plan = plan_for(auth="managedIdentity")
-    assert [r.type for r in plan.resources if r.type in TOKEN_PARTS] == []
+    assert sorted(r.type for r in plan.resources if r.type in TOKEN_PARTS) == [
+        "azure-native:keyvault:Secret",
+        "azure-native:keyvault:Vault",
+    ]
+    secret = plan.one("azure-native:keyvault:Secret").inputs["properties"]
+    assert secret["attributes"] == {"enabled": False}
+    assert secret["value"].value == "unused: auth is managedIdentity"
     assert [r.name for r in plan.by_type("azure-native:datafactory:LinkedService")] == [
         "adf-databricks-databricks-linked-service"
     ]
@@ -87,9 +97,14 @@ def test_token_is_replaced_new_before_old_when_rotation_is_due(dev_plan: Plan) -
     assert token.delete_before_replace is False
 
 
-def test_a_token_that_expires_before_rotation_is_warned_about(plan_for: PlanFor) -> None:
-    plan = plan_for(token={"lifetimeDays": 30, "rotationDays": 45})
-    assert any("expires after 30 days but is replaced only after 45" in w for w in plan.warnings)
+def test_a_token_that_expires_before_rotation_is_refused(plan_for: PlanFor) -> None:
+    """Lifecycle rule 10: nothing rotates after expiry; the runs between would fail."""
+    with pytest.raises(ConfigError) as refused:
+        plan_for(token={"lifetimeDays": 30, "rotationDays": 45})
+    assert refused.value.problems == [
+        "adf-databricks:token.rotationDays: 45 must be below lifetimeDays (30): the token would expire before it "
+        "is replaced"
+    ]
 
 
 def test_default_rotation_raises_no_warning(dev_plan: Plan) -> None:
@@ -128,18 +143,8 @@ def test_vnet_injection_passes_the_network_and_both_subnets(plan_for: PlanFor) -
     assert params["customPrivateSubnetName"] == {"value": "priv"}
 
 
-def test_public_network_access_can_be_closed_on_workspace_factory_and_vault(plan_for: PlanFor) -> None:
-    plan = plan_for(
-        workspace={
-            "publicNetworkAccess": "Disabled",
-            "vnet": {"id": VNET, "publicSubnetName": "a", "privateSubnetName": "b"},
-        },
-        dataFactory={"publicNetworkAccess": "Disabled"},
-        keyVault={"publicNetworkAccess": "Disabled"},
-    )
-    workspace = plan.one("azure-native:databricks:Workspace").inputs
-    assert workspace["publicNetworkAccess"] == "Disabled"
-    assert workspace["requiredNsgRules"] == "NoAzureDatabricksRules"
+def test_public_network_access_can_be_closed_on_factory_and_vault(plan_for: PlanFor) -> None:
+    plan = plan_for(dataFactory={"publicNetworkAccess": "Disabled"}, keyVault={"publicNetworkAccess": "Disabled"})
     assert plan.one("azure-native:datafactory:Factory").inputs["publicNetworkAccess"] == "Disabled"
     assert plan.one("azure-native:keyvault:Vault").inputs["properties"]["publicNetworkAccess"] == "Disabled"
 

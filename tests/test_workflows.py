@@ -5,11 +5,14 @@ Validity is checked offline against the workflow and action schemas that check-j
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
+from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,8 +20,13 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from lifecycle_scenarios import stack_config, stack_files, uses_token
 
-WORKFLOWS = ("pull-request.yml", "deploy.yml")
+from components.offline.plan import Plan
+from components.offline.run import run_stack
+from components.workspace import DATABRICKS_AUTH_TYPE
+
+WORKFLOWS = ("pull-request.yml", "deploy.yml", "rotate.yml")
 ACTION = Path(".github/actions/pulumi/action.yml")
 BOOL = "tag:yaml.org,2002:bool"
 
@@ -66,8 +74,22 @@ def deploy(project_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
+def rotate(project_dir: Path) -> dict[str, Any]:
+    return load(project_dir / ".github/workflows/rotate.yml")
+
+
+@pytest.fixture(scope="module")
 def action(project_dir: Path) -> dict[str, Any]:
     return load(project_dir / ACTION)
+
+
+def main_pulumi_step(action: dict[str, Any]) -> dict[str, Any]:
+    """The action's step that runs the requested command (the optional preview before it is another)."""
+    return next(
+        s
+        for s in action["runs"]["steps"]
+        if s.get("uses", "").startswith("pulumi/actions@") and s["with"]["command"] == "${{ inputs.command }}"
+    )
 
 
 def pulumi_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
@@ -75,7 +97,7 @@ def pulumi_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
     return [step["with"] for step in job["steps"] if step.get("uses") == f"./{ACTION.parent.as_posix()}"]
 
 
-def test_the_workflow_folder_holds_exactly_the_two_workflows(project_dir: Path) -> None:
+def test_the_workflow_folder_holds_exactly_the_three_workflows(project_dir: Path) -> None:
     assert sorted(p.name for p in (project_dir / ".github/workflows").iterdir()) == sorted(WORKFLOWS)
 
 
@@ -161,34 +183,114 @@ def test_forks_skip_the_preview_instead_of_failing(pull_request: dict[str, Any])
 
 def test_previews_comment_on_the_pull_request(pull_request: dict[str, Any], action: dict[str, Any]) -> None:
     assert pull_request["jobs"]["preview"]["permissions"]["pull-requests"] == "write"
-    pulumi = next(s for s in action["runs"]["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
+    pulumi = main_pulumi_step(action)
     assert pulumi["with"]["comment-on-pr"] == "${{ inputs.comment-on-pr }}"
     assert pulumi["with"]["command"] == "${{ inputs.command }}"
 
 
-def test_main_deploys_dev_then_prod_behind_its_environment(deploy: dict[str, Any]) -> None:
+def test_main_deploys_every_stack_protected_ones_last_behind_prod(deploy: dict[str, Any]) -> None:
     assert deploy["on"]["push"]["branches"] == ["main"]
     jobs = deploy["jobs"]
-    assert jobs["up-dev"]["needs"] == "tests"
-    assert jobs["up-prod"]["needs"] == "up-dev"
-    assert (jobs["up-dev"]["environment"], jobs["up-prod"]["environment"]) == ("dev", "prod")
-    assert pulumi_steps(jobs["up-dev"]) == [{"command": "up", "stack": "dev"}]
-    assert pulumi_steps(jobs["up-prod"]) == [{"command": "up", "stack": "prod"}]
+    assert jobs["up"]["needs"] == "tests"
+    assert jobs["up-protected"]["needs"] == ["tests", "up"]
+    assert (jobs["up"]["environment"], jobs["up-protected"]["environment"]) == ("dev", "prod")
+    assert jobs["up"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.tests.outputs.unprotected) }}"
+    assert jobs["up-protected"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.tests.outputs.protected) }}"
+    assert "needs.up.result != 'failure'" in jobs["up-protected"]["if"]
+    for name in ("up", "up-protected"):
+        assert pulumi_steps(jobs[name]) == [{"command": "up", "stack": "${{ matrix.stack }}", "preview-first": "true"}]
 
 
-def test_two_updates_of_a_stack_never_overlap_nor_cancel_each_other(deploy: dict[str, Any]) -> None:
-    groups = []
-    for name in ("up-dev", "up-prod"):
-        concurrency = deploy["jobs"][name]["concurrency"]
-        assert concurrency["cancel-in-progress"] is False
-        groups.append(concurrency["group"])
-    assert len(set(groups)) == 2
+def test_deploys_preview_first_so_a_refusal_comes_before_any_change(action: dict[str, Any]) -> None:
+    """pulumi/pulumi pkg/resource/deploy/step.go: `DeleteStep.Apply` refuses a protected resource before it
+    checks for a preview, so the preview fails; `up` through the Automation API skips its own preview."""
+    steps = [s for s in action["runs"]["steps"] if s.get("uses", "").startswith("pulumi/actions@")]
+    first, main = steps
+    assert first["if"] == "inputs.preview-first == 'true'"
+    assert first["with"]["command"] == "preview"
+    assert first["with"]["target"] == main["with"]["target"] == "${{ inputs.target }}"
+    for key in ("stack-name", "pulumi-version", "cloud-url", "secrets-provider", "policyPacks"):
+        assert first["with"][key] == main["with"][key], key
+
+
+def github_glob(pattern: str) -> re.Pattern[str]:
+    """GitHub's path filters: `**` crosses folders, `*` does not."""
+    parts = [".*" if p == "**" else "[^/]*" if p == "*" else re.escape(p) for p in re.split(r"(\*\*|\*)", pattern)]
+    return re.compile("".join(parts))
+
+
+def deploys(deploy: dict[str, Any], changed: list[str]) -> bool:
+    ignored = [github_glob(p) for p in deploy["on"]["push"]["paths-ignore"]]
+    return any(not any(g.fullmatch(path) for g in ignored) for path in changed)
+
+
+def test_a_push_that_changes_only_documentation_does_not_deploy(deploy: dict[str, Any]) -> None:
+    assert not deploys(deploy, ["README.md"])
+    assert not deploys(deploy, ["README.md", "docs/usage.md", "docs/img/graph.png"])
+    assert deploys(deploy, ["README.md", "stacks/Pulumi.dev.yaml"])
+    assert deploys(deploy, ["components/platform.py"])
+    assert deploys(deploy, [".github/workflows/deploy.yml"])
+
+
+def run_listing(root: Path, mode: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, str(root / ".github/scripts/stacks.py"), mode],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {k: json.loads(v) for k, _, v in (line.partition("=") for line in done.stdout.splitlines())}
+
+
+def protected_in_file(path: Path) -> bool:
+    config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
+    return str(config.get("adf-databricks:protect", False)).lower() == "true"
+
+
+def test_the_deploy_lists_are_every_stack_file_split_by_protect(project_dir: Path) -> None:
+    files = sorted((project_dir / "stacks").glob("Pulumi.*.yaml"))
+    names = {p: p.name[len("Pulumi.") : -len(".yaml")] for p in files}
+    assert run_listing(project_dir, "deploy") == {
+        "unprotected": [names[p] for p in files if not protected_in_file(p)],
+        "protected": [names[p] for p in files if protected_in_file(p)],
+    }
+
+
+def copy_project(project_dir: Path, target: Path) -> Path:
+    target.mkdir()
+    for item in ("Pulumi.yaml", "__main__.py", "components", "stacks", ".github"):
+        source = project_dir / item
+        if source.is_dir():
+            shutil.copytree(source, target / item, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target / item)
+    return target
+
+
+def test_a_new_stack_file_is_deployed_and_rotated_with_no_workflow_change(project_dir: Path, tmp_path: Path) -> None:
+    root = copy_project(project_dir, tmp_path / "repo")
+    dev = (root / "stacks" / "Pulumi.dev.yaml").read_text()
+    (root / "stacks" / "Pulumi.qa.yaml").write_text(dev)
+    (root / "stacks" / "Pulumi.live.yaml").write_text(dev + "  adf-databricks:protect: true\n")
+    lists = run_listing(root, "deploy")
+    assert "qa" in lists["unprotected"] and "live" in lists["protected"]
+    rotated = [entry["stack"] for entry in run_listing(root, "rotation")["stacks"]]
+    assert {"qa", "live"} <= set(rotated)
+
+
+def test_updates_of_a_stack_never_overlap_across_deploy_and_rotation(
+    deploy: dict[str, Any], rotate: dict[str, Any]
+) -> None:
+    jobs = [deploy["jobs"]["up"], deploy["jobs"]["up-protected"], rotate["jobs"]["rotate"]]
+    for job in jobs:
+        assert job["concurrency"] == {"group": "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": False}
 
 
 def test_every_job_that_logs_in_to_azure_may_request_an_oidc_token(
-    pull_request: dict[str, Any], deploy: dict[str, Any]
+    pull_request: dict[str, Any], deploy: dict[str, Any], rotate: dict[str, Any]
 ) -> None:
-    for workflow in (pull_request, deploy):
+    for workflow in (pull_request, deploy, rotate):
         assert workflow["permissions"] == {"contents": "read"}
         for job in workflow["jobs"].values():
             if pulumi_steps(job):
@@ -203,15 +305,28 @@ def test_azure_login_uses_a_federated_identity_and_no_secret(project_dir: Path, 
         assert not any(forbidden in text for text in texts), forbidden
 
 
-def test_both_workflows_configure_azure_and_pulumi_the_same_way(
-    pull_request: dict[str, Any], deploy: dict[str, Any]
+def test_every_workflow_configures_azure_and_pulumi_the_same_way(
+    pull_request: dict[str, Any], deploy: dict[str, Any], rotate: dict[str, Any]
 ) -> None:
-    assert pull_request["env"] == deploy["env"]
+    assert pull_request["env"] == deploy["env"] == rotate["env"]
     assert pull_request["env"]["ARM_USE_OIDC"] == "true"
 
 
+def test_the_databricks_provider_auth_is_spelled_out_as_ci_runs_it(
+    deploy: dict[str, Any], action: dict[str, Any], dev_plan: Plan
+) -> None:
+    """Rule 12 (reported: terraform-provider-databricks #5155, #3923): with a GitHub OIDC token around, the
+    provider's Azure auth may switch method. Pinned to the Azure CLI login in the program and the workflows;
+    azure/login leaves that login behind before any Pulumi step runs."""
+    provider = next(r for r in dev_plan.resources if r.type == "pulumi:providers:databricks")
+    assert provider.inputs["authType"] == DATABRICKS_AUTH_TYPE == deploy["env"]["DATABRICKS_AUTH_TYPE"]
+    uses = [s.get("uses", "") for s in action["runs"]["steps"]]
+    login = next(i for i, u in enumerate(uses) if u.startswith("azure/login@"))
+    assert all(i > login for i, u in enumerate(uses) if u.startswith("pulumi/actions@"))
+
+
 def test_previews_and_deploys_run_the_policy_pack_on_the_pinned_cli(project_dir: Path, action: dict[str, Any]) -> None:
-    pulumi = next(s for s in action["runs"]["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
+    pulumi = main_pulumi_step(action)
     assert pulumi["with"]["policyPacks"] == "policy"
     pack = yaml.safe_load((project_dir / "policy" / "PulumiPolicy.yaml").read_text())
     venv = f"policy/{pack['runtime']['options']['virtualenv']}"
@@ -239,3 +354,65 @@ def test_every_variable_the_workflows_read_is_documented(project_dir: Path) -> N
     }
     for name in used:
         assert f"`{name}`" in section, name
+
+
+def test_rotation_targets_the_rotation_chain_of_every_token_stack(rotate: dict[str, Any], project_dir: Path) -> None:
+    """Rules 9-10: a due rotation changes the Rotating resource, the token and its secret, nothing else; the
+    scheduled run targets exactly those (no --target-dependents), so it never deploys unreviewed changes."""
+    job = rotate["jobs"]["rotate"]
+    assert job["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
+    assert pulumi_steps(job) == [
+        {"command": "up", "stack": "${{ matrix.stack }}", "target": "${{ matrix.targets }}", "refresh": "true"}
+    ]
+    listed = run_listing(project_dir, "rotation")["stacks"]
+    assert [e["stack"] for e in listed] == [s for s in stack_files() if uses_token(s)]
+    for entry in listed:
+        plan = run_stack(entry["stack"])
+        chain = {"time:index/rotating:Rotating", "databricks:index/token:Token", "azure-native:keyvault:Secret"}
+        assert entry["targets"].splitlines() == sorted(r.urn for r in plan.resources if r.type in chain)
+
+
+def cron_field(text: str, low: int, high: int) -> set[int]:
+    values: set[int] = set()
+    for part in text.split(","):
+        body, _, step = part.partition("/")
+        if body == "*":
+            first, last = low, high
+        elif "-" in body:
+            first, last = (int(x) for x in body.split("-"))
+        else:
+            first = last = int(body)
+        values |= set(range(first, last + 1, int(step or 1)))
+    return values
+
+
+def cron_longest_gap(expression: str) -> timedelta:
+    """The longest time between two runs of a GitHub schedule (UTC, five fields), over two years."""
+    minute, hour, dom, month, dow = expression.split()
+    minutes, hours = cron_field(minute, 0, 59), cron_field(hour, 0, 23)
+    days, months, weekdays = cron_field(dom, 1, 31), cron_field(month, 1, 12), cron_field(dow, 0, 6)
+    start = datetime(2026, 1, 1)
+    runs = []
+    for offset in range(731):
+        day = start + timedelta(days=offset)
+        by_dom, by_dow = day.day in days, (day.isoweekday() % 7) in weekdays
+        restricted = dom != "*" and dow != "*"
+        if day.month in months and ((by_dom or by_dow) if restricted else (by_dom and by_dow)):
+            runs += [day.replace(hour=h, minute=m) for h in sorted(hours) for m in sorted(minutes)]
+    return max(b - a for a, b in itertools.pairwise(runs))
+
+
+@pytest.mark.parametrize(("expression", "gap"), [("23 4 * * *", 1), ("0 5 * * 1", 7), ("0 0 1 * *", 31)])
+def test_the_schedule_interval_is_measured(expression: str, gap: int) -> None:
+    assert cron_longest_gap(expression) == timedelta(days=gap)
+
+
+def test_the_schedule_fits_inside_every_stacks_rotation_window(rotate: dict[str, Any]) -> None:
+    """Rule 10: rotation happens only when something runs refresh + up between rotationDays and lifetimeDays.
+    Every token stack file's window must hold the schedule's longest gap, so a run always falls inside it."""
+    (schedule,) = rotate["on"]["schedule"]
+    gap = cron_longest_gap(schedule["cron"])
+    for stack in (s for s in stack_files() if uses_token(s)):
+        token = stack_config(stack).get("adf-databricks:token") or {}
+        window = timedelta(days=int(token.get("lifetimeDays", 90)) - int(token.get("rotationDays", 60)))
+        assert gap < window, f"{stack}: the schedule runs every {gap}, the rotation window is {window}"

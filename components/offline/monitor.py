@@ -2,7 +2,8 @@
 
 - marks `additional_secret_outputs` secret, and any output whose input held a secret;
 - builds URNs as the engine does (children of the stack carry no `pulumi:pulumi:Stack$` prefix);
-- records each registration (parent, dependencies, provider, protect) for the plan.
+- records each registration (parent, dependencies, provider and the lifecycle options: protect,
+  retainOnDelete, deletedWith, ignoreChanges, replaceOnChanges, deleteBeforeReplace, import) for the plan.
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ class EngineMonitor(MockMonitor):
                 provider=request.provider.rsplit("::", 1)[0] if request.provider else "",
                 protect=bool(request.protect),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                retain_on_delete=bool(request.retainOnDelete),
+                deleted_with=request.deletedWith,
+                ignore_changes=tuple(request.ignoreChanges),
+                replace_on_changes=tuple(request.replaceOnChanges),
+                import_id=request.importId,
             )
         )
         proto = _sync_await(rpc.serialize_properties(_wire(outputs), {}))

@@ -31,6 +31,12 @@ class ResourceRecord:
     provider: str = ""
     protect: bool = False
     delete_before_replace: bool = False
+    retain_on_delete: bool = False
+    deleted_with: str = ""
+    """URN of the resource whose deletion makes this one's delete call unnecessary."""
+    ignore_changes: tuple[str, ...] = ()
+    replace_on_changes: tuple[str, ...] = ()
+    import_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""The stack lists the workflows run on, derived from stacks/ and the program itself (never a copy).
+
+    python .github/scripts/stacks.py deploy     # unprotected=[...] and protected=[...] (protect: true)
+    python .github/scripts/stacks.py rotation   # stacks=[{"stack", "targets"}]: token stacks and their
+                                                # rotation chain's URNs (Rotating, Token, Secret)
+
+Each line is `name=<json>`, ready for $GITHUB_OUTPUT. Run from the repository root with the program's
+virtualenv (it imports the component's config validation and runs the program offline for the URNs).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from components.config import load_settings  # noqa: E402
+from components.offline.project import load_project, stack_config  # noqa: E402
+from components.offline.run import run_stack  # noqa: E402
+from components.settings import PlatformSettings  # noqa: E402
+
+ROTATION_CHAIN = ("time:index/rotating:Rotating", "databricks:index/token:Token", "azure-native:keyvault:Secret")
+"""What a due rotation changes (lifecycle rules 9-10): nothing else is touched by the scheduled run."""
+
+
+def settings(stack: str) -> PlatformSettings:
+    project = load_project(ROOT)
+    config = stack_config(project, stack)
+    prefix = f"{project.name}:"
+    raw = {key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)}
+    location = config.get("azure-native:location")
+    return load_settings(raw, project=project.name, stack=stack, location=location)
+
+
+def deploy_lists() -> dict[str, list[str]]:
+    stacks = load_project(ROOT).stacks()
+    protected = [s for s in stacks if settings(s).protect]
+    return {"unprotected": [s for s in stacks if s not in protected], "protected": protected}
+
+
+def rotation_targets(stack: str) -> str:
+    plan = run_stack(stack, project_dir=ROOT)
+    return "\n".join(sorted(r.urn for r in plan.resources if r.type in ROTATION_CHAIN))
+
+
+def rotation_list() -> list[dict[str, str]]:
+    stacks = [s for s in load_project(ROOT).stacks() if settings(s).uses_token]
+    return [{"stack": s, "targets": rotation_targets(s)} for s in stacks]
+
+
+def main(argv: list[str]) -> int:
+    outputs: dict[str, Any]
+    if argv == ["deploy"]:
+        outputs = dict(deploy_lists())
+    elif argv == ["rotation"]:
+        outputs = {"stacks": rotation_list()}
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for name, value in outputs.items():
+        print(f"{name}={json.dumps(value)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

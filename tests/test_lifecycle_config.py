@@ -1,0 +1,72 @@
+"""Config that would deploy but break on day 2 is refused before anything is registered, naming the key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import INTERACTIVE, POOL, RecordingMocks
+
+from components.config import ConfigError
+from components.offline.run import run_stack
+
+VNET = {
+    "id": "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet",
+    "publicSubnetName": "pub",
+    "privateSubnetName": "priv",
+}
+
+
+def refusal(stack: str = "dev", **overrides: Any) -> list[str]:
+    mocks = RecordingMocks()
+    with pytest.raises(ConfigError) as caught:
+        run_stack(stack, overrides, mocks=mocks)
+    assert mocks.registered == [], "a resource was registered before validation failed"
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(("lifetime", "rotation"), [(90, 90), (30, 60), (1, 1)])
+def test_rotation_at_or_after_expiry_is_an_error(lifetime: int, rotation: int) -> None:
+    """Rule 10 (hashicorp/terraform-provider-time `resource_time_rotating.go`): rotation happens only when
+    something runs refresh + up between rotationDays and lifetimeDays; with no window there is none."""
+    assert refusal(token={"lifetimeDays": lifetime, "rotationDays": rotation}) == [
+        f"adf-databricks:token.rotationDays: {rotation} must be below lifetimeDays ({lifetime}): the token would "
+        f"expire before it is replaced"
+    ]
+
+
+@pytest.mark.parametrize(
+    "workspace", [{"publicNetworkAccess": "Disabled"}, {"publicNetworkAccess": "Disabled", "vnet": VNET}]
+)
+def test_a_private_workspace_is_refused_until_private_networking_is_provided(workspace: dict[str, Any]) -> None:
+    """Rule 11 (Azure Databricks docs, "Enable Azure Private Link"): without front-end private endpoints
+    neither CI nor a laptop reaches the workspace, so the deploy would fail after the workspace exists."""
+    (problem,) = refusal(workspace=workspace)
+    assert problem.startswith("adf-databricks:workspace.publicNetworkAccess: Disabled is not supported")
+    assert "private networking" in problem and "not provided yet" in problem
+
+
+def test_a_driver_node_type_in_pool_mode_is_refused() -> None:
+    """Rule 5 (ADF REST model, `newClusterDriverNodeType`: ignored in instance pool configurations)."""
+    (problem,) = refusal(clusterMode="instancePool", instancePool={**POOL, "driverNodeType": "Standard_DS4_v2"})
+    assert problem.startswith("adf-databricks:instancePool.driverNodeType: Data Factory ignores a driver node type")
+
+
+@pytest.mark.parametrize("key", ["costCenter", "project", "environment", "managed-by"])
+def test_a_cluster_tag_repeating_a_workspace_tag_is_refused(key: str) -> None:
+    """Rule 6: the workspace passes its tags to every cluster; a repeated key becomes `x_<key>` and drifts."""
+    problems = refusal(interactiveCluster={**INTERACTIVE, "customTags": {key: "x", "team": "bi"}})
+    assert problems == [
+        f"adf-databricks:interactiveCluster.customTags.{key}: the workspace already tags every cluster with this "
+        f"key (from tags or the built-in project/environment/managed-by); remove it here"
+    ]
+
+
+def test_the_token_owner_must_be_an_object_id() -> None:
+    assert refusal(token={"owner": "ci@contoso.com"}) == [
+        "adf-databricks:token.owner: 'ci@contoso.com': must be an object id (a GUID)"
+    ]
+
+
+def test_the_recovery_switch_is_a_boolean() -> None:
+    assert refusal(keyVault={"recover": "yes"}) == ["adf-databricks:keyVault.recover: 'yes': must be true or false"]
