@@ -69,4 +69,5 @@ def test_the_token_owner_must_be_an_object_id() -> None:
 
 
 def test_the_recovery_switch_is_a_boolean() -> None:
-    assert refusal(keyVault={"recover": "yes"}) == ["adf-databricks:keyVault.recover: 'yes': must be true or false"]
+    (problem,) = refusal(keyVault={"recover": "yes"})
+    assert problem.startswith('adf-databricks:keyVault.recover: "yes": must be true or false')
