@@ -10,7 +10,21 @@ from __future__ import annotations
 import pulumi
 import pulumi_databricks as databricks
 
-from components.settings import Autoscale, ClusterOptions, FixedSize, InstancePoolSpec, InteractiveClusterSpec
+from components.settings import (
+    Autoscale,
+    ClusterOptions,
+    DataSecurityMode,
+    FixedSize,
+    InstancePoolSpec,
+    InteractiveClusterSpec,
+)
+
+# The cluster reports these aliases under their canonical names, so sending an alias would differ on every
+# refresh and edit (restart) the cluster on every `up` (reported: terraform-provider-databricks #4909).
+CANONICAL_SECURITY_MODE = {
+    DataSecurityMode.DATA_SECURITY_MODE_STANDARD: DataSecurityMode.USER_ISOLATION,
+    DataSecurityMode.DATA_SECURITY_MODE_DEDICATED: DataSecurityMode.SINGLE_USER,
+}
 
 SINGLE_NODE_CONF = {"spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]"}
 SINGLE_NODE_TAGS = {"ResourceClass": "SingleNode"}
@@ -19,6 +33,10 @@ SINGLE_NODE_TAGS = {"ResourceClass": "SingleNode"}
 def cluster_tags(options: ClusterOptions) -> dict[str, str]:
     """A cluster's own tags; config validation refuses keys the workspace already passes on."""
     return dict(options.custom_tags)
+
+
+def _security_mode(mode: DataSecurityMode | None) -> str | None:
+    return CANONICAL_SECURITY_MODE.get(mode, mode).value if mode else None
 
 
 def interactive_cluster(
@@ -56,7 +74,7 @@ def interactive_cluster(
         spark_env_vars=dict(options.spark_env_vars) or None,
         custom_tags=custom_tags or None,
         policy_id=options.policy_id,
-        data_security_mode=options.data_security_mode.value if options.data_security_mode else None,
+        data_security_mode=_security_mode(options.data_security_mode),
         is_pinned=True,
         opts=opts,
     )

@@ -849,8 +849,14 @@ def load_settings(
     )
     _check_cluster_tags(problems, settings)
     _check_pool_fields(problems, settings)
+<<<<<<< HEAD
     if problems.found:
         raise ConfigError(stack, problems.found)
+=======
+    _check_interactive_security_mode(problems, settings)
+    if problems.items:
+        raise ConfigError(stack, problems.items)
+>>>>>>> day2
     return settings
 
 
@@ -869,6 +875,18 @@ def _check_cluster_tags(problems: Problems, settings: PlatformSettings) -> None:
                 "the workspace already tags every cluster with this key (from tags or the built-in "
                 "project/environment/managed-by); remove it here",
             )
+
+
+def _check_interactive_security_mode(problems: Problems, settings: PlatformSettings) -> None:
+    """With DATA_SECURITY_MODE_AUTO the cluster reports the mode Databricks chose, never AUTO: every refresh
+    would differ and every `up` edit (restart) it (reported: terraform-provider-databricks #4909)."""
+    cluster = settings.interactive_cluster
+    if cluster and cluster.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
+        problems.add(
+            "interactiveCluster.dataSecurityMode",
+            "DATA_SECURITY_MODE_AUTO is not supported on the interactive cluster: it reports the mode Databricks "
+            "picks, so every refresh would differ and restart it; choose the mode (e.g. USER_ISOLATION, SINGLE_USER)",
+        )
 
 
 def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:

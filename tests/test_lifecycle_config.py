@@ -71,3 +71,12 @@ def test_the_token_owner_must_be_an_object_id() -> None:
 def test_the_recovery_switch_is_a_boolean() -> None:
     (problem,) = refusal(keyVault={"recover": "yes"})
     assert problem.startswith('adf-databricks:keyVault.recover: "yes": must be true or false')
+
+
+def test_an_interactive_cluster_that_would_drift_on_every_refresh_is_refused() -> None:
+    """Reported: terraform-provider-databricks #4909 — the cluster reports an alias mode under its canonical
+    name (so aliases are sent canonical) and AUTO as the mode Databricks picked (so AUTO is refused)."""
+    (problem,) = refusal(interactiveCluster={**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_AUTO"})
+    assert problem.startswith("adf-databricks:interactiveCluster.dataSecurityMode: DATA_SECURITY_MODE_AUTO is not")
+    plan = run_stack("dev", {"interactiveCluster": {**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED"}})
+    assert plan.one("databricks:index/cluster:Cluster").inputs["dataSecurityMode"] == "SINGLE_USER"

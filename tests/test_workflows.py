@@ -5,10 +5,12 @@ Validity is checked offline against the workflow and action schemas that check-j
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import json
 import os
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -232,15 +234,25 @@ def test_a_push_that_changes_only_documentation_does_not_deploy(deploy: dict[str
     assert deploys(deploy, [".github/workflows/deploy.yml"])
 
 
-def run_listing(root: Path, mode: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, str(root / ".github/scripts/stacks.py"), mode],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return {k: json.loads(v) for k, _, v in (line.partition("=") for line in done.stdout.splitlines())}
+def listing_script(project_dir: Path) -> Any:
+    """`.github/scripts/stacks.py` as a module: the workflows run it as a script (see the CLI test)."""
+    spec = importlib.util.spec_from_file_location("stacks_listing", project_dir / ".github/scripts/stacks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_listing_prints_github_outputs_as_the_workflows_read_them(
+    project_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run as the workflows run it (`python .github/scripts/stacks.py deploy`), in this process."""
+    monkeypatch.setattr(sys, "argv", ["stacks.py", "deploy"])
+    with pytest.raises(SystemExit) as exited:
+        runpy.run_path(str(project_dir / ".github/scripts/stacks.py"), run_name="__main__")
+    assert exited.value.code == 0
+    lines = dict(line.partition("=")[::2] for line in capsys.readouterr().out.splitlines())
+    assert {k: json.loads(v) for k, v in lines.items()} == listing_script(project_dir).deploy_lists()
 
 
 def protected_in_file(path: Path) -> bool:
@@ -251,7 +263,7 @@ def protected_in_file(path: Path) -> bool:
 def test_the_deploy_lists_are_every_stack_file_split_by_protect(project_dir: Path) -> None:
     files = sorted((project_dir / "stacks").glob("Pulumi.*.yaml"))
     names = {p: p.name[len("Pulumi.") : -len(".yaml")] for p in files}
-    assert run_listing(project_dir, "deploy") == {
+    assert listing_script(project_dir).deploy_lists() == {
         "unprotected": [names[p] for p in files if not protected_in_file(p)],
         "protected": [names[p] for p in files if protected_in_file(p)],
     }
@@ -273,10 +285,11 @@ def test_a_new_stack_file_is_deployed_and_rotated_with_no_workflow_change(projec
     dev = (root / "stacks" / "Pulumi.dev.yaml").read_text()
     (root / "stacks" / "Pulumi.qa.yaml").write_text(dev)
     (root / "stacks" / "Pulumi.live.yaml").write_text(dev + "  adf-databricks:protect: true\n")
-    lists = run_listing(root, "deploy")
+    script = listing_script(project_dir)
+    lists = script.deploy_lists(root)
     assert "qa" in lists["unprotected"] and "live" in lists["protected"]
-    rotated = [entry["stack"] for entry in run_listing(root, "rotation")["stacks"]]
-    assert {"qa", "live"} <= set(rotated)
+    assert script.settings("live", root).uses_token, "so the rotation lists it too"
+    assert "urn:pulumi:qa::" in script.rotation_targets("qa", root)
 
 
 def test_updates_of_a_stack_never_overlap_across_deploy_and_rotation(
@@ -364,7 +377,7 @@ def test_rotation_targets_the_rotation_chain_of_every_token_stack(rotate: dict[s
     assert pulumi_steps(job) == [
         {"command": "up", "stack": "${{ matrix.stack }}", "target": "${{ matrix.targets }}", "refresh": "true"}
     ]
-    listed = run_listing(project_dir, "rotation")["stacks"]
+    listed = listing_script(project_dir).rotation_list()
     assert [e["stack"] for e in listed] == [s for s in stack_files() if uses_token(s)]
     for entry in listed:
         plan = run_stack(entry["stack"])

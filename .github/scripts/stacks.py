@@ -27,8 +27,8 @@ ROTATION_CHAIN = ("time:index/rotating:Rotating", "databricks:index/token:Token"
 """What a due rotation changes (lifecycle rules 9-10): nothing else is touched by the scheduled run."""
 
 
-def settings(stack: str) -> PlatformSettings:
-    project = load_project(ROOT)
+def settings(stack: str, root: Path = ROOT) -> PlatformSettings:
+    project = load_project(root)
     config = stack_config(project, stack)
     prefix = f"{project.name}:"
     raw = {key[len(prefix) :]: value for key, value in config.items() if key.startswith(prefix)}
@@ -36,20 +36,20 @@ def settings(stack: str) -> PlatformSettings:
     return load_settings(raw, project=project.name, stack=stack, location=location)
 
 
-def deploy_lists() -> dict[str, list[str]]:
-    stacks = load_project(ROOT).stacks()
-    protected = [s for s in stacks if settings(s).protect]
+def deploy_lists(root: Path = ROOT) -> dict[str, list[str]]:
+    stacks = load_project(root).stacks()
+    protected = [s for s in stacks if settings(s, root).protect]
     return {"unprotected": [s for s in stacks if s not in protected], "protected": protected}
 
 
-def rotation_targets(stack: str) -> str:
-    plan = run_stack(stack, project_dir=ROOT)
+def rotation_targets(stack: str, root: Path = ROOT) -> str:
+    plan = run_stack(stack, project_dir=root)
     return "\n".join(sorted(r.urn for r in plan.resources if r.type in ROTATION_CHAIN))
 
 
-def rotation_list() -> list[dict[str, str]]:
-    stacks = [s for s in load_project(ROOT).stacks() if settings(s).uses_token]
-    return [{"stack": s, "targets": rotation_targets(s)} for s in stacks]
+def rotation_list(root: Path = ROOT) -> list[dict[str, str]]:
+    stacks = [s for s in load_project(root).stacks() if settings(s, root).uses_token]
+    return [{"stack": s, "targets": rotation_targets(s, root)} for s in stacks]
 
 
 def main(argv: list[str]) -> int:
