@@ -100,7 +100,7 @@ def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
 
 # (key, a bad value for it): each must be reported under that key.
 BAD_VALUES: list[tuple[str, Any]] = [
-    ("clusterMode", "serverless"),
+    ("clusterMode", "warmCluster"),
     ("auth", "password"),
     ("workspace", {"sku": "gold"}),
     ("token", {"lifetimeDays": 0}),
