@@ -183,11 +183,11 @@ def _definitions(spec_file: str) -> dict[str, Any]:
 def nested(definition: str, flat: dict[str, Any], spec_file: str = PIPELINES_SPEC) -> dict[str, Any]:
     """pulumi-azure-native flattens an object's `typeProperties` into it; the REST body nests them. What the
     definition declares besides `typeProperties` stays outside; everything else goes inside."""
-    outside = set(_definitions(spec_file)[definition]["properties"]) - {"typeProperties"}
+    declared = set(_definitions(spec_file)[definition]["properties"])
+    outside = declared - {"typeProperties"}
     body = {k: v for k, v in flat.items() if k in outside}
-    inner = {k: v for k, v in flat.items() if k not in outside}
-    if inner:
-        body["typeProperties"] = inner
+    if "typeProperties" in declared:
+        body["typeProperties"] = {k: v for k, v in flat.items() if k not in outside}
     return body
 
 

@@ -1,0 +1,188 @@
+"""The smoke pipeline every stack ships: a notebook in the workspace and the ADF pipeline that runs it.
+
+Every mode's plan holds exactly one smoke pipeline whose activity validates strictly against the REST
+model's definition for its `type` (tests/spec_check.py), and whose references name what the stack creates.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import tomllib
+from typing import Any
+
+import pytest
+from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
+from spec_check import activity_body, activity_errors, pipeline_violations
+
+from components import naming, smoke_pipeline
+from components.offline.plan import Plan, reveal
+from components.offline.project import load_project
+from components.offline.run import PROJECT_DIR
+
+PIPELINE = "azure-native:datafactory:Pipeline"
+NOTEBOOK = "databricks:index/notebook:Notebook"
+JOB = "databricks:index/job:Job"
+LINKED_SERVICE = "azure-native:datafactory:LinkedService"
+DATABRICKS_LS = "adf-databricks-databricks-linked-service"
+PROVIDER = "pulumi:providers:databricks"
+STACKS = load_project(PROJECT_DIR).stacks()
+
+MODES: dict[str, dict[str, Any]] = {
+    "existingCluster": {"clusterMode": "existingCluster", "interactiveCluster": INTERACTIVE},
+    "newJobCluster": {"clusterMode": "newJobCluster", "jobCluster": JOB_CLUSTER},
+    "instancePool": {"clusterMode": "instancePool", "instancePool": POOL},
+    "serverless": {"clusterMode": "serverless"},
+}
+EXPECTED_ACTIVITY = {
+    "existingCluster": "DatabricksNotebook",
+    "newJobCluster": "DatabricksNotebook",
+    "instancePool": "DatabricksNotebook",
+    "serverless": "DatabricksJob",
+}
+
+
+@pytest.fixture(scope="module", params=sorted(MODES))
+def mode_plan(request: pytest.FixtureRequest) -> tuple[str, Plan]:
+    from components.offline.run import run_stack
+
+    return request.param, run_stack("dev", MODES[request.param])
+
+
+def the_activity(plan: Plan) -> dict[str, Any]:
+    activities = reveal(plan.one(PIPELINE).inputs["activities"])
+    assert len(activities) == 1
+    activity: dict[str, Any] = activities[0]
+    return activity
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_file_ships_a_smoke_pipeline_that_validates_strictly(plan_for: PlanFor, stack: str) -> None:
+    plan = plan_for(stack)
+    assert activity_errors(activity_body(the_activity(plan))) == []
+    assert pipeline_violations(plan) == []
+    assert plan.outputs["smokePipelineName"].value == smoke_pipeline.PIPELINE_NAME
+
+
+def test_each_mode_runs_the_notebook_with_the_activity_it_needs(mode_plan: tuple[str, Plan]) -> None:
+    mode, plan = mode_plan
+    activity = the_activity(plan)
+    assert activity["type"] == EXPECTED_ACTIVITY[mode]
+    assert activity_errors(activity_body(activity)) == []
+    assert pipeline_violations(plan) == []
+
+
+def test_the_activity_runs_on_our_linked_service(mode_plan: tuple[str, Plan]) -> None:
+    _, plan = mode_plan
+    link = plan.one(LINKED_SERVICE, DATABRICKS_LS)
+    assert the_activity(plan)["linkedServiceName"] == {
+        "referenceName": link.inputs["linkedServiceName"],
+        "type": "LinkedServiceReference",
+    }
+    assert link.urn in plan.one(PIPELINE).dependencies, "ADF refuses a reference to a linked service not yet created"
+
+
+def test_cluster_modes_run_the_deployed_notebook_and_create_no_job(mode_plan: tuple[str, Plan]) -> None:
+    mode, plan = mode_plan
+    notebook = plan.one(NOTEBOOK)
+    if mode == "serverless":
+        job = plan.one(JOB)
+        assert the_activity(plan)["jobId"] == job.id
+        assert job.inputs["tasks"][0]["notebookTask"]["notebookPath"] == notebook.inputs["path"]
+    else:
+        assert plan.by_type(JOB) == []
+        assert the_activity(plan)["notebookPath"] == notebook.inputs["path"]
+
+
+def test_databricks_resources_name_the_workspaces_provider_explicitly(mode_plan: tuple[str, Plan]) -> None:
+    _, plan = mode_plan
+    provider = plan.one(PROVIDER)
+    for record in plan.by_type(NOTEBOOK) + plan.by_type(JOB):
+        assert record.provider == provider.urn, record.name
+
+
+def test_the_deployed_notebook_is_the_package_data_in_databricks_source_format(dev_plan: Plan) -> None:
+    deployed = base64.b64decode(dev_plan.one(NOTEBOOK).inputs["contentBase64"])
+    assert deployed == smoke_pipeline.notebook_source()
+    text = deployed.decode()
+    assert text.startswith("# Databricks notebook source\n"), "the header Databricks' importer keys on"
+    assert "# COMMAND ----------" in text
+    assert "dbutils.notebook.exit(" in text, "its exit value is the activity's runOutput"
+    assert dev_plan.one(NOTEBOOK).inputs["language"] == "PYTHON"
+
+
+def test_the_notebook_ships_with_the_installed_package(project_dir: Any) -> None:
+    """setuptools copies only declared package data into a wheel."""
+    pyproject = tomllib.loads((project_dir / "pyproject.toml").read_text())
+    assert "notebooks/*.py" in pyproject["tool"]["setuptools"]["package-data"]["components"]
+    assert (project_dir / "components" / smoke_pipeline.NOTEBOOK_RESOURCE).is_file()
+
+
+def test_names_are_deterministic_and_within_adfs_rules(plan_for: PlanFor) -> None:
+    names = {plan_for(stack).one(PIPELINE).inputs["pipelineName"] for stack in STACKS}
+    assert names == {smoke_pipeline.PIPELINE_NAME}
+    assert naming.ADF_OBJECT.problems(smoke_pipeline.PIPELINE_NAME) == []
+    for activity in (smoke_pipeline.NOTEBOOK_ACTIVITY, smoke_pipeline.JOB_ACTIVITY):
+        assert naming.ADF_OBJECT.problems(activity) == []
+    assert smoke_pipeline.NOTEBOOK_PATH.startswith("/"), "ADF: the notebook path must begin with a slash"
+
+
+def test_a_failure_is_reported_not_retried(dev_plan: Plan) -> None:
+    policy = the_activity(dev_plan)["policy"]
+    assert policy["retry"] == 0
+    assert policy["timeout"] == smoke_pipeline.ACTIVITY_TIMEOUT
+
+
+def test_switching_modes_updates_the_pipeline_in_place(plan_for: PlanFor) -> None:
+    """azure-native replaces a resource only for its URL path or a force-new property; Data Factory has no
+    force-new entry (pulumi/pulumi-azure-native provider/pkg/gen/replacement.go), so a new activity is a
+    PUT on the same pipeline: URN and path (factory, group, name) stay."""
+    before = plan_for("dev").one(PIPELINE)
+    after = plan_for("dev", clusterMode="serverless").one(PIPELINE)
+    assert after.urn == before.urn
+    for key in ("pipelineName", "factoryName", "resourceGroupName"):
+        assert after.inputs[key] == before.inputs[key]
+    assert after.inputs["activities"] != before.inputs["activities"]
+
+
+# --------------------------------------------------------------------------------------------------
+# The strict check can fail: each case breaks one thing the permissive schema would let through.
+# --------------------------------------------------------------------------------------------------
+
+
+def broken(plan: Plan, edit: Any) -> list[str]:
+    record = plan.one(PIPELINE)
+    inputs = copy.deepcopy(record.inputs)
+    edit(inputs["activities"][0])
+    patched = Plan(
+        plan.project,
+        plan.stack,
+        [r if r is not record else type(r)(**{**r.__dict__, "inputs": inputs}) for r in plan.resources],
+        plan.outputs,
+    )
+    return pipeline_violations(patched)
+
+
+@pytest.mark.parametrize(
+    ("case", "edit", "fragment"),
+    [
+        ("undeclared property", lambda a: a.update(clusterId="1124-x"), "clusterId"),
+        ("missing notebook path", lambda a: a.pop("notebookPath"), "'notebookPath' is a required property"),
+        ("job property on a notebook", lambda a: a.update(jobId="1"), "jobId"),
+        ("other linked service", lambda a: a["linkedServiceName"].update(referenceName="Other"), "'Other'"),
+        ("other notebook", lambda a: a.update(notebookPath="/Users/x/nb"), "/Users/x/nb"),
+        ("unknown activity type", lambda a: a.update(type="Copy"), "Copy"),
+        ("undeclared envelope key", lambda a: a.update(retries=3), "retries"),
+    ],
+)
+def test_the_strict_check_refuses_what_the_permissive_schema_allows(
+    dev_plan: Plan, case: str, edit: Any, fragment: str
+) -> None:
+    problems = broken(dev_plan, edit)
+    assert any(fragment in p for p in problems), (case, problems)
+
+
+def test_the_strict_check_refuses_a_job_id_the_stack_does_not_create(plan_for: PlanFor) -> None:
+    plan = plan_for("dev", clusterMode="serverless")
+    problems = broken(plan, lambda a: a.update(jobId="42"))
+    assert any("jobId '42'" in p for p in problems), problems
