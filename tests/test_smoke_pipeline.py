@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import base64
 import copy
+import os
+import subprocess
 import tomllib
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -186,3 +190,107 @@ def test_the_strict_check_refuses_a_job_id_the_stack_does_not_create(plan_for: P
     plan = plan_for("dev", clusterMode="serverless")
     problems = broken(plan, lambda a: a.update(jobId="42"))
     assert any("jobId '42'" in p for p in problems), problems
+
+
+# --------------------------------------------------------------------------------------------------
+# The deploy step: .github/scripts/run-smoke-pipeline.sh against a fake `az` on PATH.
+# --------------------------------------------------------------------------------------------------
+
+SCRIPT = PROJECT_DIR / ".github" / "scripts" / "run-smoke-pipeline.sh"
+FAKE_AZ = """#!/usr/bin/env bash
+# Records every call; answers as the Azure CLI would, from FAKE_* variables.
+echo "$*" >> "$FAKE_AZ_LOG"
+case "$1 $2 $3" in
+    "extension show "*) exit "${FAKE_EXTENSION_MISSING:-0}" ;;
+    "extension add "*) exit 0 ;;
+    "datafactory pipeline create-run") [ -z "${FAKE_CREATE_FAILS:-}" ] || exit 1; echo "run-123" ;;
+    "datafactory pipeline-run show")
+        if [[ "$*" == *"--query message"* ]]; then echo "Notebook failed: boom"; exit 0; fi
+        read -r -a statuses <<< "$FAKE_STATUSES"
+        count=$(grep -c -- "--query status" "$FAKE_AZ_LOG")
+        index=$(( count <= ${#statuses[@]} ? count - 1 : ${#statuses[@]} - 1 ))
+        echo "${statuses[$index]}" ;;
+    "datafactory pipeline-run cancel") exit 0 ;;
+    *) echo "fake az: unexpected $*" >&2; exit 3 ;;
+esac
+"""
+
+
+@dataclass(frozen=True)
+class SmokeRun:
+    code: int
+    output: str
+    calls: list[str]
+
+
+def run_script(tmp_path: Path, *args: str, **env: str) -> SmokeRun:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "az").write_text(FAKE_AZ)
+    (bin_dir / "az").chmod(0o755)
+    log = tmp_path / "az.log"
+    log.touch()
+    environment = {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "FAKE_AZ_LOG": str(log),
+        "SMOKE_POLL_SECONDS": "0",
+        **env,
+    }
+    done = subprocess.run(
+        ["bash", str(SCRIPT), *args], env=environment, capture_output=True, text=True, timeout=60, check=False
+    )
+    return SmokeRun(done.returncode, done.stdout + done.stderr, log.read_text().splitlines())
+
+
+ARGS = ("rg-adf-databricks-dev", "adf-adf-databricks-dev-3655e2", smoke_pipeline.PIPELINE_NAME)
+
+
+def test_the_script_starts_the_run_polls_and_succeeds(tmp_path: Path) -> None:
+    run = run_script(tmp_path, *ARGS, FAKE_STATUSES="Queued InProgress Succeeded")
+    assert run.code == 0, run.output
+    create = [c for c in run.calls if "create-run" in c]
+    assert create == [
+        f"datafactory pipeline create-run --resource-group {ARGS[0]} --factory-name {ARGS[1]} "
+        f"--name {ARGS[2]} --query runId --output tsv"
+    ]
+    assert sum("--run-id run-123 --query status" in c for c in run.calls) == 3
+    assert not [c for c in run.calls if "cancel" in c]
+
+
+@pytest.mark.parametrize("final", ["Failed", "Cancelled"])
+def test_a_failed_or_cancelled_run_fails_the_step_with_adfs_message(tmp_path: Path, final: str) -> None:
+    run = run_script(tmp_path, *ARGS, FAKE_STATUSES=f"InProgress {final}")
+    assert run.code == 1
+    assert f"::error::smoke pipeline {ARGS[2]} {final} (run run-123): Notebook failed: boom" in run.output
+
+
+def test_a_run_that_does_not_finish_in_time_is_cancelled_and_fails(tmp_path: Path) -> None:
+    run = run_script(tmp_path, *ARGS, FAKE_STATUSES="InProgress", SMOKE_TIMEOUT_SECONDS="0")
+    assert run.code == 2
+    assert "did not finish within 0s (last status: InProgress)" in run.output
+    assert [c for c in run.calls if "cancel" in c] == [
+        f"datafactory pipeline-run cancel --resource-group {ARGS[0]} --factory-name {ARGS[1]} "
+        "--run-id run-123 --only-show-errors"
+    ]
+
+
+def test_a_run_that_cannot_start_fails_the_step(tmp_path: Path) -> None:
+    run = run_script(tmp_path, *ARGS, FAKE_STATUSES="Succeeded", FAKE_CREATE_FAILS="1")
+    assert run.code != 0
+    assert not [c for c in run.calls if "pipeline-run show" in c]
+
+
+def test_the_datafactory_extension_is_added_when_missing(tmp_path: Path) -> None:
+    run = run_script(tmp_path, *ARGS, FAKE_STATUSES="Succeeded", FAKE_EXTENSION_MISSING="1")
+    assert run.code == 0
+    assert "extension add --name datafactory --only-show-errors" in run.calls
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(ARGS[:2], {}), ((*ARGS, "extra"), {}), (ARGS, {"SMOKE_TIMEOUT_SECONDS": "ten"})],
+)
+def test_bad_usage_is_refused_before_any_az_call(tmp_path: Path, args: tuple[str, ...], env: dict[str, str]) -> None:
+    run = run_script(tmp_path, *args, FAKE_STATUSES="Succeeded", **env)
+    assert run.code == 64
+    assert run.calls == []
