@@ -294,3 +294,60 @@ def test_bad_usage_is_refused_before_any_az_call(tmp_path: Path, args: tuple[str
     run = run_script(tmp_path, *args, FAKE_STATUSES="Succeeded", **env)
     assert run.code == 64
     assert run.calls == []
+
+
+# --------------------------------------------------------------------------------------------------
+# What the README tells a user of today's ADF.
+# --------------------------------------------------------------------------------------------------
+
+
+def readme_section(heading: str) -> str:
+    text = (PROJECT_DIR / "README.md").read_text()
+    return text.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_the_readmes_cost_table_is_the_one_the_preview_prints() -> None:
+    from components.offline.costs import cost_table_markdown
+
+    text = (PROJECT_DIR / "README.md").read_text()
+    shown = text.split("<!-- costs:start -->", 1)[1].split("<!-- costs:end -->", 1)[0].strip()
+    assert shown == cost_table_markdown(), "regenerate from components.offline.costs.cost_table_markdown()"
+
+
+def test_every_cost_row_cites_a_source_and_every_mode_has_a_row() -> None:
+    from components.offline.costs import DATA_FLOW_COSTS, MODE_COSTS, SOURCES
+    from components.settings import ClusterMode
+
+    assert set(MODE_COSTS) == {mode.value for mode in ClusterMode}
+    for cost in [*MODE_COSTS.values(), *DATA_FLOW_COSTS.values()]:
+        assert cost.sources and set(cost.sources) <= set(SOURCES)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_the_preview_summarises_the_stacks_own_mode_and_data_flow_runtime(mode: str) -> None:
+    from components.offline.costs import MODE_COSTS
+    from components.offline.render import text
+    from components.offline.run import run_stack
+
+    shown = text(run_stack("dev", MODES[mode]))
+    assert f"(linked service, clusterMode {mode}): {MODE_COSTS[mode].runs_on}" in shown
+    assert "Mapping Data Flows (warm): integration runtime DataFlowRuntime" in shown
+    assert "run-smoke-pipeline.sh rg-adf-databricks-dev " in shown
+    others = set(MODE_COSTS) - {mode}
+    assert not [m for m in others if f"clusterMode {m})" in shown]
+
+
+def test_prods_preview_says_data_flows_start_cold(prod_plan: Plan) -> None:
+    from components.offline.render import text
+
+    assert "Mapping Data Flows (cold): integration runtime DataFlowRuntime" in text(prod_plan)
+
+
+def test_the_verify_step_runs_the_smoke_pipeline_not_a_data_flow_debug_session() -> None:
+    verify = readme_section("### Verify your deployment")
+    assert "bash .github/scripts/run-smoke-pipeline.sh" in verify
+    assert "az datafactory pipeline create-run" in verify
+    for output in ("resourceGroupName", "factoryName", "smokePipelineName"):
+        assert f"pulumi stack output {output}" in verify
+    deploy = readme_section("## Deploying for real")
+    assert "choose the `AzureDatabricks` linked service" not in deploy
