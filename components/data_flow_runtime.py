@@ -20,6 +20,7 @@ from components.settings import DataFlowRuntimeSpec
 RUNTIME_NAME = "DataFlowRuntime"
 """The same in every stack, so a Data Flow activity's `integrationRuntime` reference moves unchanged.
 Valid under both ADF's object-name rule and the stricter integration-runtime rule (letters, digits, -)."""
+AUTO_RESOLVE = "AutoResolve"
 
 
 def data_flow_runtime(
@@ -28,10 +29,10 @@ def data_flow_runtime(
     spec: DataFlowRuntimeSpec,
     adf: datafactory.Factory,
     resource_group_name: pulumi.Input[str],
-    location: str,
     opts: pulumi.ResourceOptions,
 ) -> datafactory.IntegrationRuntime:
-    """Pinned to the stack's region (not AutoResolve), where the factory and the workspace are."""
+    """`AutoResolve` location: Data Flows run in the factory's region, which is the stack's; a custom runtime
+    keeps its TTL with it (only ADF's built-in AutoResolveIntegrationRuntime has no TTL)."""
     warmth = (
         f"warm for {spec.time_to_live_minutes} min after each run"
         if spec.warm
@@ -46,7 +47,7 @@ def data_flow_runtime(
             type="Managed",
             description=f"Mapping Data Flows: {spec.compute_type.value}, {spec.core_count} cores, {warmth}.",
             compute_properties=datafactory.IntegrationRuntimeComputePropertiesArgs(
-                location=location,
+                location=AUTO_RESOLVE,
                 data_flow_properties=datafactory.IntegrationRuntimeDataFlowPropertiesArgs(
                     compute_type=spec.compute_type.value,
                     core_count=spec.core_count,

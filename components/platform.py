@@ -161,7 +161,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
         runtime = (
             data_flow_runtime.data_flow_runtime(
-                name, spec=s.data_flow_runtime, adf=adf, resource_group_name=group, location=s.location, opts=child
+                name, spec=s.data_flow_runtime, adf=adf, resource_group_name=group, opts=child
             )
             if s.data_flow_runtime
             else None

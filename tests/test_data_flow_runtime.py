@@ -48,11 +48,15 @@ def test_every_stack_files_runtime_is_valid_against_the_model(plan_for: PlanFor,
     assert runtime_violations(plan_for(stack)) == []
 
 
-def test_the_runtime_is_managed_in_the_stacks_region_and_exported(dev_plan: Plan) -> None:
+def test_the_runtime_is_managed_in_the_factorys_region_and_exported(dev_plan: Plan) -> None:
+    """`AutoResolve` runs Data Flows in the factory's region (the stack's) and, on a runtime of our own,
+    keeps the TTL: only ADF's built-in AutoResolveIntegrationRuntime has none (learn.microsoft.com,
+    "Optimizing performance of the Azure Integration Runtime")."""
     runtime = dev_plan.one(RUNTIME)
     properties = runtime.inputs["properties"]
     assert properties["type"] == "Managed"
-    assert properties["computeProperties"]["location"] == "westeurope"
+    assert properties["computeProperties"]["location"] == "AutoResolve"
+    assert dev_plan.one(FACTORY).inputs["location"] == "westeurope"
     assert runtime.inputs["factoryName"] == dev_plan.one(FACTORY).inputs["factoryName"]
     assert dev_plan.outputs["dataFlowRuntimeName"].value == RUNTIME_NAME
     assert ADF_OBJECT.problems(RUNTIME_NAME) == []

@@ -351,3 +351,15 @@ def test_the_verify_step_runs_the_smoke_pipeline_not_a_data_flow_debug_session()
         assert f"pulumi stack output {output}" in verify
     deploy = readme_section("## Deploying for real")
     assert "choose the `AzureDatabricks` linked service" not in deploy
+
+
+def test_the_new_resources_keep_their_logical_names(plan_for: PlanFor) -> None:
+    """Renaming one would delete and re-create it (URNs are what state tracks); an intended rename needs
+    `aliases`. Pinned here so an accidental one fails."""
+    plan = plan_for("dev", clusterMode="serverless")
+    prefix = "urn:pulumi:dev::adf-databricks::adf-databricks:platform:AdfDatabricks$"
+    assert plan.one(PIPELINE).urn == f"{prefix}azure-native:datafactory:Pipeline::adf-databricks-smoke-pipeline"
+    assert plan.one(NOTEBOOK).urn == f"{prefix}databricks:index/notebook:Notebook::adf-databricks-smoke-notebook"
+    assert plan.one(JOB).urn == f"{prefix}databricks:index/job:Job::adf-databricks-smoke-job"
+    runtime = plan.one("azure-native:datafactory:IntegrationRuntime")
+    assert runtime.urn == (f"{prefix}azure-native:datafactory:IntegrationRuntime::adf-databricks-data-flow-runtime")
