@@ -1,4 +1,4 @@
-"""`AdfDatabricks`: everything Azure Data Factory Data Flows need on Azure Databricks, for one stack."""
+"""`AdfDatabricks`: Data Factory, Azure Databricks and the compute both run on, for one stack."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ class AdfDatabricks(pulumi.ComponentResource):
     resource_group_name: pulumi.Output[str]
     factory_name: pulumi.Output[str]
     linked_service_name: pulumi.Output[str]
-    """The same in every stack, so pipelines and Data Flows move between environments unchanged."""
+    """The same in every stack, so pipelines move between environments unchanged."""
     cluster_mode: pulumi.Output[str]
     cluster_id: pulumi.Output[str] | None
     """The interactive cluster's id, where one exists."""

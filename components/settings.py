@@ -12,10 +12,10 @@ from enum import StrEnum
 
 
 class ClusterMode(StrEnum):
-    """Which compute the Azure Databricks linked service hands to Data Flows."""
+    """Which compute the Azure Databricks linked service gives Databricks activities (not Data Flows)."""
 
     EXISTING_CLUSTER = "existingCluster"
-    """A warm interactive cluster: Data Flow debug runs start at once; it costs while it runs."""
+    """A warm interactive cluster: activity runs start at once while it is up; it costs while it runs."""
     NEW_JOB_CLUSTER = "newJobCluster"
     """A new job cluster per run: 5-7 minutes to start, nothing while idle."""
     INSTANCE_POOL = "instancePool"

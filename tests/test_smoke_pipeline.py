@@ -363,3 +363,17 @@ def test_the_new_resources_keep_their_logical_names(plan_for: PlanFor) -> None:
     assert plan.one(JOB).urn == f"{prefix}databricks:index/job:Job::adf-databricks-smoke-job"
     runtime = plan.one("azure-native:datafactory:IntegrationRuntime")
     assert runtime.urn == (f"{prefix}azure-native:datafactory:IntegrationRuntime::adf-databricks-data-flow-runtime")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_exports_what_the_deploy_step_passes_the_script(plan_for: PlanFor, stack: str) -> None:
+    """The deploy workflow's step after `up` reads these outputs and hands them to the script, in order."""
+    from components.offline.costs import SMOKE_ARGUMENTS
+
+    plan = plan_for(stack)
+    values = [plan.outputs[key].value for key in SMOKE_ARGUMENTS]
+    assert values[1] == plan.one("azure-native:datafactory:Factory").inputs["factoryName"]
+    assert values[2] == plan.one(PIPELINE).inputs["pipelineName"]
+    assert not any(plan.outputs[key].secret for key in SMOKE_ARGUMENTS)
+    usage = SCRIPT.read_text().split("usage:", 1)[1].split("\n", 1)[0]
+    assert "<resource-group> <factory-name> <pipeline-name>" in usage
