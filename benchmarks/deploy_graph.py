@@ -59,7 +59,9 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
         {RESOURCE_GROUP, FACTORY, WORKSPACE, VAULT, VAULT_SECRET, CLUSTER, POOL, LINKED_SERVICE, CREDENTIAL}
     ),
     # The smoke test: a notebook in the workspace, a job running it (serverless), and a pipeline whose
-    # activity names the linked service, notebook path or job id (ADF refuses a reference to nothing).
+    # activity names the linked service, notebook path or job id (ADF refuses a reference to nothing: "The
+    # document creation or update failed because of invalid reference", Azure-Player/azure.datafactory.tools
+    # issues #65, #93).
     NOTEBOOK: frozenset({DATABRICKS_PROVIDER}),
     JOB: frozenset({DATABRICKS_PROVIDER, NOTEBOOK}),
     PIPELINE: frozenset({RESOURCE_GROUP, FACTORY, LINKED_SERVICE, NOTEBOOK, JOB}),

@@ -77,6 +77,9 @@ def test_each_mode_runs_the_notebook_with_the_activity_it_needs(mode_plan: tuple
 
 
 def test_the_activity_runs_on_our_linked_service(mode_plan: tuple[str, Plan]) -> None:
+    """ADF refuses a pipeline that names a linked service not yet created ("The document creation or update
+    failed because of invalid reference"; reported: Azure-Player/azure.datafactory.tools #65, #93), so the
+    pipeline depends on it; on `destroy` the engine deletes in reverse order, pipeline first."""
     _, plan = mode_plan
     link = plan.one(LINKED_SERVICE, DATABRICKS_LS)
     assert the_activity(plan)["linkedServiceName"] == {
