@@ -79,7 +79,9 @@ CREATION_TIMES: Final[Mapping[str, CreationTime]] = {
         "runtime starts no compute until a data-flow run (it reads back state Initial)",
     ),
     "databricks:index/notebook:Notebook": CreationTime(
-        2, "one POST /api/2.0/workspace/mkdirs and one POST /api/2.0/workspace/import of a few hundred bytes"
+        2,
+        "one POST /api/2.0/workspace/import of a few hundred bytes; where the parent folder is missing, a "
+        "get-status, a mkdirs and the import again (terraform-provider-databricks workspace/resource_notebook.go)",
     ),
     "databricks:index/job:Job": CreationTime(
         2, "one POST /api/2.2/jobs/create: a definition only; nothing runs until the Job activity triggers it"

@@ -380,3 +380,15 @@ def test_every_stack_exports_what_the_deploy_step_passes_the_script(plan_for: Pl
     assert not any(plan.outputs[key].secret for key in SMOKE_ARGUMENTS)
     usage = SCRIPT.read_text().split("usage:", 1)[1].split("\n", 1)[0]
     assert "<resource-group> <factory-name> <pipeline-name>" in usage
+
+
+def test_the_notebook_survives_day_2(dev_plan: Plan) -> None:
+    """terraform-provider-databricks workspace/resource_notebook.go: create imports SOURCE content with
+    `overwrite: true` (a re-create, e.g. after lost state, meets the old notebook and replaces its content
+    instead of failing), update re-imports in place, read returns metadata only (an edit made in the
+    workspace is not noticed by refresh; the next content change overwrites it), and a DBC-format notebook
+    would be deleted and re-imported instead. So: inline SOURCE content, no `format: DBC`, no local path."""
+    inputs = dev_plan.one(NOTEBOOK).inputs
+    assert "contentBase64" in inputs and "source" not in inputs
+    assert inputs.get("format", "SOURCE") == "SOURCE"
+    assert inputs["path"] == smoke_pipeline.NOTEBOOK_PATH
