@@ -14,8 +14,9 @@ from typing import Any, Final
 from components.offline.plan import Plan
 
 SOURCES: Final[Mapping[str, str]] = {
-    "cluster-start": "Azure Databricks clusters take minutes to start: 3-7 min is the range this project plans with "
-    "(benchmarks/creation_times.py CLUSTER_START_SECONDS); ADF's docs put a new job cluster's spin-up at 5-7 min",
+    "cluster-start": "ADF's Data Flow docs of the Databricks era (kromerm/adfdataflowdocs "
+    "AzureDatabricksModeForDataFlow.md): a new job cluster's warm-up 'can take 5-7 minutes in most cases'; 3-7 "
+    "min is the cluster-start range this project plans with (benchmarks/creation_times.py CLUSTER_START_SECONDS)",
     "autotermination": "Azure Databricks 'Compute configuration reference': an all-purpose cluster stops after "
     "autotermination_minutes idle; until then its VMs and DBUs are billed",
     "pools": "Azure Databricks 'Pool configuration reference': idle instances are kept ready (minimum idle "
@@ -27,7 +28,9 @@ SOURCES: Final[Mapping[str, str]] = {
     "serverless clusters; no cluster in the linked service",
     "ir-ttl": "Azure Data Factory 'Optimizing performance of the Azure Integration Runtime': a cold Data Flow "
     "cluster takes a few minutes to start; within the TTL the next run reuses it and start-up is greatly reduced; "
-    "priced in vCore-hours; the AutoResolve runtime has no TTL (azure-lifecycle-rules.md row 13)",
+    "'Quick re-use' (cleanup: false) 'makes for the shortest start-up time' (the same page until "
+    "MicrosoftDocs/azure-docs PR #188421); priced in vCore-hours; the AutoResolve runtime has no TTL "
+    "(azure-lifecycle-rules.md row 13)",
 }
 
 
