@@ -124,3 +124,16 @@ def test_a_ttl_change_updates_the_runtime_in_place(plan_for: PlanFor, project_di
         assert colder.inputs[key] == warm.inputs[key]
     assert colder.inputs["properties"]["computeProperties"]["dataFlowProperties"]["timeToLive"] == 5
     assert warm.outputs["properties"]["state"] == "Initial"
+
+
+def test_the_declared_default_is_no_runtime_of_ours(project_dir: Any) -> None:
+    """A stack file without the section gets Pulumi.yaml's default: ADF's AutoResolve runtime, always cold."""
+    declared = load_project(project_dir).config["dataFlowRuntime"]
+    assert declared["default"] == {}
+    settings = load_settings(
+        {"dataFlowRuntime": declared["default"], "interactiveCluster": WARM_IC},
+        project="adf-databricks",
+        stack="dev",
+        location="westeurope",
+    )
+    assert settings.data_flow_runtime is None
