@@ -24,3 +24,6 @@ if platform.instance_pool_id is not None:
 if platform.key_vault_uri is not None:
     pulumi.export("keyVaultUri", platform.key_vault_uri)
     pulumi.export("secretName", platform.secret_name)
+pulumi.export("smokePipelineName", platform.smoke_pipeline_name)
+if platform.data_flow_runtime_name is not None:
+    pulumi.export("dataFlowRuntimeName", platform.data_flow_runtime_name)

@@ -70,6 +70,22 @@ CREATION_TIMES: Final[Mapping[str, CreationTime]] = {
         3, "one POST /api/2.0/instance-pools/create; the pool acquires its idle instances asynchronously"
     ),
     "time:index/rotating:Rotating": CreationTime(0, "computed locally by the time provider; no cloud call"),
+    "azure-native:datafactory:Pipeline": CreationTime(
+        3, "one synchronous ARM PUT (ADF REST 'Pipelines - Create Or Update' answers 200 with the body)"
+    ),
+    "azure-native:datafactory:IntegrationRuntime": CreationTime(
+        3,
+        "one synchronous ARM PUT (ADF REST 'Integration Runtimes - Create Or Update' answers 200); a managed "
+        "runtime starts no compute until a data-flow run (it reads back state Initial)",
+    ),
+    "databricks:index/notebook:Notebook": CreationTime(
+        2,
+        "one POST /api/2.0/workspace/import of a few hundred bytes; where the parent folder is missing, a "
+        "get-status, a mkdirs and the import again (terraform-provider-databricks workspace/resource_notebook.go)",
+    ),
+    "databricks:index/job:Job": CreationTime(
+        2, "one POST /api/2.2/jobs/create: a definition only; nothing runs until the Job activity triggers it"
+    ),
 }
 
 

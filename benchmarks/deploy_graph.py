@@ -31,6 +31,10 @@ CLUSTER: Final = "databricks:index/cluster:Cluster"
 TOKEN: Final = "databricks:index/token:Token"
 POOL: Final = "databricks:index/instancePool:InstancePool"
 ROTATION: Final = "time:index/rotating:Rotating"
+PIPELINE: Final = "azure-native:datafactory:Pipeline"
+INTEGRATION_RUNTIME: Final = "azure-native:datafactory:IntegrationRuntime"
+NOTEBOOK: Final = "databricks:index/notebook:Notebook"
+JOB: Final = "databricks:index/job:Job"
 
 INHERENT: Final[Mapping[str, frozenset[str]]] = {
     # Created inside the group.
@@ -54,12 +58,22 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     LINKED_SERVICE: frozenset(
         {RESOURCE_GROUP, FACTORY, WORKSPACE, VAULT, VAULT_SECRET, CLUSTER, POOL, LINKED_SERVICE, CREDENTIAL}
     ),
+    # The smoke test: a notebook in the workspace, a job running it (serverless), and a pipeline whose
+    # activity names the linked service, notebook path or job id (ADF refuses a reference to nothing: "The
+    # document creation or update failed because of invalid reference", Azure-Player/azure.datafactory.tools
+    # issues #65, #93).
+    NOTEBOOK: frozenset({DATABRICKS_PROVIDER}),
+    JOB: frozenset({DATABRICKS_PROVIDER, NOTEBOOK}),
+    PIPELINE: frozenset({RESOURCE_GROUP, FACTORY, LINKED_SERVICE, NOTEBOOK, JOB}),
+    # The Data Flow runtime is a factory's child.
+    INTEGRATION_RUNTIME: frozenset({RESOURCE_GROUP, FACTORY}),
 }
 """For each type, the types it cannot be created before: it takes one of their outputs or needs them to exist.
 An edge in the plan outside this table is a needless wait."""
 
-TOKEN_CHAIN: Final = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, TOKEN, VAULT_SECRET, LINKED_SERVICE)
-"""workspace → token → secret → linked service: what accessToken auth cannot do without."""
+TOKEN_CHAIN: Final = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, TOKEN, VAULT_SECRET, LINKED_SERVICE, PIPELINE)
+"""workspace → token → secret → linked service → the smoke pipeline that names it: what accessToken auth
+cannot do without."""
 
 
 @dataclass(frozen=True)

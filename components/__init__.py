@@ -1,4 +1,4 @@
-"""adf-databricks: Azure Data Factory Data Flows on Azure Databricks, as one Pulumi component.
+"""adf-databricks: Azure Data Factory with Azure Databricks (and its Data Flow runtime), as one Pulumi component.
 
 Public API: the component and its args, the settings types, and the config loader.
 """
@@ -10,6 +10,8 @@ from components.settings import (
     Autoscale,
     ClusterMode,
     ClusterOptions,
+    DataFlowComputeType,
+    DataFlowRuntimeSpec,
     FixedSize,
     InstancePoolSpec,
     InteractiveClusterSpec,
@@ -31,6 +33,8 @@ __all__ = [
     "ClusterMode",
     "ClusterOptions",
     "ConfigError",
+    "DataFlowComputeType",
+    "DataFlowRuntimeSpec",
     "FixedSize",
     "InstancePoolSpec",
     "InteractiveClusterSpec",

@@ -31,11 +31,14 @@ import pulumi
 
 from components import naming
 from components.settings import (
+    DATA_FLOW_CORE_COUNTS,
     AuthMode,
     Autoscale,
     ClusterMode,
     ClusterOptions,
     ClusterSize,
+    DataFlowComputeType,
+    DataFlowRuntimeSpec,
     DataSecurityMode,
     FirewallAction,
     FixedSize,
@@ -69,6 +72,7 @@ OBJECT_KEYS = (
     "linkedService",
     "tags",
     "names",
+    "dataFlowRuntime",
 )
 DECLARED_KEYS = SCALAR_KEYS + OBJECT_KEYS
 
@@ -644,6 +648,43 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
     )
 
 
+DATA_FLOW_RUNTIME_KEYS = ("computeType", "coreCount", "timeToLiveMinutes", "cleanup")
+
+
+def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
+    """An empty section: no runtime of ours (Data Flows use ADF's AutoResolve runtime, always cold)."""
+    if section.empty:
+        return None
+    core_count = section.values.get("coreCount", 8)
+    if isinstance(core_count, bool) or core_count not in DATA_FLOW_CORE_COUNTS:
+        allowed = ", ".join(map(str, DATA_FLOW_CORE_COUNTS))
+        section.problems.add(f"{section.key}.coreCount", f"{core_count!r} is not allowed; use one of {allowed}")
+        core_count = 8
+    ttl = section.integer("timeToLiveMinutes", 0, 0)
+    cleanup = section.flag("cleanup", True) if section.has("cleanup") else None
+    if cleanup is False and ttl == 0:
+        section.problems.add(
+            f"{section.key}.cleanup", "false keeps a warm cluster for the next run: it needs timeToLiveMinutes > 0"
+        )
+    return DataFlowRuntimeSpec(
+        compute_type=section.choice("computeType", DataFlowComputeType, DataFlowComputeType.GENERAL)
+        or DataFlowComputeType.GENERAL,
+        core_count=int(core_count),
+        time_to_live_minutes=ttl,
+        cleanup=cleanup,
+    )
+
+
+def _serverless_problems(problems: Problems, mode: ClusterMode | None, spec: WorkspaceSpec) -> None:
+    """What serverless mode needs that this program can check; Unity Catalog is an account admin's step."""
+    if mode is ClusterMode.SERVERLESS and spec.sku is not WorkspaceSku.PREMIUM:
+        problems.add(
+            "workspace.sku",
+            f"{spec.sku.value!r}: clusterMode serverless needs sku premium (serverless jobs and Unity Catalog "
+            "are premium features)",
+        )
+
+
 def _names(section: Section) -> NameOverrides:
     return NameOverrides(
         resource_group=section.text("resourceGroup", rule=naming.RESOURCE_GROUP),
@@ -820,6 +861,8 @@ def load_settings(
     names = _names(section("names", ("resourceGroup", "workspace", "managedResourceGroup", "keyVault", "dataFactory")))
     _resource_groups(problems, project, stack, existing_group, names)
 
+    workspace_spec = _workspace(section("workspace", ("sku", "noPublicIp", "publicNetworkAccess", "vnet")))
+    _serverless_problems(problems, mode, workspace_spec)
     settings = PlatformSettings(
         project=project,
         stack=stack,
@@ -827,7 +870,7 @@ def load_settings(
         cluster_mode=mode or ClusterMode.EXISTING_CLUSTER,
         auth=auth or AuthMode.ACCESS_TOKEN,
         user_assigned_identity=user_assigned,
-        workspace=_workspace(section("workspace", ("sku", "noPublicIp", "publicNetworkAccess", "vnet"))),
+        workspace=workspace_spec,
         interactive_cluster=interactive_spec if wants_interactive else None,
         job_cluster=job_spec if mode is ClusterMode.NEW_JOB_CLUSTER else None,
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
@@ -842,6 +885,7 @@ def load_settings(
         linked_service=_linked_service(
             section("linkedService", ("name", "description", "annotations", "parameters", "connectVia"))
         ),
+        data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime", DATA_FLOW_RUNTIME_KEYS)),
         tags=tags,
         existing_resource_group=existing_group,
         names=names,

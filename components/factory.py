@@ -1,4 +1,4 @@
-"""The Data Factory, its identity, and the linked services Data Flows use."""
+"""The Data Factory, its identity, and the linked services its Databricks activities use."""
 
 from __future__ import annotations
 

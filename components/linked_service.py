@@ -45,6 +45,10 @@ def _new_cluster_fields(options: ClusterOptions, workers: str) -> dict[str, Any]
 
 def _compute_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints) -> dict[str, Any]:
     """Exactly one cluster mode per linked service, as the ADF REST spec requires."""
+    if settings.cluster_mode is ClusterMode.SERVERLESS:
+        # The Job activity runs a Databricks job, whose own definition picks its compute: the REST model has
+        # no serverless marker, so the linked service holds the domain and the authentication only.
+        return {}
     if settings.cluster_mode is ClusterMode.EXISTING_CLUSTER:
         return {"existing_cluster_id": endpoints.cluster_id}
     if settings.cluster_mode is ClusterMode.INSTANCE_POOL:

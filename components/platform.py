@@ -1,4 +1,4 @@
-"""`AdfDatabricks`: everything Azure Data Factory Data Flows need on Azure Databricks, for one stack."""
+"""`AdfDatabricks`: Data Factory, Azure Databricks and the compute both run on, for one stack."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pulumi_databricks as databricks
 from pulumi_azure_native import authorization, datafactory, keyvault, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
-from components import compute, factory, linked_service, token_store, workspace
+from components import compute, data_flow_runtime, factory, linked_service, smoke_pipeline, token_store, workspace
 from components.access import BuiltInRole, role_assignment
 from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, ResourceNames, derive_names
 from components.settings import PlatformSettings
@@ -64,7 +64,7 @@ class AdfDatabricks(pulumi.ComponentResource):
     resource_group_name: pulumi.Output[str]
     factory_name: pulumi.Output[str]
     linked_service_name: pulumi.Output[str]
-    """The same in every stack, so pipelines and Data Flows move between environments unchanged."""
+    """The same in every stack, so pipelines move between environments unchanged."""
     cluster_mode: pulumi.Output[str]
     cluster_id: pulumi.Output[str] | None
     """The interactive cluster's id, where one exists."""
@@ -72,6 +72,10 @@ class AdfDatabricks(pulumi.ComponentResource):
     key_vault_uri: pulumi.Output[str] | None
     """Where the access token lives (accessToken auth only)."""
     secret_name: pulumi.Output[str] | None
+    smoke_pipeline_name: pulumi.Output[str]
+    """The pipeline whose one run proves the linked service, its auth and the compute mode."""
+    data_flow_runtime_name: pulumi.Output[str] | None
+    """The integration runtime Mapping Data Flows run on, where the stack configures one."""
 
     def __init__(self, name: str, args: AdfDatabricksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
@@ -170,6 +174,25 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=child,
         )
 
+        smoke = smoke_pipeline.smoke_test(
+            name,
+            mode=s.cluster_mode,
+            job_name=f"{s.project}-{s.stack}-smoke",
+            adf=adf,
+            resource_group_name=group,
+            linked_service=databricks_link,
+            tags=tags,
+            opts=child,
+            databricks_opts=on_workspace,
+        )
+        runtime = (
+            data_flow_runtime.data_flow_runtime(
+                name, spec=s.data_flow_runtime, adf=adf, resource_group_name=group, opts=child
+            )
+            if s.data_flow_runtime
+            else None
+        )
+
         self.workspace_url = pulumi.Output.from_input(endpoints.domain)
         self.workspace_id = dbw.id
         self.resource_group_name = pulumi.Output.from_input(group)
@@ -178,6 +201,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.cluster_mode = pulumi.Output.from_input(s.cluster_mode.value)
         self.cluster_id = cluster.id if cluster else None
         self.instance_pool_id = pool.id if pool else None
+        self.smoke_pipeline_name = smoke.pipeline.name
+        self.data_flow_runtime_name = runtime.name if runtime else None
         self.register_outputs(
             {
                 "workspace_url": self.workspace_url,
@@ -190,6 +215,8 @@ class AdfDatabricks(pulumi.ComponentResource):
                 "instance_pool_id": self.instance_pool_id,
                 "key_vault_uri": self.key_vault_uri,
                 "secret_name": self.secret_name,
+                "smoke_pipeline_name": self.smoke_pipeline_name,
+                "data_flow_runtime_name": self.data_flow_runtime_name,
             }
         )
 

@@ -12,14 +12,28 @@ from enum import StrEnum
 
 
 class ClusterMode(StrEnum):
-    """Which compute the Azure Databricks linked service hands to Data Flows."""
+    """Which compute the Azure Databricks linked service gives Databricks activities (not Data Flows)."""
 
     EXISTING_CLUSTER = "existingCluster"
-    """A warm interactive cluster: Data Flow debug runs start at once; it costs while it runs."""
+    """A warm interactive cluster: activity runs start at once while it is up; it costs while it runs."""
     NEW_JOB_CLUSTER = "newJobCluster"
     """A new job cluster per run: 5-7 minutes to start, nothing while idle."""
     INSTANCE_POOL = "instancePool"
     """A new job cluster per run from warm pool instances: faster starts, bounded idle cost."""
+    SERVERLESS = "serverless"
+    """No cluster, no pool: a Databricks Job activity runs a job on serverless compute (Unity Catalog needed)."""
+
+
+class DataFlowComputeType(StrEnum):
+    """The Spark cluster type of ADF's own Data Flow runtime (REST model `DataFlowComputeType`)."""
+
+    GENERAL = "General"
+    MEMORY_OPTIMIZED = "MemoryOptimized"
+    COMPUTE_OPTIMIZED = "ComputeOptimized"
+
+
+DATA_FLOW_CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
+"""`IntegrationRuntimeDataFlowProperties.coreCount`: "Supported values are: 8, 16, 32, 48, 80, 144 and 272"."""
 
 
 class AuthMode(StrEnum):
@@ -188,6 +202,22 @@ class LinkedServiceSpec:
 
 
 @dataclass(frozen=True)
+class DataFlowRuntimeSpec:
+    """The managed Azure integration runtime Mapping Data Flows run on (not our Databricks compute)."""
+
+    compute_type: DataFlowComputeType = DataFlowComputeType.GENERAL
+    core_count: int = 8
+    time_to_live_minutes: int = 0
+    """0: every data-flow run starts a cold cluster; > 0: the cluster stays warm (and billed) that long."""
+    cleanup: bool | None = None
+    """False: keep the warm cluster for the next run ("quick re-use"); None leaves ADF's default (true)."""
+
+    @property
+    def warm(self) -> bool:
+        return self.time_to_live_minutes > 0
+
+
+@dataclass(frozen=True)
 class NameOverrides:
     resource_group: str | None = None
     workspace: str | None = None
@@ -214,6 +244,8 @@ class PlatformSettings:
     key_vault: KeyVaultSpec = KeyVaultSpec()
     factory_public_network_access: NetworkAccess = NetworkAccess.ENABLED
     linked_service: LinkedServiceSpec = LinkedServiceSpec()
+    data_flow_runtime: DataFlowRuntimeSpec | None = None
+    """None: no runtime of ours; Data Flows use ADF's default AutoResolve runtime (no TTL: always cold)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     existing_resource_group: str | None = None
     names: NameOverrides = NameOverrides()

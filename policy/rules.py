@@ -78,6 +78,13 @@ RESOURCE_GROUP: Final = "azure-native:resources:ResourceGroup"
 FACTORY: Final = "azure-native:datafactory:Factory"
 USER_ASSIGNED_IDENTITY: Final = "azure-native:managedidentity:UserAssignedIdentity"
 STACK: Final = "pulumi:pulumi:Stack"
+PIPELINE: Final = "azure-native:datafactory:Pipeline"
+INTEGRATION_RUNTIME: Final = "azure-native:datafactory:IntegrationRuntime"
+DATABRICKS_ACTIVITY_TYPES: Final = frozenset(
+    {"DatabricksNotebook", "DatabricksJob", "DatabricksSparkJar", "DatabricksSparkPython"}
+)
+DEFAULT_MAX_PROD_RUNTIME_TTL_MINUTES: Final = 0
+"""Prod Data Flows start cold: a warm runtime bills its TTL after every run, which scheduled runs rarely use."""
 
 DEFAULT_PROD_STACKS: Final = ("prod*",)
 DEFAULT_PROTECTED_TYPES: Final = (RESOURCE_GROUP, WORKSPACE, VAULT, FACTORY, USER_ASSIGNED_IDENTITY)
@@ -357,6 +364,55 @@ def check_token_not_in_outputs(args: StackValidationArgs, report_violation: Repo
                     )
 
 
+def check_prod_runtime_ttl(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, a Data Flow runtime's time to live is at most `maxTimeToLiveMinutes` (default 0)."""
+    config = args.get_config()
+    stack = stack_from_urn(args.urn) or pulumi.get_stack()
+    if not is_prod_stack(stack, config_strings(config, "prodStacks", DEFAULT_PROD_STACKS)):
+        return
+    ttl = get_path(args.props, "properties", "computeProperties", "dataFlowProperties", "timeToLive")
+    limit = config.get("maxTimeToLiveMinutes", DEFAULT_MAX_PROD_RUNTIME_TTL_MINUTES)
+    limit = limit if isinstance(limit, int | float) and not isinstance(limit, bool) and limit >= 0 else 0
+    if ttl is None:
+        return
+    if isinstance(ttl, bool) or not isinstance(ttl, int | float) or ttl > limit:
+        report_violation(
+            f"properties.computeProperties.dataFlowProperties.timeToLive is above {limit:g} minutes (policy config "
+            f"maxTimeToLiveMinutes) in prod stack '{stack}': a warm Data Flow cluster is billed for its whole TTL "
+            f"after every run. Lower adf-databricks:dataFlowRuntime.timeToLiveMinutes.",
+            None,
+        )
+
+
+def _our_databricks_links(resource: PolicyResource) -> set[str]:
+    """Names of the AzureDatabricks linked services `resource` waits for (the stack creates them)."""
+    names: set[str] = set()
+    for dependency in resource.dependencies:
+        if not type_matches(dependency.resource_type, LINKED_SERVICE):
+            continue
+        name = get_path(dependency.props, "name")
+        if get_path(dependency.props, "properties", "type") == "AzureDatabricks" and isinstance(name, str):
+            names.add(name)
+    return names
+
+
+def check_activities_on_stack_linked_service(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Every Databricks activity of every pipeline runs on an AzureDatabricks linked service of this stack."""
+    for pipeline in (r for r in args.resources if type_matches(r.resource_type, PIPELINE)):
+        ours = _our_databricks_links(pipeline)
+        for node in walk(get_path(pipeline.props, "activities") or [], "activities"):
+            if not isinstance(node.value, Mapping) or node.value.get("type") not in DATABRICKS_ACTIVITY_TYPES:
+                continue
+            reference = get_path(node.value, "linkedServiceName", "referenceName")
+            if reference not in ours:
+                report_violation(
+                    f"{node.path}.linkedServiceName does not name an AzureDatabricks linked service this stack "
+                    f"creates (and the pipeline waits for): the activity would run on compute and credentials "
+                    f"the stack does not manage.",
+                    pipeline.urn,
+                )
+
+
 # --------------------------------------------------------------------------------------------------
 # The pack's policies.
 # --------------------------------------------------------------------------------------------------
@@ -472,6 +528,38 @@ token_not_in_stack_outputs = StackValidationPolicy(
     remediation_steps="Remove the export; consumers read the token from Key Vault (keyVaultUri, secretName).",
 )
 
+prod_data_flow_runtime_cold = mandatory(
+    "prod-data-flow-runtime-ttl-cap",
+    "In prod stacks, a Data Flow integration runtime's time to live is at most maxTimeToLiveMinutes (default 0: cold).",
+    for_types([INTEGRATION_RUNTIME], check_prod_runtime_ttl),
+    Severity.LOW,
+    "Lower adf-databricks:dataFlowRuntime.timeToLiveMinutes in the prod stack file, or raise the cap.",
+    config={
+        "prodStacks": {
+            **_TYPE_LIST,
+            "default": list(DEFAULT_PROD_STACKS),
+            "description": "Glob patterns (case-insensitive) of the stack names that are prod.",
+        },
+        "maxTimeToLiveMinutes": {
+            "type": "number",
+            "minimum": 0,
+            "default": DEFAULT_MAX_PROD_RUNTIME_TTL_MINUTES,
+            "description": "The longest time to live a prod Data Flow runtime may keep a cluster warm, in minutes.",
+        },
+    },
+)
+
+databricks_activities_on_stack_linked_service = StackValidationPolicy(
+    name="databricks-activities-on-stack-linked-service",
+    description="Databricks activities (the smoke pipeline's among them) run only on this stack's AzureDatabricks "
+    "linked service.",
+    validate=check_activities_on_stack_linked_service,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.MEDIUM,
+    remediation_steps="Reference the stack's linked service (output linkedServiceName) and let the pipeline "
+    "depend on it.",
+)
+
 ALL_POLICIES: Final[list[Policy]] = [
     cluster_autotermination,
     token_finite_lifetime,
@@ -481,4 +569,6 @@ ALL_POLICIES: Final[list[Policy]] = [
     linked_service_no_inline_token,
     prod_resources_protected,
     token_not_in_stack_outputs,
+    prod_data_flow_runtime_cold,
+    databricks_activities_on_stack_linked_service,
 ]

@@ -60,13 +60,28 @@ def schema_errors(body: dict[str, Any]) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in check.iter_errors(body)]
 
 
-def prose_violations(body: dict[str, Any]) -> list[str]:
-    """The rules the ADF spec states in its descriptions (databricks-constraints.md)."""
+CLUSTER_KEYS = ("existingClusterId", "instancePoolId")
+
+
+def prose_violations(body: dict[str, Any], serverless: bool = False) -> list[str]:
+    """The rules the ADF spec states in its descriptions (databricks-constraints.md).
+
+    `serverless`: the stack runs its Databricks work as a Job activity. The REST model has no serverless
+    marker (AzureDatabricksLinkedServiceTypeProperties requires only `domain`), and "the Azure Databricks
+    Job activity automatically runs on serverless clusters, so you don't need to specify a cluster in your
+    linked service" (learn.microsoft.com, Data Factory "Transform data by running a Databricks job"): such
+    a linked service holds the domain and the authentication only, which is accepted in this mode alone.
+    """
     if body["type"] != "AzureDatabricks":
         return []
     props = body["typeProperties"]
     problems = []
     new_cluster = [k for k in props if k.startswith(NEW_CLUSTER_PREFIX)]
+    if serverless:
+        named = [k for k in props if k in CLUSTER_KEYS or k.startswith(NEW_CLUSTER_PREFIX)]
+        if named:
+            problems.append(f"serverless: the linked service names a cluster ({', '.join(named)})")
+        return problems + _auth_and_domain_violations(props)
     if "existingClusterId" in props and (new_cluster or "instancePoolId" in props):
         problems.append(f"existingClusterId with {new_cluster + ['instancePoolId'][: 'instancePoolId' in props]}")
     if "existingClusterId" not in props and "newClusterVersion" not in props:
@@ -83,6 +98,11 @@ def prose_violations(body: dict[str, Any]) -> list[str]:
         ranged = WORKERS_RANGE.fullmatch(str(workers))
         if not (WORKERS_FIXED.fullmatch(str(workers)) or (ranged and int(ranged[1]) <= int(ranged[2]))):
             problems.append(f"newClusterNumOfWorker {workers!r} is not N or min:max")
+    return problems + _auth_and_domain_violations(props)
+
+
+def _auth_and_domain_violations(props: dict[str, Any]) -> list[str]:
+    problems = []
     if not DOMAIN.fullmatch(str(props.get("domain"))):
         problems.append(f"domain {props.get('domain')!r}")
     has_token = "accessToken" in props
@@ -98,10 +118,13 @@ def linked_service_bodies(plan: Plan) -> list[dict[str, Any]]:
 
 
 def plan_violations(plan: Plan) -> list[str]:
-    """Every schema and prose violation in a plan's linked services, workspace and Key Vault."""
+    """Every schema and prose violation in a plan's linked services, pipelines, integration runtimes,
+    workspace and Key Vault."""
     problems = []
+    serverless = is_serverless(plan)
     for body in linked_service_bodies(plan):
-        problems += [f"{body['type']}: {p}" for p in schema_errors(body) + prose_violations(body)]
+        problems += [f"{body['type']}: {p}" for p in schema_errors(body) + prose_violations(body, serverless)]
+    problems += pipeline_violations(plan) + runtime_violations(plan)
     for record in plan.resources:
         check = RESOURCE_PROPERTY_SCHEMAS.get(record.type)
         if check:
@@ -126,6 +149,144 @@ def _secret_properties(inputs: dict[str, Any]) -> dict[str, Any]:
     return properties
 
 
+# --------------------------------------------------------------------------------------------------
+# Pipelines and integration runtimes (adf-pipelines-and-runtimes.schema.json).
+# --------------------------------------------------------------------------------------------------
+
+PIPELINES_SPEC = "adf-pipelines-and-runtimes.schema.json"
+PIPELINE_TYPE = "azure-native:datafactory:Pipeline"
+RUNTIME_TYPE = "azure-native:datafactory:IntegrationRuntime"
+NOTEBOOK_TYPE = "databricks:index/notebook:Notebook"
+JOB_TYPE = "databricks:index/job:Job"
+FACTORY_CHILD_PATH = ("factoryName", "resourceGroupName")
+"""URL path parameters of every factory child: in the ARM URL, not in its body."""
+
+# An activity's `type` names the definition it is: the REST model's discriminator values.
+ACTIVITY_DEFINITIONS = {
+    "DatabricksNotebook": "DatabricksNotebookActivity",
+    "DatabricksJob": "DatabricksJobActivity",
+    "DatabricksSparkJar": "DatabricksSparkJarActivity",
+    "DatabricksSparkPython": "DatabricksSparkPythonActivity",
+    "ExecuteDataFlow": "ExecuteDataFlowActivity",
+}
+DATABRICKS_ACTIVITIES = ("DatabricksNotebook", "DatabricksJob", "DatabricksSparkJar", "DatabricksSparkPython")
+# The REST model's own descriptions (IntegrationRuntimeDataFlowProperties, DataFlowComputeType).
+CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
+COMPUTE_TYPES = ("General", "MemoryOptimized", "ComputeOptimized")
+
+
+def _definitions(spec_file: str) -> dict[str, Any]:
+    definitions: dict[str, Any] = json.loads((SPECS / spec_file).read_text())["definitions"]
+    return definitions
+
+
+def nested(definition: str, flat: dict[str, Any], spec_file: str = PIPELINES_SPEC) -> dict[str, Any]:
+    """pulumi-azure-native flattens an object's `typeProperties` into it; the REST body nests them. What the
+    definition declares besides `typeProperties` stays outside; everything else goes inside."""
+    declared = set(_definitions(spec_file)[definition]["properties"])
+    outside = declared - {"typeProperties"}
+    body = {k: v for k, v in flat.items() if k in outside}
+    if "typeProperties" in declared:
+        body["typeProperties"] = {k: v for k, v in flat.items() if k not in outside}
+    return body
+
+
+ACTIVITY_SCHEMAS = {kind: validator(PIPELINES_SPEC, name) for kind, name in ACTIVITY_DEFINITIONS.items()}
+PIPELINE_SCHEMA = validator(PIPELINES_SPEC, "Pipeline")
+MANAGED_RUNTIME_SCHEMA = validator(PIPELINES_SPEC, "ManagedIntegrationRuntime")
+
+
+def _errors(check: jsonschema.Validator, body: Any) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in check.iter_errors(body)]
+
+
+def activity_body(activity: dict[str, Any]) -> dict[str, Any]:
+    """One activity as the REST body holds it (typeProperties nested), for the definition its type names."""
+    definition = ACTIVITY_DEFINITIONS.get(activity.get("type", ""))
+    return nested(definition, activity) if definition else activity
+
+
+def activity_errors(body: dict[str, Any]) -> list[str]:
+    """Strictly against the definition its `type` names: an activity of any other type is refused, since
+    the base `Activity` would accept anything."""
+    check = ACTIVITY_SCHEMAS.get(body.get("type", ""))
+    if check is None:
+        return [f"type {body.get('type')!r}: not an activity type this project emits"]
+    return _errors(check, body)
+
+
+def pipeline_body(inputs: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The Pipeline resource's inputs → (`properties` as the REST body, inputs that are neither body nor
+    path). Activities are left out of the envelope check: each validates against its own definition."""
+    declared = set(_definitions(PIPELINES_SPEC)["Pipeline"]["properties"])
+    path = {*FACTORY_CHILD_PATH, "pipelineName"}
+    body = {k: v for k, v in inputs.items() if k in declared}
+    return body, sorted(set(inputs) - declared - path)
+
+
+def reference_violations(plan: Plan, pipeline: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    """What the permissive model cannot know: every reference points at something this plan creates."""
+    problems = []
+    ours = {
+        (reveal(r.inputs["factoryName"]), r.inputs["linkedServiceName"])
+        for r in linked_services(plan)
+        if r.inputs["properties"].get("type") == "AzureDatabricks"
+    }
+    notebooks = {r.inputs["path"] for r in plan.by_type(NOTEBOOK_TYPE)}
+    jobs = {r.id for r in plan.by_type(JOB_TYPE)}
+    kind, props = body.get("type"), body.get("typeProperties", {})
+    link = body.get("linkedServiceName") or {}
+    if kind in DATABRICKS_ACTIVITIES:
+        if (pipeline["factoryName"], link.get("referenceName")) not in ours:
+            problems.append(f"linkedServiceName {link.get('referenceName')!r}: not this stack's AzureDatabricks")
+        if link.get("type") != "LinkedServiceReference":
+            problems.append(f"linkedServiceName.type {link.get('type')!r}")
+    if kind == "DatabricksNotebook" and props.get("notebookPath") not in notebooks:
+        problems.append(f"notebookPath {props.get('notebookPath')!r}: no notebook this stack deploys")
+    if kind == "DatabricksJob" and str(props.get("jobId")) not in jobs:
+        problems.append(f"jobId {props.get('jobId')!r}: no job this stack deploys")
+    return problems
+
+
+def pipeline_violations(plan: Plan) -> list[str]:
+    problems = []
+    for record in plan.by_type(PIPELINE_TYPE):
+        inputs = reveal(record.inputs)
+        body, stray = pipeline_body(inputs)
+        problems += [f"Pipeline: {key}: not a Pipeline property" for key in stray]
+        problems += [f"Pipeline: {e}" for e in _errors(PIPELINE_SCHEMA, {**body, "activities": []})]
+        for activity in body.get("activities", []):
+            nested_activity = activity_body(activity)
+            label = f"Pipeline activity {activity.get('name')!r}"
+            problems += [f"{label}: {e}" for e in activity_errors(nested_activity)]
+            problems += [f"{label}: {e}" for e in reference_violations(plan, inputs, nested_activity)]
+    return problems
+
+
+def runtime_violations(plan: Plan) -> list[str]:
+    """Managed runtimes against the model, and the values its descriptions allow."""
+    problems = []
+    for record in plan.by_type(RUNTIME_TYPE):
+        inputs = reveal(record.inputs)
+        stray = sorted(set(inputs) - {*FACTORY_CHILD_PATH, "integrationRuntimeName", "properties"})
+        problems += [f"IntegrationRuntime: {key}: not an IntegrationRuntime property" for key in stray]
+        body = nested("ManagedIntegrationRuntime", inputs["properties"])
+        problems += [f"IntegrationRuntime: {e}" for e in _errors(MANAGED_RUNTIME_SCHEMA, body)]
+        flow = body.get("typeProperties", {}).get("computeProperties", {}).get("dataFlowProperties", {})
+        if flow.get("coreCount") not in CORE_COUNTS:
+            problems.append(f"IntegrationRuntime: coreCount {flow.get('coreCount')!r}")
+        if flow.get("computeType") not in COMPUTE_TYPES:
+            problems.append(f"IntegrationRuntime: computeType {flow.get('computeType')!r}")
+        if not isinstance(flow.get("timeToLive"), int) or flow["timeToLive"] < 0:
+            problems.append(f"IntegrationRuntime: timeToLive {flow.get('timeToLive')!r}")
+    return problems
+
+
+def is_serverless(plan: Plan) -> bool:
+    output = plan.outputs.get("clusterMode")
+    return output is not None and output.value == "serverless"
+
+
 RESOURCE_PROPERTY_SCHEMAS = {
     "azure-native:databricks:Workspace": validator("databricks-workspace.schema.json", "WorkspaceProperties"),
     "azure-native:keyvault:Vault": validator("keyvault.schema.json", "VaultProperties"),
@@ -140,9 +301,13 @@ WORKSPACE_PARAMETERS = validator("databricks-workspace.schema.json", "WorkspaceC
 
 __all__ = [
     "WORKSPACE_PARAMETERS",
+    "activity_body",
+    "activity_errors",
     "code_view",
     "linked_service_bodies",
+    "pipeline_violations",
     "plan_violations",
     "prose_violations",
+    "runtime_violations",
     "schema_errors",
 ]

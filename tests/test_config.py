@@ -30,8 +30,8 @@ def only(problems: list[str], key: str) -> str:
 
 
 def test_unknown_cluster_mode_names_the_allowed_modes() -> None:
-    problem = only(problems_for(clusterMode="serverless"), "clusterMode")
-    assert "existingCluster | newJobCluster | instancePool" in problem
+    problem = only(problems_for(clusterMode="warmCluster"), "clusterMode")
+    assert "existingCluster | newJobCluster | instancePool | serverless" in problem
 
 
 @pytest.mark.parametrize("workers", ["0", "10:2", "abc", "2:", ":3", "1:0", "-1", "1.5", True])

@@ -16,6 +16,7 @@ from benchmarks.deploy_graph import (
     CLUSTER,
     DATABRICKS_PROVIDER,
     LINKED_SERVICE,
+    PIPELINE,
     RESOURCE_GROUP,
     TOKEN_CHAIN,
     VAULT,
@@ -32,6 +33,7 @@ VARIANTS = {
     "prod-pool": ("prod", {"clusterMode": "instancePool", "instancePool": POOL}),
     "dev-msi": ("dev", {"auth": "managedIdentity"}),
     "prod-uami": ("prod", {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}}),
+    "dev-serverless": ("dev", {"clusterMode": "serverless"}),
 }
 
 
@@ -100,7 +102,7 @@ def test_a_cluster_awaited_until_running_would_be_the_critical_path(dev_plan: Pl
         dev_plan.stack,
         [replace(r, inputs={**r.inputs, "noWait": False}) if r.type == CLUSTER else r for r in dev_plan.resources],
     )
-    cluster_chain = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, CLUSTER, LINKED_SERVICE)
+    cluster_chain = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, CLUSTER, LINKED_SERVICE, PIPELINE)
     critical, path = DeployGraph.from_plan(awaited).critical_path()
     assert tuple(node.type for node in path) == cluster_chain
     with_no_wait = DeployGraph.from_plan(dev_plan).chain_seconds(cluster_chain)

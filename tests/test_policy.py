@@ -74,7 +74,8 @@ PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {
         },
     ),
 }
-PASSING_PLANS = ("dev", "prod", "dev-msi", "prod-msi", "dev-pool", "dev-job")
+PLANS["dev-serverless"] = ("dev", {"clusterMode": "serverless"})
+PASSING_PLANS = ("dev", "prod", "dev-msi", "prod-msi", "dev-pool", "dev-job", "dev-serverless")
 
 # --------------------------------------------------------------------------------------------------
 # The engine's view of a plan.
@@ -591,6 +592,49 @@ CASES = [
 ]
 
 
+RUNTIME_TTL = ("properties", "computeProperties", "dataFlowProperties", "timeToLive")
+CASES += [
+    # prod-data-flow-runtime-ttl-cap
+    Case("runtime-prod-cold", rules.prod_data_flow_runtime_cold, "prod", rules.INTEGRATION_RUNTIME, 0),
+    Case("runtime-dev-warm", rules.prod_data_flow_runtime_cold, "dev", rules.INTEGRATION_RUNTIME, 0),
+    Case(
+        "runtime-prod-warm",
+        rules.prod_data_flow_runtime_cold,
+        "prod",
+        rules.INTEGRATION_RUNTIME,
+        1,
+        edit=setting(*RUNTIME_TTL, value=30),
+        fragment="timeToLive",
+    ),
+    Case(
+        "runtime-prod-warm-versioned-type",
+        rules.prod_data_flow_runtime_cold,
+        "prod",
+        rules.INTEGRATION_RUNTIME,
+        1,
+        edit=setting(*RUNTIME_TTL, value=30),
+        resource_type="azure-native:datafactory/v20180601:IntegrationRuntime",
+    ),
+    Case(
+        "runtime-prod-within-configured-cap",
+        rules.prod_data_flow_runtime_cold,
+        "prod",
+        rules.INTEGRATION_RUNTIME,
+        0,
+        edit=setting(*RUNTIME_TTL, value=30),
+        config={"maxTimeToLiveMinutes": 60},
+    ),
+    Case(
+        "runtime-prod-ttl-not-a-number",
+        rules.prod_data_flow_runtime_cold,
+        "prod",
+        rules.INTEGRATION_RUNTIME,
+        1,
+        edit=setting(*RUNTIME_TTL, value="30"),
+    ),
+]
+
+
 def case_record(plan: Plan, case: Case) -> ResourceRecord:
     return plan.one(case.type, case.name)
 
@@ -631,7 +675,7 @@ def test_every_resource_rule_has_a_passing_and_a_failing_case() -> None:
         assert verdicts == {True, False}, policy.name
 
 
-def test_the_pack_has_the_eight_rules_all_mandatory() -> None:
+def test_the_pack_has_the_ten_rules_all_mandatory() -> None:
     names = [p.name for p in rules.ALL_POLICIES]
     assert names == [
         "databricks-cluster-autotermination",
@@ -642,10 +686,15 @@ def test_the_pack_has_the_eight_rules_all_mandatory() -> None:
         "linked-service-no-inline-token",
         "prod-resources-protected",
         "token-not-in-stack-outputs",
+        "prod-data-flow-runtime-ttl-cap",
+        "databricks-activities-on-stack-linked-service",
     ]
     assert {p.enforcement_level for p in rules.ALL_POLICIES} == {EnforcementLevel.MANDATORY}
     assert all(p.description and p.remediation_steps for p in rules.ALL_POLICIES)
-    assert [p.name for p in STACK_POLICIES] == ["token-not-in-stack-outputs"]
+    assert [p.name for p in STACK_POLICIES] == [
+        "token-not-in-stack-outputs",
+        "databricks-activities-on-stack-linked-service",
+    ]
 
 
 def test_a_rule_ignores_other_resource_types(plans: Callable[[str], Plan]) -> None:
@@ -695,7 +744,15 @@ def test_a_stack_where_the_program_sets_no_public_ip_false_fails() -> None:
 # The real stacks pass the whole pack.
 # --------------------------------------------------------------------------------------------------
 
-CHECKED_TYPES = {rules.TOKEN, rules.VAULT, rules.VAULT_SECRET, rules.WORKSPACE, rules.LINKED_SERVICE}
+CHECKED_TYPES = {
+    rules.TOKEN,
+    rules.VAULT,
+    rules.VAULT_SECRET,
+    rules.WORKSPACE,
+    rules.LINKED_SERVICE,
+    rules.INTEGRATION_RUNTIME,
+    rules.PIPELINE,
+}
 
 
 @pytest.mark.parametrize("key", PASSING_PLANS)
@@ -1046,3 +1103,41 @@ def test_the_cli_passes_policy_config(analyzer: analyzer_pb2_grpc.AnalyzerStub, 
     finally:
         analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
     assert len(analyzer.Analyze(analyze_request(plan, record)).diagnostics) == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# databricks-activities-on-stack-linked-service: the smoke pipeline runs on the stack's own linked service.
+# --------------------------------------------------------------------------------------------------
+
+SMOKE_PIPELINE = "adf-databricks-smoke-pipeline"
+
+
+def pipeline_outputs(plan: Plan, reference: str) -> dict[str, Any]:
+    record = plan.one(rules.PIPELINE, SMOKE_PIPELINE)
+    outputs = copy.deepcopy(record.outputs)
+    outputs["activities"][0]["linkedServiceName"]["referenceName"] = reference
+    return outputs
+
+
+@pytest.mark.parametrize("key", ["dev", "dev-serverless"])
+def test_the_smoke_activity_on_our_linked_service_passes(plans: Callable[[str], Plan], key: str) -> None:
+    plan = plans(key)
+    assert run_stack_policy(rules.databricks_activities_on_stack_linked_service, stack_args(plan)) == []
+
+
+@pytest.mark.parametrize("key", ["dev", "dev-serverless"])
+def test_a_smoke_activity_on_another_linked_service_fails(plans: Callable[[str], Plan], key: str) -> None:
+    plan = plans(key)
+    args = stack_args(plan, props={SMOKE_PIPELINE: engine_view(pipeline_outputs(plan, "SomeoneElsesDatabricks"))})
+    violations = run_stack_policy(rules.databricks_activities_on_stack_linked_service, args)
+    assert [v.urn for v in violations] == [plan.one(rules.PIPELINE).urn]
+    assert "activities[0].linkedServiceName" in violations[0].message
+
+
+def test_a_pipeline_that_does_not_wait_for_the_linked_service_fails(plans: Callable[[str], Plan]) -> None:
+    """The reference must be to a linked service the pipeline depends on: ADF refuses a dangling one."""
+    plan = plans("dev")
+    args = stack_args(plan)
+    pipeline = next(r for r in args.resources if r.resource_type == rules.PIPELINE)
+    pipeline.dependencies = [d for d in pipeline.dependencies if d.resource_type != rules.LINKED_SERVICE]
+    assert len(run_stack_policy(rules.databricks_activities_on_stack_linked_service, args)) == 1

@@ -51,7 +51,7 @@ def interactive_clusters(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
-    mode = draw(st.sampled_from(["existingCluster", "newJobCluster", "instancePool"]))
+    mode = draw(st.sampled_from(["existingCluster", "newJobCluster", "instancePool", "serverless"]))
     auth = draw(st.sampled_from(["accessToken", "managedIdentity"]))
     lifetime = draw(st.integers(2, 730))
     config: dict[str, Any] = {
@@ -59,7 +59,8 @@ def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
         "auth": auth,
         "token": {"lifetimeDays": lifetime, "rotationDays": draw(st.integers(1, lifetime - 1))},
         "workspace": {
-            "sku": draw(st.sampled_from(["premium", "standard", "trial"])),
+            # Serverless compute needs a premium workspace.
+            "sku": "premium" if mode == "serverless" else draw(st.sampled_from(["premium", "standard", "trial"])),
             "noPublicIp": draw(st.booleans()),
         },
         "linkedService": {
@@ -72,6 +73,14 @@ def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
             )
         ),
     }
+    if draw(st.booleans()):
+        ttl = draw(st.integers(0, 240))
+        config["dataFlowRuntime"] = {
+            "computeType": draw(st.sampled_from(["General", "MemoryOptimized", "ComputeOptimized"])),
+            "coreCount": draw(st.sampled_from([8, 16, 32, 48, 80, 144, 272])),
+            "timeToLiveMinutes": ttl,
+            **({"cleanup": draw(st.booleans())} if ttl else {}),
+        }
     if auth == "managedIdentity":
         config["managedIdentity"] = {"userAssigned": draw(st.booleans())}
     if mode == "existingCluster" or draw(st.booleans()):
@@ -100,7 +109,7 @@ def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
 
 # (key, a bad value for it): each must be reported under that key.
 BAD_VALUES: list[tuple[str, Any]] = [
-    ("clusterMode", "serverless"),
+    ("clusterMode", "warmCluster"),
     ("auth", "password"),
     ("workspace", {"sku": "gold"}),
     ("token", {"lifetimeDays": 0}),
@@ -114,6 +123,8 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("existingResourceGroupName", "ends-with-dot."),
     ("protect", "yes"),
     ("tags", {"bad/name": "x"}),
+    ("dataFlowRuntime", {"coreCount": 12}),
+    ("dataFlowRuntime", {"computeType": "Huge"}),
 ]
 
 

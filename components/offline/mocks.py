@@ -43,6 +43,12 @@ class AzureMocks(pulumi.runtime.Mocks):
             "databricks:index/instancePool:InstancePool": self._instance_pool,
             "databricks:index/token:Token": self._token,
             "time:index/rotating:Rotating": self._rotating,
+            "azure-native:datafactory:Pipeline": self._factory_child("pipelines", "pipelineName"),
+            "azure-native:datafactory:IntegrationRuntime": _with_runtime_state(
+                self._factory_child("integrationruntimes", "integrationRuntimeName")
+            ),
+            "databricks:index/notebook:Notebook": self._notebook,
+            "databricks:index/job:Job": self._job,
         }
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -184,3 +190,31 @@ class AzureMocks(pulumi.runtime.Mocks):
             "rotationRfc3339": time.strftime(stamp, time.gmtime(due)),
             "unix": issued,
         }
+
+    def _notebook(self, args: pulumi.runtime.MockResourceArgs) -> State:
+        """The provider's id is the path; `objectId` is the workspace object's number."""
+        path = args.inputs["path"]
+        return path, {
+            **args.inputs,
+            "objectId": int(digest(path, length=12), 16),
+            "objectType": "NOTEBOOK",
+            "workspacePath": f"/Workspace{path}",
+            "url": f"https://adb-workspace.azuredatabricks.net/#workspace{path}",
+        }
+
+    def _job(self, args: pulumi.runtime.MockResourceArgs) -> State:
+        """Job ids are numbers (as strings in Pulumi state)."""
+        job_id = str(int(digest(args.inputs.get("name", args.name), length=12), 16))
+        return job_id, {**args.inputs, "url": f"https://adb-workspace.azuredatabricks.net/#job/{job_id}"}
+
+
+def _with_runtime_state(
+    build: Callable[[pulumi.runtime.MockResourceArgs], State],
+) -> Callable[[pulumi.runtime.MockResourceArgs], State]:
+    """A managed runtime reads back `state: Initial` until its first run starts compute (output only)."""
+
+    def with_state(args: pulumi.runtime.MockResourceArgs) -> State:
+        resource_id, outputs = build(args)
+        return resource_id, {**outputs, "properties": {**outputs["properties"], "state": "Initial"}}
+
+    return with_state

@@ -1,0 +1,152 @@
+"""What each compute choice costs a user: start latency, idle cost, who pays. One table, cited.
+
+The README's cost table is generated from `MODE_COSTS` and `DATA_FLOW_COSTS` (a test keeps them equal), and
+the offline preview prints the rows for the stack's own mode and Data Flow runtime (`summary`). Figures are
+the ranges the cited documents state, not measurements: there is no Azure here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from components.offline.plan import Plan
+
+SOURCES: Final[Mapping[str, str]] = {
+    "cluster-start": "ADF's Data Flow docs of the Databricks era (kromerm/adfdataflowdocs "
+    "AzureDatabricksModeForDataFlow.md): a new job cluster's warm-up 'can take 5-7 minutes in most cases'; 3-7 "
+    "min is the cluster-start range this project plans with (benchmarks/creation_times.py CLUSTER_START_SECONDS)",
+    "autotermination": "Azure Databricks 'Compute configuration reference': an all-purpose cluster stops after "
+    "autotermination_minutes idle; until then its VMs and DBUs are billed",
+    "pools": "Azure Databricks 'Pool configuration reference': idle instances are kept ready (minimum idle "
+    "instances); Databricks charges no DBUs for idle pool instances, the VM provider billing applies",
+    "serverless": "Azure Databricks 'Run your Databricks job with serverless compute for workflows': no "
+    "infrastructure to start, billed per use (serverless DBUs, VMs included), nothing while idle; needs Unity "
+    "Catalog (azure-lifecycle-rules.md row 14)",
+    "job-activity": "Azure Data Factory 'Transform data by running a Databricks job': the Job activity runs on "
+    "serverless clusters; no cluster in the linked service",
+    "ir-ttl": "Azure Data Factory 'Optimizing performance of the Azure Integration Runtime': a cold Data Flow "
+    "cluster takes a few minutes to start; within the TTL the next run reuses it and start-up is greatly reduced; "
+    "'Quick re-use' (cleanup: false) 'makes for the shortest start-up time' (the same page until "
+    "MicrosoftDocs/azure-docs PR #188421); priced in vCore-hours; the AutoResolve runtime has no TTL "
+    "(azure-lifecycle-rules.md row 13)",
+}
+
+
+@dataclass(frozen=True)
+class Cost:
+    runs_on: str
+    start_latency: str
+    idle_cost: str
+    who_pays: str
+    sources: tuple[str, ...]
+
+
+MODE_COSTS: Final[Mapping[str, Cost]] = {
+    "existingCluster": Cost(
+        runs_on="one warm interactive (all-purpose) cluster, reused by every run",
+        start_latency="none while it runs; 3-7 min after it auto-terminated",
+        idle_cost="its VMs and all-purpose DBUs until autoterminationMinutes (default 30) idle",
+        who_pays="your subscription (VMs in the managed resource group) and Databricks (DBUs), while it runs",
+        sources=("cluster-start", "autotermination"),
+    ),
+    "newJobCluster": Cost(
+        runs_on="a new job cluster per run, from the linked service's spec, deleted afterwards",
+        start_latency="5-7 min per run",
+        idle_cost="nothing",
+        who_pays="your subscription (VMs) and Databricks (jobs DBUs), per run only",
+        sources=("cluster-start",),
+    ),
+    "instancePool": Cost(
+        runs_on="a new job cluster per run, built from the pool's warm VMs",
+        start_latency="about a minute when idle VMs are free; 3-7 min when the pool must grow",
+        idle_cost="the VMs of minIdleInstances (no DBUs while idle), bounded by maxCapacity",
+        who_pays="your subscription (idle and busy VMs) and Databricks (jobs DBUs while a run uses them)",
+        sources=("pools", "cluster-start"),
+    ),
+    "serverless": Cost(
+        runs_on="a Databricks job on serverless compute (Job activity); no cluster, no pool",
+        start_latency="seconds (performance-optimized, the default)",
+        idle_cost="nothing",
+        who_pays="Databricks only (serverless jobs DBUs include the compute), per run",
+        sources=("serverless", "job-activity"),
+    ),
+}
+
+DATA_FLOW_COSTS: Final[Mapping[str, Cost]] = {
+    "warm": Cost(
+        runs_on="ADF's managed Spark, kept alive timeToLiveMinutes after each data-flow run",
+        start_latency="greatly reduced for the next run within the TTL; a few minutes for the first",
+        idle_cost="the runtime's vCore-hours for the whole TTL after every run",
+        who_pays="your subscription, via Data Factory's Data Flow vCore-hour meter",
+        sources=("ir-ttl",),
+    ),
+    "cold": Cost(
+        runs_on="ADF's managed Spark, started for each data-flow run (TTL 0, or the AutoResolve runtime)",
+        start_latency="a few minutes per run",
+        idle_cost="nothing",
+        who_pays="your subscription, via Data Factory's Data Flow vCore-hour meter, per run",
+        sources=("ir-ttl",),
+    ),
+}
+
+_HEADER = "| compute | runs on | start latency | idle cost | who pays | sources |"
+
+
+def _row(name: str, cost: Cost) -> str:
+    cited = ", ".join(f"[{s}]" for s in cost.sources)
+    return f"| {name} | {cost.runs_on} | {cost.start_latency} | {cost.idle_cost} | {cost.who_pays} | {cited} |"
+
+
+def cost_table_markdown() -> str:
+    """The README's table: Databricks activities per clusterMode, then Data Flows warm and cold, then sources."""
+    rows = [_row(f"`clusterMode: {mode}`", cost) for mode, cost in MODE_COSTS.items()]
+    rows += [_row(f"Data Flows, {state}", cost) for state, cost in DATA_FLOW_COSTS.items()]
+    notes = [f"- [{key}] {text}." for key, text in SOURCES.items()]
+    return "\n".join([_HEADER, "|---|---|---|---|---|---|", *rows, "", *notes])
+
+
+def _runtime_flow(plan: Plan) -> dict[str, Any] | None:
+    runtimes = plan.by_type("azure-native:datafactory:IntegrationRuntime")
+    if not runtimes:
+        return None
+    flow: dict[str, Any] = runtimes[0].inputs["properties"]["computeProperties"]["dataFlowProperties"]
+    return flow
+
+
+def summary(plan: Plan) -> list[str]:
+    """The preview's summary for the stack's own mode: what runs where, warm or cold, and what it costs."""
+    output = plan.outputs.get("clusterMode")
+    mode = str(output.value) if output else ""
+    lines = ["Compute and cost (README: What each mode costs you):"]
+    if mode in MODE_COSTS:
+        cost = MODE_COSTS[mode]
+        lines += [
+            f"    Databricks Notebook/Jar/Python/Job activities (linked service, clusterMode {mode}): {cost.runs_on}",
+            f"        start latency: {cost.start_latency}; idle cost: {cost.idle_cost}",
+            f"        who pays: {cost.who_pays}",
+        ]
+    flow = _runtime_flow(plan)
+    ttl = int(flow.get("timeToLive", 0)) if flow else 0
+    state = "warm" if ttl > 0 else "cold"
+    where = (
+        f"integration runtime {plan.outputs['dataFlowRuntimeName'].value} ({flow['computeType']}, "
+        f"{flow['coreCount']} cores, TTL {ttl} min)"
+        if flow and "dataFlowRuntimeName" in plan.outputs
+        else "ADF's default AutoResolve runtime (no TTL)"
+    )
+    data_flows = DATA_FLOW_COSTS[state]
+    lines += [
+        f"    Mapping Data Flows ({state}): {where}, not the Databricks linked service",
+        f"        start latency: {data_flows.start_latency}; idle cost: {data_flows.idle_cost}",
+    ]
+    names = {key: plan.outputs[key].value for key in SMOKE_ARGUMENTS if key in plan.outputs}
+    if len(names) == len(SMOKE_ARGUMENTS):
+        arguments = " ".join(str(names[key]) for key in SMOKE_ARGUMENTS)
+        lines.append(f"    Verify after `pulumi up`: bash .github/scripts/run-smoke-pipeline.sh {arguments}")
+    return lines
+
+
+SMOKE_ARGUMENTS: Final = ("resourceGroupName", "factoryName", "smokePipelineName")
+"""The stack outputs the smoke script takes, in its argument order."""
