@@ -893,14 +893,9 @@ def load_settings(
     )
     _check_cluster_tags(problems, settings)
     _check_pool_fields(problems, settings)
-<<<<<<< HEAD
+    _check_interactive_security_mode(problems, settings)
     if problems.found:
         raise ConfigError(stack, problems.found)
-=======
-    _check_interactive_security_mode(problems, settings)
-    if problems.items:
-        raise ConfigError(stack, problems.items)
->>>>>>> day2
     return settings
 
 

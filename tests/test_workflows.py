@@ -429,3 +429,17 @@ def test_the_schedule_fits_inside_every_stacks_rotation_window(rotate: dict[str,
         token = stack_config(stack).get("adf-databricks:token") or {}
         window = timedelta(days=int(token.get("lifetimeDays", 90)) - int(token.get("rotationDays", 60)))
         assert gap < window, f"{stack}: the schedule runs every {gap}, the rotation window is {window}"
+
+
+def test_every_deploy_runs_the_smoke_pipeline_after_its_up(deploy: dict[str, Any], dev_plan: Any) -> None:
+    """Each `up` job then runs the smoke pipeline with that stack's own outputs, so a deploy whose token, roles,
+    Key Vault path or compute do not work fails (the script's logic: tests/test_smoke_pipeline.py)."""
+    for job in (deploy["jobs"]["up"], deploy["jobs"]["up-protected"]):
+        names = [step.get("uses") or step.get("name") for step in job["steps"]]
+        assert names.index("Smoke test") > names.index("./.github/actions/pulumi"), names
+        smoke = next(step for step in job["steps"] if step.get("name") == "Smoke test")
+        assert smoke["run"].startswith("bash .github/scripts/run-smoke-pipeline.sh")
+        assert smoke["env"]["STACK"] == "${{ matrix.stack }}"
+        for output in ("resourceGroupName", "factoryName", "smokePipelineName"):
+            assert f'pulumi stack output {output} -s "$STACK"' in smoke["run"]
+            assert output in dev_plan.outputs, output
