@@ -3,8 +3,10 @@
 Public API: the component and its args, the settings types, and the config loader.
 """
 
-from components.config import ConfigError, load_settings, read_config
-from components.platform import AdfDatabricks, AdfDatabricksArgs
+from components.args import AdfDatabricksArgs
+from components.config import ConfigError, load_settings, read_config, settings_from_args, stack_args
+from components.contract import from_contract
+from components.platform import AdfDatabricks
 from components.settings import (
     AuthMode,
     Autoscale,
@@ -40,6 +42,9 @@ __all__ = [
     "TokenSpec",
     "WorkspaceSku",
     "WorkspaceSpec",
+    "from_contract",
     "load_settings",
     "read_config",
+    "settings_from_args",
+    "stack_args",
 ]

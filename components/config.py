@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from components import naming
+from components import contract, naming
+from components.args import AdfDatabricksArgs
 from components.settings import (
     AuthMode,
     Autoscale,
@@ -74,22 +75,29 @@ _TAG_NAME_FORBIDDEN = re.compile(r"[<>%&\\?/]")
 class ConfigError(pulumi.RunError):
     """Invalid stack config. A RunError, so Pulumi prints it without a traceback."""
 
-    def __init__(self, stack: str, problems: list[str]) -> None:
+    def __init__(self, stack: str, problems: list[str], component: str | None = None) -> None:
         self.stack = stack
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        count = f"{len(problems)} configuration problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"Stack '{stack}' has {count} (nothing was created; fix stacks/Pulumi.{stack}.yaml):\n{lines}")
+        plural = "s" if len(problems) != 1 else ""
+        count = f"{len(problems)} {'configuration ' if component is None else ''}problem{plural}"
+        header = (
+            f"Stack '{stack}' has {count} (nothing was created; fix stacks/Pulumi.{stack}.yaml)"
+            if component is None
+            else f"AdfDatabricks '{component}' (stack '{stack}') has {count} in its args (nothing was created)"
+        )
+        super().__init__(f"{header}:\n{lines}")
 
 
 class Problems:
     """Collects problems, each naming the full config key, so all can be reported together."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = f"{NAMESPACE}:") -> None:
+        self.prefix = prefix
         self.items: list[str] = []
 
     def add(self, key: str, message: str) -> None:
-        self.items.append(f"{NAMESPACE}:{key}: {message}")
+        self.items.append(f"{self.prefix}{key}: {message}")
 
 
 class Section:
@@ -344,8 +352,12 @@ def _workspace(section: Section) -> WorkspaceSpec:
     vnet_section = section.section("vnet", ("id", "publicSubnetName", "privateSubnetName"))
     vnet = None
     if not vnet_section.empty:
-        vnet_id = vnet_section.text("id", required=True) or ""
-        if vnet_id and not _VNET_ID.fullmatch(vnet_id):
+        wired = vnet_section.values.get("id")
+        # A caller may wire the id from its own VNet resource: an Output is checked by Azure, not here.
+        vnet_id: pulumi.Input[str] = (
+            wired if isinstance(wired, pulumi.Output) else vnet_section.text("id", required=True) or ""
+        )
+        if isinstance(vnet_id, str) and vnet_id and not _VNET_ID.fullmatch(vnet_id):
             vnet_section.problems.add(
                 f"{vnet_section.key}.id",
                 "must be a virtual network resource id: /subscriptions/<id>/resourceGroups/<rg>"
@@ -444,20 +456,24 @@ def _filled(section: Section) -> bool:
     return bool(set(section.values) - {"enabled"})
 
 
-def _sections(problems: Problems, raw: Mapping[str, Any]) -> dict[str, Any]:
+def _sections(problems: Problems, raw: Mapping[str, Any], component: str | None) -> dict[str, Any]:
     decoded = {key: _decode(problems, key, raw.get(key)) for key in DECLARED_KEYS}
+    where = "an input of AdfDatabricks" if component else "declared in Pulumi.yaml"
     for unknown in sorted(set(raw) - set(DECLARED_KEYS)):
-        problems.add(unknown, f"is not declared in Pulumi.yaml; declared keys: {', '.join(DECLARED_KEYS)}")
+        problems.add(unknown, f"is not {where}; known keys: {', '.join(DECLARED_KEYS)}")
     return decoded
 
 
-def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location: str | None) -> PlatformSettings:
+def load_settings(
+    raw: Mapping[str, Any], *, project: str, stack: str, location: str | None, component: str | None = None
+) -> PlatformSettings:
     """Validate one stack's config (keys without the `adf-databricks:` prefix) into settings.
 
+    With `component`, the values are that component's args, and problems name args keys instead of config keys.
     Raises ConfigError listing every problem; nothing is registered before this returns.
     """
-    problems = Problems()
-    values = _sections(problems, raw)
+    problems = Problems(prefix="" if component else f"{NAMESPACE}:")
+    values = _sections(problems, raw, component)
 
     def section(key: str, allowed: tuple[str, ...]) -> Section:
         return Section(problems, key, values[key], allowed)
@@ -515,9 +531,11 @@ def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location:
     pool_spec = _instance_pool(pool) if _filled(pool) else None
 
     if not location:
-        problems.items.append("azure-native:location: is required (the Azure region, e.g. westeurope)")
+        problems.items.append(
+            f"{'location' if component else 'azure-native:location'}: is required (the Azure region, e.g. westeurope)"
+        )
     existing_group = values["existingResourceGroupName"] or None
-    if existing_group:
+    if isinstance(existing_group, str):
         for problem in naming.RESOURCE_GROUP.problems(existing_group):
             problems.add("existingResourceGroupName", f"{existing_group!r}: {problem}")
     tags = _string_map(problems, "tags", values["tags"] or {}, _tag_problem)
@@ -550,10 +568,25 @@ def load_settings(raw: Mapping[str, Any], *, project: str, stack: str, location:
         protect=_flag(problems, "protect", values["protect"], False),
     )
     if problems.items:
-        raise ConfigError(stack, problems.items)
+        raise ConfigError(stack, problems.items, component)
     return settings
 
 
 def read_config(config: pulumi.Config) -> dict[str, Any]:
     """The project's declared keys as the CLI passed them (missing keys are left out)."""
     return {key: value for key in DECLARED_KEYS if (value := config.get(key)) is not None}
+
+
+def settings_from_args(args: Mapping[str, Any], *, component: str, project: str, stack: str) -> PlatformSettings:
+    """Validate a component's args (the same contract, snake_case) into settings, naming the caller's keys."""
+    values = contract.to_contract(args)
+    location = values.pop("location", None)
+    return load_settings(values, project=project, stack=stack, location=location, component=component)
+
+
+def stack_args(config: pulumi.Config, location: str | None) -> AdfDatabricksArgs:
+    """This stack's config as the component's args. Validates first, so that problems name config keys."""
+    raw = read_config(config)
+    load_settings(raw, project=pulumi.get_project(), stack=pulumi.get_stack(), location=location)
+    decoded = {key: json.loads(v) if key in OBJECT_KEYS and isinstance(v, str) else v for key, v in raw.items()}
+    return {**contract.from_contract(decoded), "location": location or ""}

@@ -31,6 +31,8 @@ class ResourceRecord:
     provider: str = ""
     protect: bool = False
     delete_before_replace: bool = False
+    aliases: tuple[str, ...] = ()
+    """Older URNs the engine would match against state for this resource."""
 
 
 @dataclass(frozen=True)

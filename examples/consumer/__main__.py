@@ -1,15 +1,14 @@
-"""A program that installs adf-databricks as a package and builds the platform with typed settings."""
+"""A program that installs adf-databricks as a package and builds the platform from its own config."""
 
 import pulumi
 
-from components import AdfDatabricks, AdfDatabricksArgs, load_settings
+from components import AdfDatabricks, AdfDatabricksArgs, from_contract
 
-settings = load_settings(
-    pulumi.Config().require_object("platform"),
-    project=pulumi.get_project(),
-    stack=pulumi.get_stack(),
+# The `platform` object uses the component's keys as its config contract does (camelCase).
+args = AdfDatabricksArgs(
+    **from_contract(pulumi.Config().require_object("platform")),
     location=pulumi.Config("azure-native").require("location"),
 )
-platform = AdfDatabricks("data-platform", AdfDatabricksArgs(settings=settings))
+platform = AdfDatabricks("data-platform", args)
 pulumi.export("linkedServiceName", platform.linked_service_name)
 pulumi.export("workspaceUrl", platform.workspace_url)
