@@ -9,6 +9,7 @@ What the analyzer does not record — defaults and allowed ranges — is declare
 in `DEFAULTS` and `RANGES`. Pulumi.yaml's `config:` block, the README's table and the validator
 (`components.config`) are derived from this module or tested equal to it (`components.contract`).
 
+Type names carry no `Args` suffix: SDK generators add their own (`WorkspaceArgs` in TypeScript and Python).
 Every field is optional in the schema except `location`: the validator checks what a field needs in
 context (e.g. `jobCluster.workers` in newJobCluster mode) and reports every problem at once, which the
 provider host's own required-input check (one missing key at a time) cannot.
@@ -21,7 +22,7 @@ import pulumi
 from .settings import AuthMode, ClusterMode, DataSecurityMode, FirewallAction, NetworkAccess, WorkspaceSku
 
 
-class ManagedIdentityArgs(TypedDict, total=False):
+class ManagedIdentity(TypedDict, total=False):
     """How the factory authenticates when `auth` is managedIdentity."""
 
     user_assigned: bool
@@ -29,7 +30,7 @@ class ManagedIdentityArgs(TypedDict, total=False):
     of using the factory's system-assigned identity. It survives re-creation of the factory."""
 
 
-class VnetArgs(TypedDict, total=False):
+class VirtualNetwork(TypedDict, total=False):
     """VNet injection: an existing virtual network and two subnets delegated to Microsoft.Databricks/workspaces."""
 
     id: pulumi.Input[str]
@@ -40,7 +41,7 @@ class VnetArgs(TypedDict, total=False):
     """The container (private) subnet's name; it must differ from the public one."""
 
 
-class WorkspaceArgs(TypedDict, total=False):
+class Workspace(TypedDict, total=False):
     """The Azure Databricks workspace."""
 
     sku: WorkspaceSku
@@ -49,11 +50,11 @@ class WorkspaceArgs(TypedDict, total=False):
     """Secure cluster connectivity: cluster VMs get no public IP addresses."""
     public_network_access: NetworkAccess
     """Whether the workspace is reachable from public networks."""
-    vnet: VnetArgs
+    vnet: VirtualNetwork
     """Deploy the workspace's clusters into your own virtual network."""
 
 
-class AutoscaleArgs(TypedDict, total=False):
+class WorkerRange(TypedDict, total=False):
     """An autoscaling worker range."""
 
     min_workers: int
@@ -62,7 +63,7 @@ class AutoscaleArgs(TypedDict, total=False):
     """The most workers; at least minWorkers."""
 
 
-class InteractiveClusterArgs(TypedDict, total=False):
+class InteractiveCluster(TypedDict, total=False):
     """The warm all-purpose cluster Databricks activities run on in existingCluster mode."""
 
     spark_version: str
@@ -85,7 +86,7 @@ class InteractiveClusterArgs(TypedDict, total=False):
     """Keep a warm interactive cluster in other modes too; always on in existingCluster mode."""
     num_workers: int
     """A fixed number of workers. Set exactly one of numWorkers, autoscale and singleNode."""
-    autoscale: AutoscaleArgs
+    autoscale: WorkerRange
     """An autoscaling worker range."""
     single_node: bool
     """A driver-only cluster."""
@@ -93,7 +94,7 @@ class InteractiveClusterArgs(TypedDict, total=False):
     """Minutes of inactivity after which the cluster stops itself."""
 
 
-class JobClusterArgs(TypedDict, total=False):
+class JobCluster(TypedDict, total=False):
     """The new job cluster Data Factory creates for each run in newJobCluster mode."""
 
     spark_version: str
@@ -120,7 +121,7 @@ class JobClusterArgs(TypedDict, total=False):
     """A dbfs:/ path that receives the cluster's logs."""
 
 
-class InstancePoolArgs(TypedDict, total=False):
+class InstancePool(TypedDict, total=False):
     """The instance pool each run's job cluster takes warm VMs from in instancePool mode."""
 
     spark_version: str
@@ -153,7 +154,7 @@ class InstancePoolArgs(TypedDict, total=False):
     """A dbfs:/ path that receives the clusters' logs."""
 
 
-class TokenArgs(TypedDict, total=False):
+class AccessToken(TypedDict, total=False):
     """The Databricks access token Data Factory uses (auth accessToken)."""
 
     lifetime_days: int
@@ -162,7 +163,7 @@ class TokenArgs(TypedDict, total=False):
     """Days after which the next `pulumi up` replaces the token; below lifetimeDays."""
 
 
-class KeyVaultArgs(TypedDict, total=False):
+class KeyVault(TypedDict, total=False):
     """The Key Vault that holds the access token."""
 
     public_network_access: NetworkAccess
@@ -173,14 +174,14 @@ class KeyVaultArgs(TypedDict, total=False):
     """IP addresses or CIDR ranges the firewall lets through."""
 
 
-class DataFactoryArgs(TypedDict, total=False):
+class DataFactory(TypedDict, total=False):
     """The Data Factory."""
 
     public_network_access: NetworkAccess
     """Whether the factory is reachable from public networks."""
 
 
-class LinkedServiceParameterArgs(TypedDict, total=False):
+class LinkedServiceParameter(TypedDict, total=False):
     """A parameter of the linked service."""
 
     type: str
@@ -189,7 +190,7 @@ class LinkedServiceParameterArgs(TypedDict, total=False):
     """The value used when a pipeline passes none."""
 
 
-class LinkedServiceArgs(TypedDict, total=False):
+class LinkedService(TypedDict, total=False):
     """The Azure Databricks linked service the Databricks activities of your pipelines run on."""
 
     name: str
@@ -198,13 +199,13 @@ class LinkedServiceArgs(TypedDict, total=False):
     """Shown in the factory's UI."""
     annotations: list[str]
     """Labels shown in the factory's UI."""
-    parameters: dict[str, LinkedServiceParameterArgs]
+    parameters: dict[str, LinkedServiceParameter]
     """Linked service parameters, by name."""
     connect_via: str
     """The integration runtime the linked service connects through."""
 
 
-class NamesArgs(TypedDict, total=False):
+class Names(TypedDict, total=False):
     """Overrides for derived names; each must follow Azure's naming rules for its resource."""
 
     resource_group: str
@@ -228,29 +229,29 @@ class AdfDatabricksArgs(TypedDict, total=False):
     """The compute Data Factory's Databricks activities run on."""
     auth: AuthMode
     """How the linked service authenticates to Databricks."""
-    managed_identity: ManagedIdentityArgs
+    managed_identity: ManagedIdentity
     """With auth managedIdentity: which identity."""
-    workspace: WorkspaceArgs
+    workspace: Workspace
     """The Databricks workspace."""
-    interactive_cluster: InteractiveClusterArgs
+    interactive_cluster: InteractiveCluster
     """The warm interactive cluster (existingCluster mode, or enabled: true)."""
-    job_cluster: JobClusterArgs
+    job_cluster: JobCluster
     """The job cluster created per run (newJobCluster mode)."""
-    instance_pool: InstancePoolArgs
+    instance_pool: InstancePool
     """The warm instance pool (instancePool mode)."""
-    token: TokenArgs
+    token: AccessToken
     """The access token's lifetime and rotation (auth accessToken)."""
-    key_vault: KeyVaultArgs
+    key_vault: KeyVault
     """The Key Vault that holds the token (auth accessToken)."""
-    data_factory: DataFactoryArgs
+    data_factory: DataFactory
     """The Data Factory."""
-    linked_service: LinkedServiceArgs
+    linked_service: LinkedService
     """The Azure Databricks linked service."""
     tags: dict[str, str]
     """Tags on every Azure resource, besides project, environment and managed-by."""
     existing_resource_group_name: pulumi.Input[str]
     """Deploy into this existing resource group instead of creating one."""
-    names: NamesArgs
+    names: Names
     """Overrides for derived names."""
     protect: bool
     """Protect the resources that hold data or state (resource group, workspace, Key Vault, factory,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_databricks as databricks
 
-from components.settings import Autoscale, ClusterOptions, FixedSize, InstancePoolSpec, InteractiveClusterSpec
+from .settings import Autoscale, ClusterOptions, FixedSize, InstancePoolSpec, InteractiveClusterSpec
 
 SINGLE_NODE_CONF = {"spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]"}
 SINGLE_NODE_TAGS = {"ResourceClass": "SingleNode"}

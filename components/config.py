@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from components import contract, naming
-from components.args import AdfDatabricksArgs
-from components.settings import (
+from . import contract, naming
+from .args import DEFAULTS, RANGES, AdfDatabricksArgs
+from .settings import (
     AuthMode,
     Autoscale,
     ClusterMode,
@@ -385,8 +385,8 @@ def _workspace(section: Section) -> WorkspaceSpec:
 
 def _token(section: Section) -> TokenSpec:
     return TokenSpec(
-        lifetime_days=section.integer("lifetimeDays", 90, 1, 730),
-        rotation_days=section.integer("rotationDays", 60, 1, 730),
+        lifetime_days=section.integer("lifetimeDays", DEFAULTS["token.lifetimeDays"], *RANGES["token.lifetimeDays"]),
+        rotation_days=section.integer("rotationDays", DEFAULTS["token.rotationDays"], *RANGES["token.rotationDays"]),
     )
 
 

@@ -1,7 +1,7 @@
 """Everything derived from the contract in `components.args`: key paths, camelCase ↔ snake_case mapping,
 Pulumi.yaml's `config:` declarations and the README's configuration table.
 
-`python -m components.generate` rewrites both generated files; a test fails when either is stale.
+`python -m components.generate` writes the files derived here; a test fails when one is stale.
 """
 
 import ast
@@ -36,6 +36,11 @@ class Key:
     @property
     def top_level(self) -> bool:
         return "." not in self.path
+
+
+def snake_case(name: str) -> str:
+    """`lifetimeDays` → `lifetime_days`: the Python name of a contract key (the inverse of `camel_case`)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
 def _unwrap(hint: Any) -> Any:
@@ -79,7 +84,7 @@ def _docstrings(cls: type) -> dict[str, str]:
     return found
 
 
-def keys(cls: type = AdfDatabricksArgs, prefix: str = "") -> Iterator[Key]:
+def all_keys(cls: type = AdfDatabricksArgs, prefix: str = "") -> Iterator[Key]:
     """Every key of the contract, depth first, in declaration order."""
     docs = _docstrings(cls)
     for name, hint in _hints(cls).items():
@@ -87,7 +92,7 @@ def keys(cls: type = AdfDatabricksArgs, prefix: str = "") -> Iterator[Key]:
         key = Key(path, hint, docs.get(name, ""))
         yield key
         if key.section is not None:
-            yield from keys(key.section, f"{path}.")
+            yield from all_keys(key.section, f"{path}.")
 
 
 def section_keys(path: str = "") -> tuple[str, ...]:
@@ -95,7 +100,7 @@ def section_keys(path: str = "") -> tuple[str, ...]:
     depth = path.count(".") + 1 if path else 0
     return tuple(
         k.path.rsplit(".", 1)[-1]
-        for k in keys()
+        for k in all_keys()
         if k.path.count(".") == depth and (not path or k.path.startswith(f"{path}."))
     )
 
@@ -190,7 +195,7 @@ def _allowed(key: Key) -> str:
 def config_declarations() -> dict[str, dict[str, Any]]:
     """Pulumi.yaml's `config:` block, derived from the contract."""
     declared: dict[str, dict[str, Any]] = {}
-    for key in keys():
+    for key in all_keys():
         if not key.top_level or key.path in STACK_ONLY_KEYS:
             continue
         entry: dict[str, Any] = {}
@@ -206,7 +211,7 @@ def config_declarations() -> dict[str, dict[str, Any]]:
 def readme_table() -> str:
     """The README's configuration table: one row per key, with its default and what is allowed."""
     rows = ["| key | default | allowed | what |", "|---|---|---|---|"]
-    for key in keys():
+    for key in all_keys():
         if key.path in STACK_ONLY_KEYS or key.section is not None:
             continue
         shown = DEFAULTS.get(key.path)
@@ -224,23 +229,3 @@ def _yaml(value: Any) -> str:
     if value in ([], {}):
         return "[]" if value == [] else "{}"
     return str(value)
-
-
-README_START = "<!-- config-table:start -->"
-README_END = "<!-- config-table:end -->"
-CONFIG_START = "# config: generated from components/args.py by `python -m components.generate`; do not edit by hand.\n"
-
-
-def render_pulumi_yaml(current: str) -> str:
-    """Pulumi.yaml with its `config:` block replaced by the derived one (everything before it kept)."""
-    import yaml
-
-    head = current.split(CONFIG_START, 1)[0] if CONFIG_START in current else current.split("\nconfig:", 1)[0] + "\n"
-    block = yaml.safe_dump({"config": config_declarations()}, sort_keys=False, width=100, allow_unicode=True)
-    return head + CONFIG_START + block
-
-
-def render_readme(current: str) -> str:
-    before, rest = current.split(README_START, 1)
-    _, after = rest.split(README_END, 1)
-    return f"{before}{README_START}\n{readme_table()}\n{README_END}{after}"

@@ -10,12 +10,12 @@ import pulumi
 from pulumi_azure_native import authorization, datafactory, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
-from components import compute, factory, linked_service, token_store, workspace
-from components.access import BuiltInRole, role_assignment
-from components.args import AdfDatabricksArgs
-from components.config import settings_from_args
-from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, ResourceNames, derive_names
-from components.settings import PlatformSettings
+from . import compute, factory, linked_service, token_store, workspace
+from .access import BuiltInRole, role_assignment
+from .args import AdfDatabricksArgs
+from .config import settings_from_args
+from .naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, ResourceNames, derive_names
+from .settings import PlatformSettings
 
 TYPE_TOKEN = "adf-databricks:index:AdfDatabricks"
 """`<package>:index:<Component>`: the token Pulumi's component provider host serves the component under."""
@@ -48,8 +48,7 @@ class _Grantee:
 
 
 class AdfDatabricks(pulumi.ComponentResource):
-    """An Azure Databricks workspace, the compute its cluster mode calls for, and the Data Factory with the Azure
-    Databricks linked service that Databricks Notebook, Jar, Python and Job activities run on."""
+    """A Databricks workspace with the compute its cluster mode calls for, and a Data Factory linked to it."""
 
     workspace_url: pulumi.Output[str]
     """The workspace URL (https://adb-....azuredatabricks.net): the linked service's domain."""

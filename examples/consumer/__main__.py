@@ -1,8 +1,7 @@
 """A program that installs adf-databricks as a package and builds the platform from its own config."""
 
 import pulumi
-
-from components import AdfDatabricks, AdfDatabricksArgs, from_contract
+from adf_databricks import AdfDatabricks, AdfDatabricksArgs, from_contract
 
 # The `platform` object uses the component's keys as its config contract does (camelCase).
 args = AdfDatabricksArgs(
