@@ -286,3 +286,39 @@ def test_the_plugin_serves_the_pinned_schema_over_grpc(project_dir: Path, tmp_pa
         plugin.kill()
         plugin.wait(timeout=30)
     assert json.loads(reply.schema) == json.loads(GOLDEN_SCHEMA.read_text(encoding="utf-8"))
+
+
+def test_values_wired_from_the_callers_resources_are_accepted() -> None:
+    """An existing resource group and a VNet id may come from the caller's own resources, as Outputs: the
+    validator leaves them to Azure, and the component wires them through."""
+    from pulumi_azure_native import network, resources
+
+    from components.offline.monitor import EngineMonitor
+
+    monitor = EngineMonitor(AzureMocks())
+    pulumi.runtime.set_mocks(monitor.mocks, project="consumer", stack="staging", preview=True, monitor=monitor)
+
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
+    def program() -> None:
+        group = resources.ResourceGroup("shared", resource_group_name="rg-shared-data")
+        vnet = network.VirtualNetwork("spoke", resource_group_name=group.name, virtual_network_name="vnet-spoke")
+        AdfDatabricks(
+            "data-platform",
+            {
+                "location": "westeurope",
+                "existing_resource_group_name": group.name,
+                "workspace": {"vnet": {"id": vnet.id, "public_subnet_name": "host", "private_subnet_name": "pods"}},
+                "interactive_cluster": {
+                    "spark_version": "15.4.x-scala2.12",
+                    "node_type": "Standard_DS3_v2",
+                    "num_workers": 1,
+                },
+            },
+        )
+
+    program()
+    workspace = next(r for r in monitor.records if r.type == "azure-native:databricks:Workspace")
+    assert workspace.inputs["resourceGroupName"] == "rg-shared-data"
+    vnet_record = next(r for r in monitor.records if r.type == "azure-native:network:VirtualNetwork")
+    assert workspace.inputs["parameters"]["customVirtualNetworkId"]["value"] == vnet_record.id
+    assert not [r for r in monitor.records if r.type == "azure-native:resources:ResourceGroup" and r.name != "shared"]
