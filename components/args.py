@@ -63,6 +63,9 @@ class WorkerRange(TypedDict, total=False):
     """The most workers; at least minWorkers."""
 
 
+# The three cluster sections repeat the settings they share rather than inherit them: Pulumi's analyzer reads a
+# property's docstring from the source of the class that declares it, so inherited keys would reach every SDK
+# undocumented (pulumi provider/experimental/analyzer.py, `get_docstring`).
 class InteractiveCluster(TypedDict, total=False):
     """The warm all-purpose cluster Databricks activities run on in existingCluster mode."""
 
