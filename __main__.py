@@ -1,16 +1,10 @@
-"""adf-databricks: read this stack's config, build the platform, export what users need."""
+"""adf-databricks: map this stack's config onto the component's args, build the platform, export what users need."""
 
 import pulumi
 
-from components import AdfDatabricks, AdfDatabricksArgs, load_settings, read_config
+from components import AdfDatabricks, stack_args
 
-settings = load_settings(
-    read_config(pulumi.Config()),
-    project=pulumi.get_project(),
-    stack=pulumi.get_stack(),
-    location=pulumi.Config("azure-native").get("location"),
-)
-platform = AdfDatabricks("adf-databricks", AdfDatabricksArgs(settings=settings))
+platform = AdfDatabricks("adf-databricks", stack_args(pulumi.Config(), pulumi.Config("azure-native").get("location")))
 
 pulumi.export("workspaceUrl", platform.workspace_url)
 pulumi.export("resourceGroupName", platform.resource_group_name)

@@ -3,9 +3,11 @@
 Public API: the component and its args, the settings types, and the config loader.
 """
 
-from components.config import ConfigError, load_settings, read_config
-from components.platform import AdfDatabricks, AdfDatabricksArgs
-from components.settings import (
+from .args import AdfDatabricksArgs
+from .config import ConfigError, load_settings, read_config, settings_from_args, stack_args
+from .contract import from_contract
+from .platform import AdfDatabricks
+from .settings import (
     AuthMode,
     Autoscale,
     ClusterMode,
@@ -23,7 +25,7 @@ from components.settings import (
     WorkspaceSpec,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "AdfDatabricks",
@@ -44,6 +46,9 @@ __all__ = [
     "TokenSpec",
     "WorkspaceSku",
     "WorkspaceSpec",
+    "from_contract",
     "load_settings",
     "read_config",
+    "settings_from_args",
+    "stack_args",
 ]

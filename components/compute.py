@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_databricks as databricks
 
-from components.settings import (
+from .settings import (
     Autoscale,
     ClusterOptions,
     DataSecurityMode,

@@ -29,8 +29,9 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from components import naming
-from components.settings import (
+from . import contract, naming
+from .args import DEFAULTS, RANGES, AdfDatabricksArgs
+from .settings import (
     DATA_FLOW_CORE_COUNTS,
     AuthMode,
     Autoscale,
@@ -59,22 +60,10 @@ from components.settings import (
 )
 
 NAMESPACE = "adf-databricks"
-SCALAR_KEYS = ("clusterMode", "auth", "existingResourceGroupName", "protect")
-OBJECT_KEYS = (
-    "managedIdentity",
-    "workspace",
-    "interactiveCluster",
-    "jobCluster",
-    "instancePool",
-    "token",
-    "keyVault",
-    "dataFactory",
-    "linkedService",
-    "tags",
-    "names",
-    "dataFlowRuntime",
-)
-DECLARED_KEYS = SCALAR_KEYS + OBJECT_KEYS
+# The contract (components/args.py) is the one list of keys; these are views of it.
+DECLARED_KEYS = contract.config_keys()
+OBJECT_KEYS = contract.object_keys()
+SCALAR_KEYS = tuple(key for key in DECLARED_KEYS if key not in OBJECT_KEYS)
 
 INT32_MAX = 2_147_483_647
 _MISSING = object()
@@ -200,24 +189,31 @@ class Problem:
 class ConfigError(pulumi.RunError):
     """Invalid stack config. A RunError, so Pulumi prints it without a traceback."""
 
-    def __init__(self, stack: str, problems: list[Problem] | list[str]) -> None:
+    def __init__(self, stack: str, problems: list[Problem] | list[str], component: str | None = None) -> None:
         self.stack = stack
+        self.component = component
         self.issues = [
             p if isinstance(p, Problem) else Problem((p.split(": ", 1)[0],), p.split(": ", 1)[-1]) for p in problems
         ]
         self.problems = [str(p) for p in self.issues]
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        count = f"{len(self.problems)} configuration problem{'s' if len(self.problems) != 1 else ''}"
-        super().__init__(
-            f"Stack '{stack}' has {count} (nothing was created; fix the stack's config, Pulumi.{stack}.yaml):\n{lines}"
+        plural = "s" if len(self.problems) != 1 else ""
+        header = (
+            f"Stack '{stack}' has {len(self.problems)} configuration problem{plural} "
+            f"(nothing was created; fix the stack's config, Pulumi.{stack}.yaml)"
+            if component is None
+            else f"AdfDatabricks '{component}' (stack '{stack}') has {len(self.problems)} problem{plural} in its "
+            f"args (nothing was created)"
         )
+        super().__init__(f"{header}:\n{lines}")
 
 
 class Problems:
     """Collects problems, each naming the full config key, so all can be reported together.
 
     `root` is where the settings sit in the stack's config: `("adf-databricks:",)` when each setting is its own
-    project key (`adf-databricks:token`), or `("data-platform:platform",)` when a program keeps them under one key.
+    project key (`adf-databricks:token`), `("data-platform:platform",)` when a program keeps them under one key, or
+    `()` for a component's args, named as the schema spells them (`token.lifetimeDays`).
     """
 
     def __init__(self, root: KeyPath = (f"{NAMESPACE}:",)) -> None:
@@ -229,7 +225,7 @@ class Problems:
         return [str(p) for p in self.found]
 
     def path(self, parts: KeyPath) -> KeyPath:
-        if str(self.root[-1]).endswith(":"):  # each setting is a top-level key: namespace:setting
+        if self.root and str(self.root[-1]).endswith(":"):  # each setting is a top-level key: namespace:setting
             return (*self.root[:-1], f"{self.root[-1]}{parts[0]}", *parts[1:]) if parts else self.root
         return (*self.root, *parts)
 
@@ -300,7 +296,10 @@ class Section:
             self.problems.add_at(self.at(name), f"{yaml_text(text)}: {problem}")
         return text
 
-    def integer(self, name: str, default: int, low: int, high: int = INT32_MAX) -> int:
+    def integer(self, name: str, fallback: int = 0) -> int:
+        """A whole number within the contract's range for this key; its default (or `fallback`) when unset."""
+        default = int(DEFAULTS.get(f"{self.key}.{name}", fallback))
+        low, high = RANGES[f"{self.key}.{name}"]
         value = self.values.get(name)
         if value is None:
             return default
@@ -349,8 +348,10 @@ class Section:
                 items.append(text)
         return tuple(items)
 
-    def section(self, name: str, allowed: tuple[str, ...]) -> Section:
-        return Section(self.problems, f"{self.key}.{name}", self.values.get(name), allowed, self.at(name))
+    def section(self, name: str) -> Section:
+        """A nested object, with the keys the contract gives it."""
+        key = f"{self.key}.{name}"
+        return Section(self.problems, key, self.values.get(name), contract.section_keys(key), self.at(name))
 
 
 BOOL_ALLOWED = "must be true or false (YAML 1.2: yes, no, on and off are text, not booleans)"
@@ -430,17 +431,6 @@ def _tag_problem(name: str, value: str) -> str | None:
     return None
 
 
-_CLUSTER_OPTION_KEYS = (
-    "sparkVersion",
-    "driverNodeType",
-    "sparkConf",
-    "sparkEnvVars",
-    "customTags",
-    "policyId",
-    "dataSecurityMode",
-)
-
-
 def _cluster_options(section: Section) -> ClusterOptions:
     return ClusterOptions(
         spark_version=section.text("sparkVersion", required=True) or "",
@@ -463,14 +453,14 @@ def _interactive_size(section: Section) -> ClusterSize:
         )
         return FixedSize(1)
     if chosen == ["numWorkers"]:
-        return FixedSize(section.integer("numWorkers", 1, 1))
+        return FixedSize(section.integer("numWorkers", fallback=1))
     if chosen == ["singleNode"]:
         if not section.flag("singleNode", True):
             section.problems.add(f"{section.key}.singleNode", "only true is meaningful; use numWorkers instead")
         return SingleNode()
-    scale = section.section("autoscale", ("minWorkers", "maxWorkers"))
-    low = scale.integer("minWorkers", 1, 1)
-    high = scale.integer("maxWorkers", max(low, 1), 1)
+    scale = section.section("autoscale")
+    low = scale.integer("minWorkers", fallback=1)
+    high = scale.integer("maxWorkers", fallback=max(low, 1))
     if low > high:
         section.problems.add(f"{section.key}.autoscale", f"minWorkers ({low}) must be ≤ maxWorkers ({high})")
     return Autoscale(low, high)
@@ -481,7 +471,7 @@ def _interactive_cluster(section: Section) -> InteractiveClusterSpec:
         node_type=section.text("nodeType", required=True) or "",
         size=_interactive_size(section),
         options=_cluster_options(section),
-        autotermination_minutes=section.integer("autoterminationMinutes", 30, 10, 10_000),
+        autotermination_minutes=section.integer("autoterminationMinutes"),
     )
 
 
@@ -513,8 +503,8 @@ def _job_cluster(section: Section) -> JobClusterSpec:
 
 def _instance_pool(section: Section) -> InstancePoolSpec:
     workers = _workers(section, fixed_only=True)
-    min_idle = section.integer("minIdleInstances", 1, 0, 10_000)
-    max_capacity = section.integer("maxCapacity", 10, 1, 10_000)
+    min_idle = section.integer("minIdleInstances")
+    max_capacity = section.integer("maxCapacity")
     if min_idle > max_capacity:
         section.problems.add(f"{section.key}.minIdleInstances", f"{min_idle} must be ≤ maxCapacity ({max_capacity})")
     if isinstance(workers, FixedSize) and workers.workers + 1 > max_capacity:
@@ -528,7 +518,7 @@ def _instance_pool(section: Section) -> InstancePoolSpec:
         options=_cluster_options(section),
         min_idle_instances=min_idle,
         max_capacity=max_capacity,
-        idle_instance_autotermination_minutes=section.integer("idleInstanceAutoterminationMinutes", 30, 0, 10_000),
+        idle_instance_autotermination_minutes=section.integer("idleInstanceAutoterminationMinutes"),
         init_scripts=section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED),
         log_destination=_log_destination(section),
     )
@@ -542,11 +532,15 @@ def _log_destination(section: Section) -> str | None:
 
 
 def _workspace(section: Section) -> WorkspaceSpec:
-    vnet_section = section.section("vnet", ("id", "publicSubnetName", "privateSubnetName"))
+    vnet_section = section.section("vnet")
     vnet = None
     if not vnet_section.empty:
-        vnet_id = vnet_section.text("id", required=True) or ""
-        if vnet_id and not _VNET_ID.fullmatch(vnet_id):
+        wired = vnet_section.values.get("id")
+        # A caller may wire the id from its own VNet resource: an Output is Azure's to check, not ours.
+        vnet_id: pulumi.Input[str] = (
+            wired if isinstance(wired, pulumi.Output) else vnet_section.text("id", required=True) or ""
+        )
+        if isinstance(vnet_id, str) and vnet_id and not _VNET_ID.fullmatch(vnet_id):
             vnet_section.problems.add(
                 f"{vnet_section.key}.id",
                 "must be a virtual network resource id: /subscriptions/<id>/resourceGroups/<rg>"
@@ -580,8 +574,8 @@ _OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 
 def _token(section: Section) -> TokenSpec:
     spec = TokenSpec(
-        lifetime_days=section.integer("lifetimeDays", 90, 1, 730),
-        rotation_days=section.integer("rotationDays", 60, 1, 730),
+        lifetime_days=section.integer("lifetimeDays"),
+        rotation_days=section.integer("rotationDays"),
         owner=section.text("owner"),
     )
     _check_rotation_window(section, spec)
@@ -628,7 +622,8 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
         raw_parameters = {}
     for name, raw in raw_parameters.items():
         at = (*section.at("parameters"), str(name))
-        parameter = Section(section.problems, f"{section.key}.parameters.{name}", raw, ("type", "defaultValue"), at)
+        allowed = contract.section_keys(f"{section.key}.parameters")
+        parameter = Section(section.problems, f"{section.key}.parameters.{name}", raw, allowed, at)
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(name)):
             section.problems.add_at(at, "parameter names are letters, digits and _")
         kind = parameter.text("type", required=True)
@@ -648,19 +643,17 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
     )
 
 
-DATA_FLOW_RUNTIME_KEYS = ("computeType", "coreCount", "timeToLiveMinutes", "cleanup")
-
-
 def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
     """An empty section: no runtime of ours (Data Flows use ADF's AutoResolve runtime, always cold)."""
     if section.empty:
         return None
-    core_count = section.values.get("coreCount", 8)
-    if isinstance(core_count, bool) or core_count not in DATA_FLOW_CORE_COUNTS:
+    raw_cores = section.values.get("coreCount", DEFAULTS["dataFlowRuntime.coreCount"])
+    core_count = as_int(raw_cores)
+    if core_count not in DATA_FLOW_CORE_COUNTS:
         allowed = ", ".join(map(str, DATA_FLOW_CORE_COUNTS))
-        section.problems.add(f"{section.key}.coreCount", f"{core_count!r} is not allowed; use one of {allowed}")
-        core_count = 8
-    ttl = section.integer("timeToLiveMinutes", 0, 0)
+        section.problems.add(f"{section.key}.coreCount", f"{yaml_text(raw_cores)} is not allowed; use one of {allowed}")
+        core_count = DEFAULTS["dataFlowRuntime.coreCount"]
+    ttl = section.integer("timeToLiveMinutes")
     cleanup = section.flag("cleanup", True) if section.has("cleanup") else None
     if cleanup is False and ttl == 0:
         section.problems.add(
@@ -772,6 +765,7 @@ def load_settings(
     stack: str,
     location: str | None,
     config_key: str | None = None,
+    component: str | None = None,
 ) -> PlatformSettings:
     """Validate one stack's config into settings.
 
@@ -779,13 +773,15 @@ def load_settings(
     the CLI passes them (text, JSON text). By default each setting is a key of the project's own namespace
     (`<project>:token`), as `read_config` reads them; a program that keeps them all under one key of its own
     passes that key as `config_key` (e.g. "platform" for `<project>:platform`), so that problems name the keys
-    its users wrote. Raises ConfigError listing every problem; nothing is registered before this returns.
+    its users wrote. With `component`, `raw` are that component's args and problems name them as the schema spells
+    them (`token.lifetimeDays`). Raises ConfigError listing every problem; nothing is registered before this returns.
     """
-    problems = Problems((f"{project}:{config_key}",) if config_key else (f"{project}:",))
+    root: KeyPath = () if component else (f"{project}:{config_key}",) if config_key else (f"{project}:",)
+    problems = Problems(root)
     values = _sections(problems, raw)
 
-    def section(key: str, allowed: tuple[str, ...]) -> Section:
-        return Section(problems, key, values[key], allowed)
+    def section(key: str) -> Section:
+        return Section(problems, key, values[key], contract.section_keys(key))
 
     mode = _choice(
         problems,
@@ -801,37 +797,14 @@ def load_settings(
         AuthMode,
         AuthMode.ACCESS_TOKEN,
     )
-    identity = section("managedIdentity", ("userAssigned",))
+    identity = section("managedIdentity")
     user_assigned = identity.flag("userAssigned", False)
     if user_assigned and auth is not AuthMode.MANAGED_IDENTITY:
         problems.add("managedIdentity.userAssigned", "only applies with auth: managedIdentity")
 
-    interactive = section(
-        "interactiveCluster",
-        (
-            "enabled",
-            "nodeType",
-            "numWorkers",
-            "autoscale",
-            "singleNode",
-            "autoterminationMinutes",
-            *_CLUSTER_OPTION_KEYS,
-        ),
-    )
-    job = section("jobCluster", ("nodeType", "workers", "initScripts", "logDestination", *_CLUSTER_OPTION_KEYS))
-    pool = section(
-        "instancePool",
-        (
-            "nodeType",
-            "workers",
-            "minIdleInstances",
-            "maxCapacity",
-            "idleInstanceAutoterminationMinutes",
-            "initScripts",
-            "logDestination",
-            *_CLUSTER_OPTION_KEYS,
-        ),
-    )
+    interactive = section("interactiveCluster")
+    job = section("jobCluster")
+    pool = section("instancePool")
     wants_interactive = interactive.flag("enabled", mode is ClusterMode.EXISTING_CLUSTER)
     if mode is ClusterMode.EXISTING_CLUSTER and not wants_interactive:
         problems.add("interactiveCluster.enabled", "existingCluster mode needs the interactive cluster; remove false")
@@ -852,16 +825,24 @@ def load_settings(
     pool_spec = _instance_pool(pool) if _filled(pool) else None
 
     if not location:
-        problems.add_key("azure-native:location", "is required (the Azure region, e.g. westeurope)")
-    existing_group = _text_key(problems, "existingResourceGroupName", values["existingResourceGroupName"])
-    if existing_group:
+        problems.add_key(
+            "location" if component else "azure-native:location", "is required (the Azure region, e.g. westeurope)"
+        )
+    wired_group = values["existingResourceGroupName"]
+    # A caller may wire the group from its own resource: an Output is Azure's to check, not ours.
+    existing_group: pulumi.Input[str] | None = (
+        wired_group
+        if isinstance(wired_group, pulumi.Output)
+        else _text_key(problems, "existingResourceGroupName", wired_group)
+    )
+    if isinstance(existing_group, str):
         for problem in naming.RESOURCE_GROUP.problems(existing_group):
             problems.add("existingResourceGroupName", f"{yaml_text(existing_group)}: {problem}")
     tags = _string_map(problems, ("tags",), values["tags"], _tag_problem)
-    names = _names(section("names", ("resourceGroup", "workspace", "managedResourceGroup", "keyVault", "dataFactory")))
-    _resource_groups(problems, project, stack, existing_group, names)
+    names = _names(section("names"))
+    _resource_groups(problems, project, stack, existing_group if isinstance(existing_group, str) else None, names)
 
-    workspace_spec = _workspace(section("workspace", ("sku", "noPublicIp", "publicNetworkAccess", "vnet")))
+    workspace_spec = _workspace(section("workspace"))
     _serverless_problems(problems, mode, workspace_spec)
     settings = PlatformSettings(
         project=project,
@@ -874,18 +855,14 @@ def load_settings(
         interactive_cluster=interactive_spec if wants_interactive else None,
         job_cluster=job_spec if mode is ClusterMode.NEW_JOB_CLUSTER else None,
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
-        token=_token(section("token", ("lifetimeDays", "rotationDays", "owner"))),
-        key_vault=_key_vault(
-            section("keyVault", ("publicNetworkAccess", "defaultAction", "allowedIpRanges", "recover"))
-        ),
-        factory_public_network_access=section("dataFactory", ("publicNetworkAccess",)).choice(
+        token=_token(section("token")),
+        key_vault=_key_vault(section("keyVault")),
+        factory_public_network_access=section("dataFactory").choice(
             "publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED
         )
         or NetworkAccess.ENABLED,
-        linked_service=_linked_service(
-            section("linkedService", ("name", "description", "annotations", "parameters", "connectVia"))
-        ),
-        data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime", DATA_FLOW_RUNTIME_KEYS)),
+        linked_service=_linked_service(section("linkedService")),
+        data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
         tags=tags,
         existing_resource_group=existing_group,
         names=names,
@@ -895,7 +872,7 @@ def load_settings(
     _check_pool_fields(problems, settings)
     _check_interactive_security_mode(problems, settings)
     if problems.found:
-        raise ConfigError(stack, problems.found)
+        raise ConfigError(stack, problems.found, component)
     return settings
 
 
@@ -942,3 +919,24 @@ def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:
 def read_config(config: pulumi.Config) -> dict[str, Any]:
     """The project's declared keys as the CLI passed them (missing keys are left out)."""
     return {key: value for key in DECLARED_KEYS if (value := config.get(key)) is not None}
+
+
+def settings_from_args(args: Mapping[str, Any], *, component: str, project: str, stack: str) -> PlatformSettings:
+    """Validate a component's args (the contract, snake_case) into settings, naming the caller's keys."""
+    values = contract.to_contract(args)
+    location = values.pop("location", None)
+    return load_settings(values, project=project, stack=stack, location=location, component=component)
+
+
+def stack_args(config: pulumi.Config, location: str | None, config_key: str | None = None) -> AdfDatabricksArgs:
+    """This stack's config as the component's args: the project's own keys, or the object under `config_key`.
+
+    Validates first, so that problems name the config keys the stack file holds (the component validates its
+    args again, as it does for every caller).
+    """
+    raw: Any = config.get(config_key) if config_key else read_config(config)
+    project, stack = pulumi.get_project(), pulumi.get_stack()
+    load_settings(raw, project=project, stack=stack, location=location, config_key=config_key)
+    settings = raw if isinstance(raw, Mapping) else json.loads(raw or "{}")
+    decoded = {key: _decode(Problems(), key, value) for key, value in settings.items()}
+    return {**contract.from_contract(decoded), "location": location or ""}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import datafactory
 
-from components.settings import DataFlowRuntimeSpec
+from .settings import DataFlowRuntimeSpec
 
 RUNTIME_NAME = "DataFlowRuntime"
 """The same in every stack, so a Data Flow activity's `integrationRuntime` reference moves unchanged.

@@ -8,9 +8,9 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import datafactory
 
-from components.compute import cluster_tags
-from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, UAMI_CREDENTIAL_NAME
-from components.settings import AuthMode, ClusterMode, ClusterOptions, PlatformSettings
+from .compute import cluster_tags
+from .naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, UAMI_CREDENTIAL_NAME
+from .settings import AuthMode, ClusterMode, ClusterOptions, PlatformSettings
 
 
 @dataclass(frozen=True)

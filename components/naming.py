@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from components.settings import NameOverrides
+from .settings import NameOverrides
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""`AdfDatabricks`: Data Factory, Azure Databricks and the compute both run on, for one stack."""
+"""`AdfDatabricks`: Data Factory, Azure Databricks and the compute both run on, for one stack.
 
-from __future__ import annotations
+No `from __future__ import annotations`: Pulumi's analyzer reads this class's annotations (its args and
+outputs) to infer the package schema.
+"""
 
 from dataclasses import dataclass
 
@@ -9,12 +11,17 @@ import pulumi_databricks as databricks
 from pulumi_azure_native import authorization, datafactory, keyvault, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
-from components import compute, data_flow_runtime, factory, linked_service, smoke_pipeline, token_store, workspace
-from components.access import BuiltInRole, role_assignment
-from components.naming import KEY_VAULT_LINKED_SERVICE_NAME, ResourceNames, derive_names
-from components.settings import PlatformSettings
+from . import compute, data_flow_runtime, factory, linked_service, smoke_pipeline, token_store, workspace
+from .access import BuiltInRole, role_assignment
+from .args import AdfDatabricksArgs
+from .config import settings_from_args
+from .naming import KEY_VAULT_LINKED_SERVICE_NAME, ResourceNames, derive_names
+from .settings import PlatformSettings
 
-TYPE_TOKEN = "adf-databricks:platform:AdfDatabricks"
+TYPE_TOKEN = "adf-databricks:index:AdfDatabricks"
+"""`<package>:index:<Component>`: the token Pulumi's component provider host serves the component under."""
+PREVIOUS_TYPE_TOKENS = ("adf-databricks:platform:AdfDatabricks",)
+"""Tokens of stacks deployed by earlier versions: aliased, so their URNs (and every child's) resolve to ours."""
 
 
 @dataclass(frozen=True)
@@ -49,37 +56,39 @@ class _Grantee:
     key: str
 
 
-@dataclass(frozen=True)
-class AdfDatabricksArgs:
-    settings: PlatformSettings
-    """The stack's validated settings (`components.config.load_settings`)."""
-
-
 class AdfDatabricks(pulumi.ComponentResource):
-    """A Databricks workspace, its ADF linked service, and the compute the stack's cluster mode needs."""
+    """A Databricks workspace with the compute its cluster mode calls for, and a Data Factory linked to it."""
 
     workspace_url: pulumi.Output[str]
-    """`https://adb-….azuredatabricks.net`: the linked service's `domain`."""
+    """The workspace URL (https://adb-....azuredatabricks.net): the linked service's domain."""
     workspace_id: pulumi.Output[str]
+    """The workspace's Azure resource id."""
     resource_group_name: pulumi.Output[str]
+    """The resource group that holds the workspace, the factory and the Key Vault."""
     factory_name: pulumi.Output[str]
+    """The Data Factory's name."""
     linked_service_name: pulumi.Output[str]
-    """The same in every stack, so pipelines move between environments unchanged."""
+    """The Azure Databricks linked service's name: the same in every stack, so pipelines move unchanged."""
     cluster_mode: pulumi.Output[str]
+    """The compute mode the linked service hands to Databricks activities."""
     cluster_id: pulumi.Output[str] | None
     """The interactive cluster's id, where one exists."""
     instance_pool_id: pulumi.Output[str] | None
+    """The instance pool's id (instancePool mode)."""
     key_vault_uri: pulumi.Output[str] | None
-    """Where the access token lives (accessToken auth only)."""
+    """The Key Vault that holds the access token (auth accessToken)."""
     secret_name: pulumi.Output[str] | None
+    """The Key Vault secret that holds the access token (auth accessToken)."""
     smoke_pipeline_name: pulumi.Output[str]
     """The pipeline whose one run proves the linked service, its auth and the compute mode."""
     data_flow_runtime_name: pulumi.Output[str] | None
     """The integration runtime Mapping Data Flows run on, where the stack configures one."""
 
     def __init__(self, name: str, args: AdfDatabricksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
-        s = args.settings
+        # Validate before registering anything: a bad input leaves nothing half-created.
+        s = settings_from_args(args, component=name, project=pulumi.get_project(), stack=pulumi.get_stack())
+        renamed = pulumi.ResourceOptions(aliases=[pulumi.Alias(type_=token) for token in PREVIOUS_TYPE_TOKENS])
+        super().__init__(TYPE_TOKEN, name, None, pulumi.ResourceOptions.merge(opts, renamed))
         client = authorization.get_client_config(opts=pulumi.InvokeOptions(parent=self))
         _refuse_foreign_token_owner(s, client.object_id)
         names = derive_names(s.project, s.stack, client.subscription_id, s.names)

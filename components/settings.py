@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import pulumi
+
 
 class ClusterMode(StrEnum):
     """Which compute the Azure Databricks linked service gives Databricks activities (not Data Flows)."""
@@ -147,7 +149,8 @@ class InstancePoolSpec:
 
 @dataclass(frozen=True)
 class VnetInjection:
-    vnet_id: str
+    vnet_id: pulumi.Input[str]
+    """Plain, or wired from the caller's own VNet resource."""
     public_subnet_name: str
     private_subnet_name: str
 
@@ -247,7 +250,7 @@ class PlatformSettings:
     data_flow_runtime: DataFlowRuntimeSpec | None = None
     """None: no runtime of ours; Data Flows use ADF's default AutoResolve runtime (no TTL: always cold)."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    existing_resource_group: str | None = None
+    existing_resource_group: pulumi.Input[str] | None = None
     names: NameOverrides = NameOverrides()
     protect: bool = False
 

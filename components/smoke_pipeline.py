@@ -18,7 +18,7 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi_azure_native import datafactory
 
-from components.settings import ClusterMode
+from .settings import ClusterMode
 
 NOTEBOOK_RESOURCE = "notebooks/smoke.py"
 """Package data of `components` (pyproject.toml), so an installed component ships it."""
@@ -43,7 +43,7 @@ class SmokeTest:
 
 
 def notebook_source() -> bytes:
-    return resources.files("components").joinpath(NOTEBOOK_RESOURCE).read_bytes()
+    return resources.files(__package__ or __name__).joinpath(NOTEBOOK_RESOURCE).read_bytes()
 
 
 def smoke_notebook(name: str, opts: pulumi.ResourceOptions) -> databricks.Notebook:

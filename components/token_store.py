@@ -15,8 +15,8 @@ import pulumi_databricks as databricks
 import pulumiverse_time as time
 from pulumi_azure_native import keyvault
 
-from components.naming import TOKEN_SECRET_NAME
-from components.settings import KeyVaultSpec, TokenSpec
+from .naming import TOKEN_SECRET_NAME
+from .settings import KeyVaultSpec, TokenSpec
 
 SECRET_CONTENT_TYPE = "Azure Databricks personal access token (Data Factory linked service)"
 DORMANT_CONTENT_TYPE = "No token: the linked service uses auth managedIdentity (secret disabled)"

@@ -1,106 +1,105 @@
-"""The component installs as a package and another program can use it with typed settings."""
+"""The product installs as the package `adf_databricks`: the component and its contract, nothing of the offline
+tooling, and another program can use it from a folder of its own."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import sysconfig
-import tomllib
 import venv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from components.offline.project import load_project, stack_config
-from components.offline.run import run_program
+import components
 
 
 @dataclass(frozen=True)
 class FreshVenv:
     python: Path
-    site_packages: Path
+    package: Path
+    """Where `adf_databricks` was installed."""
 
 
 @pytest.fixture(scope="module")
 def fresh_venv(tmp_path_factory: pytest.TempPathFactory, project_dir: Path) -> FreshVenv:
-    """A new virtualenv with this project pip-installed into it.
+    """A new virtualenv with this project pip-installed into it, as `pip install adf-databricks@git+…` would.
 
     Its dependencies (the SDKs, ~500 MB) are not downloaded again: a .pth file lends it the test run's
-    site-packages, which sit after the venv's own, so `components` can only come from the installed package.
+    site-packages, which sit after the venv's own, so `adf_databricks` can only come from the installed wheel.
     """
     root = tmp_path_factory.mktemp("venv")
     venv.create(root, with_pip=False)
     python = root / "bin" / "python"
+    query = "import sysconfig; print(sysconfig.get_path('purelib'))"
     site_packages = Path(
-        subprocess.run(
-            [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        subprocess.run([python, "-c", query], check=True, capture_output=True, text=True).stdout.strip()
     )
     (site_packages / "dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            ".",
-        ],
-        cwd=project_dir,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return FreshVenv(python, site_packages)
+    install = [
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        str(python),
+        "install",
+        "-q",
+        "--no-deps",
+        "--no-build-isolation",
+    ]
+    subprocess.run([*install, "."], cwd=project_dir, check=True, capture_output=True, timeout=300)
+    return FreshVenv(python, site_packages / "adf_databricks")
 
 
-def test_package_ships_the_component_its_types_and_specs(fresh_venv: FreshVenv) -> None:
-    installed = fresh_venv.site_packages / "components"
-    assert (installed / "platform.py").is_file()
-    assert (installed / "py.typed").is_file()
-    assert (installed / "offline" / "specs" / "adf-linked-services.schema.json").is_file()
+def test_the_wheel_holds_the_component_and_its_contract(fresh_venv: FreshVenv) -> None:
+    shipped = {p.name for p in fresh_venv.package.iterdir() if p.name != "__pycache__"}
+    assert {"__init__.py", "platform.py", "args.py", "contract.py", "config.py", "py.typed"} <= shipped
 
 
-def test_the_installed_package_reports_its_version(fresh_venv: FreshVenv, project_dir: Path) -> None:
-    declared = tomllib.loads((project_dir / "pyproject.toml").read_text())["project"]["version"]
-    script = "import importlib.metadata as m, components; print(m.version('adf-databricks'), components.__version__)"
-    result = subprocess.run([fresh_venv.python, "-c", script], capture_output=True, text=True, check=True)
-    assert result.stdout.split() == [declared, declared]
+def test_the_wheel_carries_no_offline_tooling(fresh_venv: FreshVenv) -> None:
+    """The preview, its emulation of the CLI and engine, the specs, the plugin host and the generator stay in the
+    checkout: users install the product, not our test equipment."""
+    shipped = {p.relative_to(fresh_venv.package).as_posix() for p in fresh_venv.package.rglob("*")}
+    assert not {"offline", "preview.py", "generate.py", "plugin"} & shipped
+    assert not [p for p in shipped if p.endswith((".json", ".md"))]
+    assert not (fresh_venv.package.parent / "components").exists()
+
+
+def test_the_installed_package_reports_the_one_version(fresh_venv: FreshVenv, tmp_path: Path) -> None:
+    """components/__init__.py is the one version source: the wheel's metadata and the module agree with it."""
+    script = "import importlib.metadata as m, adf_databricks as a; print(m.version('adf-databricks'), a.__version__)"
+    result = subprocess.run([fresh_venv.python, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == [components.__version__, components.__version__]
 
 
 def test_the_example_program_runs_on_the_installed_package(
     fresh_venv: FreshVenv, project_dir: Path, tmp_path: Path
 ) -> None:
-    script = (
-        "import json, components;"
-        f"assert components.__file__.startswith({str(fresh_venv.site_packages)!r}), components.__file__;"
-        "from pathlib import Path;"
-        "from components.offline.project import load_project, stack_config;"
-        "from components.offline.run import run_program;"
-        f"p = load_project(Path({str(project_dir / 'examples' / 'consumer')!r}));"
-        "plan = run_program(p, 'staging', stack_config(p, 'staging'));"
-        "print(json.dumps({k: o.value for k, o in plan.outputs.items()}))"
-    )
-    # Run from an empty folder, so that nothing but the installed package can provide `components`.
+    """examples/consumer imports `adf_databricks`; the checkout lends only the offline runtime that previews it."""
+    script = f"""
+import json, sys
+sys.path.append({str(project_dir)!r})
+from components.offline.project import load_project, stack_config
+from components.offline.run import run_program
+import adf_databricks
+assert adf_databricks.__file__.startswith({str(fresh_venv.package)!r}), adf_databricks.__file__
+project = load_project(__import__("pathlib").Path({str(project_dir / "examples" / "consumer")!r}))
+plan = run_program(project, "staging", stack_config(project, "staging"))
+link = plan.one("azure-native:datafactory:LinkedService").inputs["properties"]
+print(json.dumps({{
+    "outputs": {{k: o.value for k, o in plan.outputs.items()}},
+    "authentication": link["authentication"],
+    "workers": link["newClusterNumOfWorker"],
+    "location": plan.one("azure-native:databricks:Workspace").inputs["location"],
+}}))
+"""
+    # Run from an empty folder, so that nothing but the installed package can provide `adf_databricks`.
     result = subprocess.run(
-        [fresh_venv.python, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+        [fresh_venv.python, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert '"linkedServiceName": "AzureDatabricks"' in result.stdout
-
-
-def test_the_example_program_builds_the_platform_it_asks_for(project_dir: Path) -> None:
-    project = load_project(project_dir / "examples" / "consumer")
-    plan = run_program(project, "staging", stack_config(project, "staging"))
-    link = plan.one("azure-native:datafactory:LinkedService").inputs["properties"]
-    assert link["authentication"] == "MSI"
-    assert link["newClusterNumOfWorker"] == "1:4"
-    assert plan.one("azure-native:databricks:Workspace").inputs["location"] == "northeurope"
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["outputs"]["linkedServiceName"] == "AzureDatabricks"
+    assert (seen["authentication"], seen["workers"], seen["location"]) == ("MSI", "1:4", "northeurope")

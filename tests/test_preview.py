@@ -25,7 +25,7 @@ def dev_text() -> str:
 def test_dev_preview_shows_the_resource_tree(dev_text: str) -> None:
     for line in (
         "pulumi:pulumi:Stack",
-        "└─ adf-databricks:platform:AdfDatabricks",
+        "└─ adf-databricks:index:AdfDatabricks",
         "azure-native:databricks:Workspace",
         "databricks:index/cluster:Cluster",
         "azure-native:datafactory:LinkedService",

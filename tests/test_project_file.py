@@ -98,7 +98,8 @@ def test_keys_of_other_namespaces_are_left_to_their_providers(project_dir: Path)
 def test_declared_defaults_fill_what_the_stack_file_leaves_out(project_dir: Path) -> None:
     values = stack_config(load_project(project_dir), "dev")
     assert values["adf-databricks:auth"] == "accessToken"
-    assert values["adf-databricks:linkedService"] == {"name": "AzureDatabricks"}
+    # An object's declared default is {}: nested defaults are the validator's (components/args.py DEFAULTS).
+    assert values["adf-databricks:linkedService"] == {}
     assert values["adf-databricks:protect"] is False
 
 

@@ -3,7 +3,9 @@
 - marks `additional_secret_outputs` secret, and any output whose input held a secret;
 - builds URNs as the engine does (children of the stack carry no `pulumi:pulumi:Stack$` prefix);
 - records each registration (parent, dependencies, provider and the lifecycle options: protect,
-  retainOnDelete, deletedWith, ignoreChanges, replaceOnChanges, deleteBeforeReplace, import) for the plan.
+  retainOnDelete, deletedWith, ignoreChanges, replaceOnChanges, deleteBeforeReplace, import) for the plan;
+- resolves aliases to the URNs the engine would match against state, children inheriting their parent's
+  (pulumi/pulumi `pkg/resource/deploy/step_generator.go`: `generateAliases`, `inheritedChildAlias`).
 """
 
 from __future__ import annotations
@@ -53,14 +55,40 @@ class EngineMonitor(MockMonitor):
         super().__init__(mocks)
         self.records: list[ResourceRecord] = []
         self.root_urn = ""
+        self.aliases: dict[str, tuple[str, ...]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         if parent and parent != self.root_urn:
             type_ = f"{parent.split('::')[2]}${type_}"
         return f"urn:pulumi:{get_stack()}::{get_project()}::{type_}::{name}"
 
+    def _alias_urns(self, request: Any) -> tuple[str, ...]:
+        """What the engine makes of a registration's aliases: its own specs, then its parent's, multiplied out."""
+        own = [
+            alias.urn
+            or self.make_urn(
+                request.parent if not alias.spec.noParent else "",
+                alias.spec.type or request.type,
+                alias.spec.name or request.name,
+            )
+            for alias in request.aliases
+        ]
+        inherited = []
+        parent_name = request.parent.rsplit("::", 1)[-1] if request.parent else ""
+        for parent_alias in self.aliases.get(request.parent, ()):
+            prefix, alias_parent_name = parent_alias.rsplit("::", 1)
+            qualified_parent_type = prefix.split("::", 2)[2]
+            name = request.name
+            if parent_name and name.startswith(parent_name):
+                name = alias_parent_name + name[len(parent_name) :]
+            inherited.append(
+                f"urn:pulumi:{get_stack()}::{get_project()}::{qualified_parent_type}${request.type}::{name}"
+            )
+        return tuple(dict.fromkeys(own + inherited))
+
     def RegisterResource(self, request: Any) -> resource_pb2.RegisterResourceResponse:  # noqa: N802
         urn = self.make_urn(request.parent, request.type, request.name)
+        self.aliases[urn] = self._alias_urns(request)
         if request.type == "pulumi:pulumi:Stack":
             self.root_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
@@ -99,6 +127,7 @@ class EngineMonitor(MockMonitor):
                 ignore_changes=tuple(request.ignoreChanges),
                 replace_on_changes=tuple(request.replaceOnChanges),
                 import_id=request.importId,
+                aliases=self.aliases[urn],
             )
         )
         proto = _sync_await(rpc.serialize_properties(_wire(outputs), {}))

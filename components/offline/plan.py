@@ -37,6 +37,8 @@ class ResourceRecord:
     ignore_changes: tuple[str, ...] = ()
     replace_on_changes: tuple[str, ...] = ()
     import_id: str = ""
+    aliases: tuple[str, ...] = ()
+    """Older URNs the engine would match against state for this resource."""
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,15 @@
-"""A program that installs adf-databricks as a package and builds the platform with typed settings.
+"""A program that installs adf-databricks as a package and builds the platform from one key of its own config.
 
-All the platform's settings sit under this project's own key `data-platform:platform`; `config_key` tells
-`load_settings`, so that a mistake is reported as `data-platform:platform.jobCluster.workers`, the key this
-program's users write, not as one of adf-databricks' own keys.
+All the platform's settings sit under this project's key `data-platform:platform`, in the stack config's
+camelCase. `stack_args(..., config_key="platform")` validates them there first, so that a mistake is reported as
+`data-platform:platform.jobCluster.workers`, the key this program's users write, and then maps them onto the
+component's typed args.
 """
 
 import pulumi
+from adf_databricks import AdfDatabricks, stack_args
 
-from components import AdfDatabricks, AdfDatabricksArgs, load_settings
-
-settings = load_settings(
-    pulumi.Config().get("platform"),
-    project=pulumi.get_project(),
-    stack=pulumi.get_stack(),
-    location=pulumi.Config("azure-native").get("location"),
-    config_key="platform",
-)
-platform = AdfDatabricks("data-platform", AdfDatabricksArgs(settings=settings))
+args = stack_args(pulumi.Config(), pulumi.Config("azure-native").get("location"), config_key="platform")
+platform = AdfDatabricks("data-platform", args)
 pulumi.export("linkedServiceName", platform.linked_service_name)
 pulumi.export("workspaceUrl", platform.workspace_url)

@@ -1,0 +1,343 @@
+"""The component's inputs: the one declaration of the adf-databricks contract.
+
+Pulumi's analyzer reads this module to infer the package schema every language's SDK is generated from:
+attribute names become camelCase schema properties (`cluster_mode` → `clusterMode`, the same keys as the
+stack config), the docstrings become their descriptions, enums become schema enums. Hence no
+`from __future__ import annotations` here, no unions but Optional, lists rather than tuples.
+
+What the analyzer does not record — defaults and allowed ranges — is declared once, next to the types,
+in `DEFAULTS` and `RANGES`. Pulumi.yaml's `config:` block, the README's table and the validator
+(`components.config`) are derived from this module or tested equal to it (`components.contract`).
+
+Type names carry no `Args` suffix: SDK generators add their own (`WorkspaceArgs` in TypeScript and Python).
+Every field is optional in the schema except `location`: the validator checks what a field needs in
+context (e.g. `jobCluster.workers` in newJobCluster mode) and reports every problem at once, which the
+provider host's own required-input check (one missing key at a time) cannot.
+"""
+
+from typing import Any, Required, TypedDict
+
+import pulumi
+
+from .settings import (
+    AuthMode,
+    ClusterMode,
+    DataFlowComputeType,
+    DataSecurityMode,
+    FirewallAction,
+    NetworkAccess,
+    WorkspaceSku,
+)
+
+
+class ManagedIdentity(TypedDict, total=False):
+    """How the factory authenticates when `auth` is managedIdentity."""
+
+    user_assigned: bool
+    """Create a user-assigned identity, attach it to the factory and reference it through an ADF credential, instead
+    of using the factory's system-assigned identity. It survives re-creation of the factory."""
+
+
+class VirtualNetwork(TypedDict, total=False):
+    """VNet injection: an existing virtual network and two subnets delegated to Microsoft.Databricks/workspaces."""
+
+    id: pulumi.Input[str]
+    """The virtual network's resource id."""
+    public_subnet_name: str
+    """The host (public) subnet's name."""
+    private_subnet_name: str
+    """The container (private) subnet's name; it must differ from the public one."""
+
+
+class Workspace(TypedDict, total=False):
+    """The Azure Databricks workspace."""
+
+    sku: WorkspaceSku
+    """The workspace pricing tier."""
+    no_public_ip: bool
+    """Secure cluster connectivity: cluster VMs get no public IP addresses."""
+    public_network_access: NetworkAccess
+    """Whether the workspace is reachable from public networks. Disabled is refused for now: it needs private
+    endpoints, which this package does not create, and without them the deploy cannot reach the workspace."""
+    vnet: VirtualNetwork
+    """Deploy the workspace's clusters into your own virtual network."""
+
+
+class WorkerRange(TypedDict, total=False):
+    """An autoscaling worker range."""
+
+    min_workers: int
+    """The fewest workers."""
+    max_workers: int
+    """The most workers; at least minWorkers."""
+
+
+# The three cluster sections repeat the settings they share rather than inherit them: Pulumi's analyzer reads a
+# property's docstring from the source of the class that declares it, so inherited keys would reach every SDK
+# undocumented (pulumi provider/experimental/analyzer.py, `get_docstring`).
+class InteractiveCluster(TypedDict, total=False):
+    """The warm all-purpose cluster Databricks activities run on in existingCluster mode."""
+
+    spark_version: str
+    """The Databricks runtime version, e.g. 15.4.x-scala2.12. Required with the cluster."""
+    node_type: str
+    """The Azure VM size of the workers, e.g. Standard_DS3_v2. Required with the cluster."""
+    driver_node_type: str
+    """The Azure VM size of the driver; the workers' size when unset."""
+    spark_conf: dict[str, str]
+    """Spark configuration key-value pairs."""
+    spark_env_vars: dict[str, str]
+    """Environment variables for the Spark processes."""
+    custom_tags: dict[str, str]
+    """Tags on the cluster's Azure VMs. Databricks adds the workspace's tags itself: repeating one of their keys is
+    refused (it would read back as a diff on every refresh)."""
+    policy_id: str
+    """A cluster policy the cluster must comply with."""
+    data_security_mode: DataSecurityMode
+    """The cluster's access mode (Unity Catalog)."""
+    enabled: bool
+    """Keep a warm interactive cluster in other modes too (default false there); always on in existingCluster
+    mode."""
+    num_workers: int
+    """A fixed number of workers. Set exactly one of numWorkers, autoscale and singleNode."""
+    autoscale: WorkerRange
+    """An autoscaling worker range."""
+    single_node: bool
+    """A driver-only cluster."""
+    autotermination_minutes: int
+    """Minutes of inactivity after which the cluster stops itself."""
+
+
+class JobCluster(TypedDict, total=False):
+    """The new job cluster Data Factory creates for each run in newJobCluster mode."""
+
+    spark_version: str
+    """The Databricks runtime version, e.g. 15.4.x-scala2.12. Required in newJobCluster mode."""
+    node_type: str
+    """The Azure VM size of the workers, e.g. Standard_DS3_v2. Required in newJobCluster mode."""
+    driver_node_type: str
+    """The Azure VM size of the driver; the workers' size when unset."""
+    spark_conf: dict[str, str]
+    """Spark configuration key-value pairs."""
+    spark_env_vars: dict[str, str]
+    """Environment variables for the Spark processes."""
+    custom_tags: dict[str, str]
+    """Tags on each run's cluster VMs. Databricks adds the workspace's tags itself: repeating one of their keys is
+    refused."""
+    policy_id: str
+    """A cluster policy the cluster must comply with."""
+    data_security_mode: DataSecurityMode
+    """The cluster's access mode (Unity Catalog)."""
+    workers: str
+    """Workers per run: "N", or "min:max" to autoscale (whole numbers, 1 <= min <= max). Required in newJobCluster
+    mode."""
+    init_scripts: list[str]
+    """Init scripts: /Workspace/..., /Volumes/... or dbfs:/... paths."""
+    log_destination: str
+    """A dbfs:/ path that receives the cluster's logs."""
+
+
+class InstancePool(TypedDict, total=False):
+    """The instance pool each run's job cluster takes warm VMs from in instancePool mode."""
+
+    spark_version: str
+    """The Databricks runtime version, e.g. 15.4.x-scala2.12. Required in instancePool mode."""
+    node_type: str
+    """The Azure VM size of the pool's VMs, driver and workers alike, e.g. Standard_DS3_v2. Required in instancePool
+    mode."""
+    driver_node_type: str
+    """Refused: Data Factory ignores a driver node type for clusters from a pool, whose nodeType serves both."""
+    spark_conf: dict[str, str]
+    """Spark configuration key-value pairs."""
+    spark_env_vars: dict[str, str]
+    """Environment variables for the Spark processes."""
+    custom_tags: dict[str, str]
+    """Tags on the pool's VMs, and so on every cluster taken from it (Data Factory ignores job-cluster tags in pool
+    mode). Databricks adds the workspace's tags itself: repeating one of their keys is refused."""
+    policy_id: str
+    """A cluster policy the cluster must comply with."""
+    data_security_mode: DataSecurityMode
+    """The cluster's access mode (Unity Catalog)."""
+    workers: str
+    """A fixed number of workers per run ("N"); pools take no min:max range."""
+    min_idle_instances: int
+    """Warm VMs the pool keeps while idle."""
+    max_capacity: int
+    """The pool's ceiling: at least workers + 1."""
+    idle_instance_autotermination_minutes: int
+    """Minutes an idle VM above minIdleInstances is kept."""
+    init_scripts: list[str]
+    """Init scripts: /Workspace/..., /Volumes/... or dbfs:/... paths."""
+    log_destination: str
+    """A dbfs:/ path that receives the clusters' logs."""
+
+
+class AccessToken(TypedDict, total=False):
+    """The Databricks access token Data Factory uses (auth accessToken)."""
+
+    lifetime_days: int
+    """Days until the token expires."""
+    rotation_days: int
+    """Days after which the next `pulumi up` replaces the token; below lifetimeDays."""
+    owner: str
+    """Object id of the only identity that may deploy the token (CI's); a deploy by another identity is refused,
+    because Databricks lists a token only to its owner."""
+
+
+class KeyVault(TypedDict, total=False):
+    """The Key Vault that holds the access token."""
+
+    public_network_access: NetworkAccess
+    """Whether the vault is reachable from public networks."""
+    default_action: FirewallAction
+    """The firewall's answer to addresses not allowed below; trusted Azure services such as Data Factory always pass."""
+    allowed_ip_ranges: list[str]
+    """IP addresses or CIDR ranges the firewall lets through."""
+    recover: bool
+    """Create the vault by recovering the soft-deleted one of the same name (re-creating a destroyed stack within
+    the vault's retention period); ignored once the vault exists, so it may stay or go."""
+
+
+class DataFactory(TypedDict, total=False):
+    """The Data Factory."""
+
+    public_network_access: NetworkAccess
+    """Whether the factory is reachable from public networks."""
+
+
+class DataFlowRuntime(TypedDict, total=False):
+    """The managed Azure integration runtime Mapping Data Flows run on; leave it out for ADF's default runtime."""
+
+    compute_type: DataFlowComputeType
+    """The Spark cluster type."""
+    core_count: int
+    """Cores of the Spark cluster: 8, 16, 32, 48, 80, 144 or 272."""
+    time_to_live_minutes: int
+    """Minutes the cluster stays warm (and billed) after a data-flow run; 0 starts cold every run."""
+    cleanup: bool
+    """false re-uses the warm cluster for the next run ("quick re-use"); needs timeToLiveMinutes > 0."""
+
+
+class LinkedServiceParameter(TypedDict, total=False):
+    """A parameter of the linked service."""
+
+    type: str
+    """String, Int, Float, Bool, Array, Object or SecureString."""
+    default_value: Any
+    """The value used when a pipeline passes none."""
+
+
+class LinkedService(TypedDict, total=False):
+    """The Azure Databricks linked service the Databricks activities of your pipelines run on."""
+
+    name: str
+    """The same in every stack, so pipelines move between environments unchanged. Letters, digits and _ (ADF allows
+    no -)."""
+    description: str
+    """Shown in the factory's UI."""
+    annotations: list[str]
+    """Labels shown in the factory's UI."""
+    parameters: dict[str, LinkedServiceParameter]
+    """Linked service parameters, by name."""
+    connect_via: str
+    """The integration runtime the linked service connects through."""
+
+
+class Names(TypedDict, total=False):
+    """Overrides for derived names; each must follow Azure's naming rules for its resource."""
+
+    resource_group: str
+    """The resource group's name."""
+    workspace: str
+    """The Databricks workspace's name."""
+    managed_resource_group: str
+    """The workspace's managed resource group; Azure creates it, so it must not exist."""
+    key_vault: str
+    """The Key Vault's globally unique name."""
+    data_factory: str
+    """The Data Factory's globally unique name."""
+
+
+class AdfDatabricksArgs(TypedDict, total=False):
+    """The inputs of the AdfDatabricks component: the same keys as the adf-databricks stack config."""
+
+    location: Required[str]
+    """The Azure region, e.g. westeurope. The stack program passes azure-native:location."""
+    cluster_mode: ClusterMode
+    """The compute Data Factory's Databricks activities run on."""
+    auth: AuthMode
+    """How the linked service authenticates to Databricks."""
+    managed_identity: ManagedIdentity
+    """With auth managedIdentity: which identity."""
+    workspace: Workspace
+    """The Databricks workspace."""
+    interactive_cluster: InteractiveCluster
+    """The warm interactive cluster (existingCluster mode, or enabled: true)."""
+    job_cluster: JobCluster
+    """The job cluster created per run (newJobCluster mode)."""
+    instance_pool: InstancePool
+    """The warm instance pool (instancePool mode)."""
+    token: AccessToken
+    """The access token's lifetime and rotation (auth accessToken)."""
+    key_vault: KeyVault
+    """The Key Vault that holds the token (auth accessToken)."""
+    data_factory: DataFactory
+    """The Data Factory."""
+    linked_service: LinkedService
+    """The Azure Databricks linked service."""
+    data_flow_runtime: DataFlowRuntime
+    """The integration runtime Mapping Data Flows run on: warm (a TTL) where people iterate, cold in prod."""
+    tags: dict[str, str]
+    """Tags on every Azure resource, besides project, environment and managed-by. Clusters inherit them from the
+    workspace."""
+    existing_resource_group_name: pulumi.Input[str]
+    """Deploy into this existing resource group instead of creating one."""
+    names: Names
+    """Overrides for derived names."""
+    protect: bool
+    """Protect the resources that hold data or state (resource group, workspace, Key Vault, factory,
+    user-assigned identity) from deletion; prod stacks set it."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "clusterMode": ClusterMode.EXISTING_CLUSTER.value,
+    "auth": AuthMode.ACCESS_TOKEN.value,
+    "managedIdentity.userAssigned": False,
+    "workspace.sku": WorkspaceSku.PREMIUM.value,
+    "workspace.noPublicIp": True,
+    "workspace.publicNetworkAccess": NetworkAccess.ENABLED.value,
+    "interactiveCluster.autoterminationMinutes": 30,
+    "instancePool.minIdleInstances": 1,
+    "instancePool.maxCapacity": 10,
+    "instancePool.idleInstanceAutoterminationMinutes": 30,
+    "token.lifetimeDays": 90,
+    "token.rotationDays": 60,
+    "keyVault.publicNetworkAccess": NetworkAccess.ENABLED.value,
+    "keyVault.defaultAction": FirewallAction.DENY.value,
+    "keyVault.allowedIpRanges": [],
+    "keyVault.recover": False,
+    "dataFactory.publicNetworkAccess": NetworkAccess.ENABLED.value,
+    "linkedService.name": "AzureDatabricks",
+    "dataFlowRuntime.computeType": DataFlowComputeType.GENERAL.value,
+    "dataFlowRuntime.coreCount": 8,
+    "dataFlowRuntime.timeToLiveMinutes": 0,
+    "tags": {},
+    "existingResourceGroupName": "",
+    "protect": False,
+}
+"""Each key's default, by its camelCase path; a key not listed has none (unset)."""
+
+RANGES: dict[str, tuple[int, int]] = {
+    "interactiveCluster.numWorkers": (1, 2_147_483_647),
+    "interactiveCluster.autoscale.minWorkers": (1, 2_147_483_647),
+    "interactiveCluster.autoscale.maxWorkers": (1, 2_147_483_647),
+    "interactiveCluster.autoterminationMinutes": (10, 10_000),
+    "instancePool.minIdleInstances": (0, 10_000),
+    "instancePool.maxCapacity": (1, 10_000),
+    "instancePool.idleInstanceAutoterminationMinutes": (0, 10_000),
+    "token.lifetimeDays": (1, 730),
+    "token.rotationDays": (1, 729),
+    "dataFlowRuntime.timeToLiveMinutes": (0, 2_147_483_647),
+}
+"""Each whole-number key's inclusive range, by its camelCase path. rotationDays must also stay below
+lifetimeDays, so it can never reach lifetimeDays' maximum."""

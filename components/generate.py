@@ -1,0 +1,50 @@
+"""`python -m components.generate`: rewrite what is derived from the contract in `components/args.py`:
+Pulumi.yaml's `config:` block, the README's configuration table, and the pinned package schema
+(`tests/golden/adf-databricks.schema.json`, which every language's SDK is generated from)."""
+
+import json
+import sys
+from pathlib import Path
+
+import yaml
+from pulumi.provider.experimental.component import ComponentProvider
+
+from components import AdfDatabricks, __version__
+from components.contract import config_declarations, readme_table
+
+README_START = "<!-- config-table:start -->"
+README_END = "<!-- config-table:end -->"
+CONFIG_START = "# config: generated from components/args.py by `python -m components.generate`; do not edit by hand.\n"
+
+
+def render_pulumi_yaml(current: str) -> str:
+    """Pulumi.yaml with its `config:` block replaced by the derived one (everything before it kept)."""
+    head = current.split(CONFIG_START, 1)[0] if CONFIG_START in current else current.split("\nconfig:", 1)[0] + "\n"
+    block = yaml.safe_dump({"config": config_declarations()}, sort_keys=False, width=100, allow_unicode=True)
+    return head + CONFIG_START + block
+
+
+def render_readme(current: str) -> str:
+    before, rest = current.split(README_START, 1)
+    _, after = rest.split(README_END, 1)
+    return f"{before}{README_START}\n{readme_table()}\n{README_END}{after}"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(root: Path = ROOT) -> int:
+    """Rewrite Pulumi.yaml's config block and the README table from the contract."""
+    for name, render in (("Pulumi.yaml", render_pulumi_yaml), ("README.md", render_readme)):
+        path = root / name
+        path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"wrote {path}")
+    schema = root / "tests" / "golden" / "adf-databricks.schema.json"
+    provider = ComponentProvider([AdfDatabricks], "adf-databricks", version=__version__)
+    schema.write_text(json.dumps(json.loads(provider.schema or "{}"), indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {schema}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

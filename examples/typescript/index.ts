@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as adf from "@pulumi/adf-databricks";
+
+// The SDK is generated from the component's inferred schema: enums and required inputs are checked when this
+// compiles; what only a run can check (e.g. "min:max" workers) the component reports, every problem at once.
+const platform = new adf.AdfDatabricks("data-platform", {
+    location: new pulumi.Config("azure-native").require("location"),
+    clusterMode: adf.ClusterMode.InstancePool,
+    instancePool: {
+        sparkVersion: "15.4.x-scala2.12",
+        nodeType: "Standard_DS3_v2",
+        workers: "4",
+        minIdleInstances: 1,
+        maxCapacity: 10,
+    },
+    token: { lifetimeDays: 90, rotationDays: 60 },
+    protect: true,
+});
+
+export const factoryName = platform.factoryName;
+export const linkedServiceName = platform.linkedServiceName;
+export const instancePoolId = platform.instancePoolId;
