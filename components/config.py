@@ -622,7 +622,7 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
         raw_parameters = {}
     for name, raw in raw_parameters.items():
         at = (*section.at("parameters"), str(name))
-        allowed = contract.section_keys(f"{section.key}.parameters")
+        allowed = contract.entry_keys(f"{section.key}.parameters")
         parameter = Section(section.problems, f"{section.key}.parameters.{name}", raw, allowed, at)
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(name)):
             section.problems.add_at(at, "parameter names are letters, digits and _")

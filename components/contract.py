@@ -5,6 +5,7 @@ Pulumi.yaml's `config:` declarations and the README's configuration table.
 """
 
 import ast
+import functools
 import inspect
 import typing
 from collections.abc import Iterator, Mapping
@@ -84,17 +85,23 @@ def _docstrings(cls: type) -> dict[str, str]:
     return found
 
 
-def all_keys(cls: type = AdfDatabricksArgs, prefix: str = "") -> Iterator[Key]:
-    """Every key of the contract, depth first, in declaration order."""
+@functools.cache
+def all_keys() -> tuple[Key, ...]:
+    """Every key of the contract, depth first, in declaration order (read once: the validator asks often)."""
+    return tuple(_keys(AdfDatabricksArgs, ""))
+
+
+def _keys(cls: type, prefix: str) -> Iterator[Key]:
     docs = _docstrings(cls)
     for name, hint in _hints(cls).items():
         path = f"{prefix}{camel_case(name)}"
         key = Key(path, hint, docs.get(name, ""))
         yield key
         if key.section is not None:
-            yield from all_keys(key.section, f"{path}.")
+            yield from _keys(key.section, f"{path}.")
 
 
+@functools.cache
 def section_keys(path: str = "") -> tuple[str, ...]:
     """The camelCase keys an object at `path` may hold ("" = the top level)."""
     depth = path.count(".") + 1 if path else 0
@@ -105,11 +112,23 @@ def section_keys(path: str = "") -> tuple[str, ...]:
     )
 
 
+@functools.cache
+def entry_keys(path: str) -> tuple[str, ...]:
+    """The keys of each entry of a map of objects at `path` (e.g. `linkedService.parameters`)."""
+    hint = _unwrap(next(k.hint for k in all_keys() if k.path == path))
+    entry = _typed_dict(typing.get_args(hint)[1]) if typing.get_origin(hint) is dict else None
+    if entry is None:
+        raise KeyError(f"{path} is not a map of objects")
+    return tuple(camel_case(name) for name in _hints(entry))
+
+
+@functools.cache
 def config_keys() -> tuple[str, ...]:
     """The project's top-level stack config keys (`adf-databricks:<key>`)."""
     return tuple(k for k in section_keys() if k not in STACK_ONLY_KEYS)
 
 
+@functools.cache
 def object_keys() -> tuple[str, ...]:
     """The top-level config keys whose values are objects (sections, and maps such as `tags`)."""
     return tuple(k.path for k in all_keys() if k.top_level and k.path in config_keys() and _config_type(k.hint) is None)

@@ -183,6 +183,9 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=child,
         )
 
+        # ADF objects go with their factory (its ARM delete), and, having fixed names, are replaced delete-first
+        # (lifecycle rule 4).
+        in_factory = pulumi.ResourceOptions(parent=self, deleted_with=adf, delete_before_replace=True)
         smoke = smoke_pipeline.smoke_test(
             name,
             mode=s.cluster_mode,
@@ -191,12 +194,12 @@ class AdfDatabricks(pulumi.ComponentResource):
             resource_group_name=group,
             linked_service=databricks_link,
             tags=tags,
-            opts=child,
+            opts=in_factory,
             databricks_opts=on_workspace,
         )
         runtime = (
             data_flow_runtime.data_flow_runtime(
-                name, spec=s.data_flow_runtime, adf=adf, resource_group_name=group, opts=child
+                name, spec=s.data_flow_runtime, adf=adf, resource_group_name=group, opts=in_factory
             )
             if s.data_flow_runtime
             else None

@@ -343,8 +343,8 @@ PROJECT_FILES: dict[str, Case] = {
     "object key declared with type object": Case(
         project_file=PROJECT.replace("  workspace:\n", "  workspace:\n    type: object\n"),
         expect=(
-            'Pulumi.yaml:35:5: config.workspace.type: "object" is not allowed (use one of '
-            "string | integer | boolean | array)",
+            f"Pulumi.yaml:{PROJECT.splitlines().index('  workspace:') + 2}:5: config.workspace.type: "
+            '"object" is not allowed (use one of string | integer | boolean | array)',
         ),
     ),
     "not UTF-8": Case(

@@ -74,9 +74,9 @@ def test_each_schema_type_has_the_keys_of_its_config_section(schema: dict[str, A
 
 
 def test_closed_choices_are_schema_enums(schema: dict[str, Any]) -> None:
-    """Enums give typed SDKs compile-time checks (`ClusterMode.NewJobCluster` in TypeScript, Go, Python)."""
+    """Enums give typed SDKs compile-time checks (`ClusterMode.NEW_JOB_CLUSTER` in TypeScript and Python)."""
     mode = schema["types"]["adf-databricks:index:ClusterMode"]
-    assert [v["value"] for v in mode["enum"]] == ["existingCluster", "newJobCluster", "instancePool"]
+    assert [v["value"] for v in mode["enum"]] == ["existingCluster", "newJobCluster", "instancePool", "serverless"]
     assert all(v.get("description") for v in mode["enum"])
 
 
@@ -84,7 +84,7 @@ def test_pulumi_yaml_config_is_generated_from_the_contract(project_dir: Path) ->
     current = (project_dir / "Pulumi.yaml").read_text(encoding="utf-8")
     assert generate.render_pulumi_yaml(current) == current, "run: python -m components.generate"
     declared = yaml.safe_load(current)["config"]
-    assert declared["token"]["description"].endswith("rotationDays (default 60).")
+    assert "lifetimeDays (default 90), rotationDays (default 60)" in declared["token"]["description"]
 
 
 def test_readme_config_table_is_generated_from_the_contract(project_dir: Path) -> None:
@@ -150,7 +150,7 @@ def test_bad_component_args_name_the_callers_keys_and_register_nothing() -> None
         )
     message = str(caught.value)
     assert message.startswith("AdfDatabricks 'data-platform' (stack 'staging') has ")
-    assert "  - jobCluster.workers: '9:1' is not allowed" in message
+    assert '  - jobCluster.workers: "9:1" is not allowed' in message
     assert "  - jobCluster.sparkVersion: is required" in message
     assert "adf-databricks:" not in message and "stacks/" not in message
     assert mocks.registered == []
@@ -188,15 +188,12 @@ class _Recording(AzureMocks):
 
 
 def _base_config() -> dict[str, Any]:
+    cluster = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2"}
     return {
         "clusterMode": "instancePool",
-        "interactiveCluster": {
-            "enabled": True,
-            "sparkVersion": "15.4.x-scala2.12",
-            "nodeType": "Standard_DS3_v2",
-            "numWorkers": 1,
-        },
-        "instancePool": {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "1"},
+        "interactiveCluster": {"enabled": True, **cluster, "numWorkers": 1},
+        "instancePool": {**cluster, "workers": "1"},
+        "dataFlowRuntime": {"computeType": "General", "coreCount": 8, "timeToLiveMinutes": 0, "cleanup": True},
     }
 
 
@@ -216,7 +213,7 @@ def _config_with(path: str, value: int) -> dict[str, Any]:
 
 def _problems(config: dict[str, Any]) -> list[str]:
     try:
-        load_settings(config, project="p", stack="s", location="westeurope")
+        load_settings(config, project="adf-databricks", stack="s", location="westeurope")
     except ConfigError as error:
         return error.problems
     return []

@@ -94,7 +94,7 @@ def problems(section: Any) -> list[str]:
         ({"coreCount": True}, "dataFlowRuntime.coreCount", "use one of"),
         ({"computeType": "Huge"}, "dataFlowRuntime.computeType", "General | MemoryOptimized | ComputeOptimized"),
         ({"timeToLiveMinutes": -1}, "dataFlowRuntime.timeToLiveMinutes", "whole number"),
-        ({"timeToLiveMinutes": "10"}, "dataFlowRuntime.timeToLiveMinutes", "whole number"),
+        ({"timeToLiveMinutes": "ten"}, "dataFlowRuntime.timeToLiveMinutes", "whole number"),
         ({"cleanup": False}, "dataFlowRuntime.cleanup", "timeToLiveMinutes > 0"),
         ({"cleanup": "no"}, "dataFlowRuntime.cleanup", "true or false"),
         ({"ttl": 10}, "dataFlowRuntime.ttl", "not a known key"),

@@ -56,6 +56,7 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory, project_dir: Path) -> F
 def test_the_wheel_holds_the_component_and_its_contract(fresh_venv: FreshVenv) -> None:
     shipped = {p.name for p in fresh_venv.package.iterdir() if p.name != "__pycache__"}
     assert {"__init__.py", "platform.py", "args.py", "contract.py", "config.py", "py.typed"} <= shipped
+    assert (fresh_venv.package / "notebooks" / "smoke.py").is_file(), "the smoke notebook the stack deploys"
 
 
 def test_the_wheel_carries_no_offline_tooling(fresh_venv: FreshVenv) -> None:

@@ -65,7 +65,7 @@ def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
         },
         "linkedService": {
             "name": draw(adf_names),
-            "annotations": draw(st.lists(st.text(min_size=1, max_size=8), max_size=2)),
+            "annotations": draw(st.lists(st.text(min_size=1, max_size=8).filter(str.strip), max_size=2)),
         },
         "tags": draw(
             st.dictionaries(

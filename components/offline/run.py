@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import os
 import runpy
@@ -45,6 +47,20 @@ def _in_program_folder(folder: Path) -> Iterator[None]:
         sys.path[:] = path_before
 
 
+INSTALLED_NAME = "adf_databricks"
+"""The import name of the installed package (pyproject.toml maps the checkout's `components/` onto it)."""
+
+
+def _serve_checkout_as_installed_package() -> None:
+    """Let a consumer's program, which imports `adf_databricks`, preview against this checkout's component.
+
+    Where the package is installed (a consumer's virtualenv), the installed one is used; from a checkout the
+    package is this `components` folder under its installed name.
+    """
+    if INSTALLED_NAME not in sys.modules and importlib.util.find_spec(INSTALLED_NAME) is None:
+        sys.modules[INSTALLED_NAME] = importlib.import_module("components")
+
+
 def run_program(
     project: Project,
     stack: str,
@@ -69,6 +85,7 @@ def run_program(
     def program() -> None:
         runpy.run_path(str(project.program), run_name="__main__")
 
+    _serve_checkout_as_installed_package()
     with _in_program_folder(project.program.parent):
         program()
     outputs = {name: _resolve(value) for name, value in getattr(root, "outputs", {}).items()}
