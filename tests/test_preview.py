@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -200,7 +201,7 @@ def test_the_readmes_new_stack_example_previews(tmp_path: Path) -> None:
     readme = (PROJECT_DIR / "README.md").read_text()
     section = readme.split("### Adding a stack", 1)[1]
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    name = section.split("stacks/Pulumi.<name>.yaml", 1)[1].split("`", 2)[1]
+    name = re.search(r"`stacks/Pulumi\.(\w+)\.yaml`", section).group(1)  # type: ignore[union-attr]
     project = copy_project(tmp_path / "project")
     (project / "stacks" / f"Pulumi.{name}.yaml").write_text(example)
     result = preview_here(name, cwd=project)
@@ -268,3 +269,23 @@ def test_a_consumer_programs_errors_name_its_own_keys_and_files(tmp_path: Path) 
         result.stderr
     )
     assert "adf-databricks:" not in result.stderr
+
+
+def test_the_readmes_example_report_is_what_the_preview_prints(tmp_path: Path) -> None:
+    readme = (PROJECT_DIR / "README.md").read_text()
+    shown = readme.split("## The offline preview", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    project = copy_project(tmp_path / "project")
+    (project / "stacks" / "Pulumi.dev.yaml").write_text(
+        "config:\n"
+        "  azure-native:locaton: westeurope\n"
+        "  adf-databricks:interactiveCluster:\n"
+        "    sparkVersion: 15.4.x-scala2.12\n"
+        "    nodeType: Standard_DS3_v2\n"
+        "    numWorkers: 1\n"
+        "  adf-databricks:token:\n"
+        "    lifetimeDays: 90\n"
+        "    lifetimeDays: 60\n"
+    )
+    result = preview_here("dev", "--set", "adf-databricks:token.rotationDays=0", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == shown
