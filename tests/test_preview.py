@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -289,3 +292,40 @@ def test_the_readmes_example_report_is_what_the_preview_prints(tmp_path: Path) -
     result = preview_here("dev", "--set", "adf-databricks:token.rotationDays=0", cwd=project)
     assert result.returncode == 1
     assert result.stderr == shown
+
+
+def test_adding_a_stack_as_the_readme_says_keeps_the_stack_tests_green(tmp_path: Path) -> None:
+    """Item 1 of the first-hour issue: following "Adding a stack" must not break CI, which runs these tests.
+
+    The repository is copied with the README's example stack file added; the tests that take "every stack"
+    from stacks/ run there and must cover the new stack and pass.
+    """
+    readme = (PROJECT_DIR / "README.md").read_text()
+    section = readme.split("### Adding a stack", 1)[1]
+    name = re.search(r"`stacks/Pulumi\.(\w+)\.yaml`", section).group(1)  # type: ignore[union-attr]
+    clone = tmp_path / "clone"
+    shutil.copytree(
+        PROJECT_DIR,
+        clone,
+        ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".mypy_cache", ".ruff_cache", ".hypothesis"),
+    )
+    (clone / "stacks" / f"Pulumi.{name}.yaml").write_text(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    selected = [
+        "tests/test_preview.py::test_every_stack_file_previews_cleanly",
+        "tests/test_preview.py::test_an_unknown_stack_names_the_stacks_there_are",
+        "tests/test_naming.py::test_no_two_stack_files_claim_the_same_azure_names",
+        "tests/test_spec_conformance.py::test_every_stack_file_emits_spec_conformant_resources",
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-rA", "-p", "no:cacheprovider", *selected],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert f"PASSED tests/test_preview.py::test_every_stack_file_previews_cleanly[{name}]" in result.stdout
+    assert f"PASSED tests/test_spec_conformance.py::test_every_stack_file_emits_spec_conformant_resources[{name}]" in (
+        result.stdout
+    )
