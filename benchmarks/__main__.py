@@ -7,8 +7,10 @@
    `--jobs` at a time), as wall time and as CPU time, the test suite's wall time, and peak memory.
 
 The preview's target is judged on CPU time (user + system, from the kernel): on a machine shared with other
-work, wall times stretch with the load while the CPU a process needs does not. `--jobs 1 --runs 3` gives the
-quiet-machine wall figures the README quotes.
+work, wall times stretch with the load (and with the previews sharing the cores with each other), CPU time far
+less — measured at load 5-8 on 2 cores: the floor took 20-37 s of wall time but 7 s of CPU — and the ratio of
+two CPU times compares like with like. `--jobs 1 --runs 3` on a quiet machine gives the wall figures the
+README quotes.
 
 Figures are printed, never asserted: `--strict` only turns a missed target into exit status 1.
 """
