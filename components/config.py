@@ -338,7 +338,7 @@ class Section:
         items: list[str] = []
         for index, item in enumerate(value):
             text = as_text(item)
-            if text is None or not text.strip():
+            if not text:
                 self.problems.add_at(
                     (*self.at(name), index), text_problem(item) if text is None else "must not be empty"
                 )

@@ -77,11 +77,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _position(finding: Finding) -> tuple[int, int, int]:
-    """Report order: the stack file top to bottom, then `--set` values, then the rest."""
+    """Report order: the stack file top to bottom, then what is missing from it, then `--set` values."""
     match = re.search(r":(\d+):(\d+)$", finding.where)
     if match:
         return (0, int(match.group(1)), int(match.group(2)))
-    return (1 if finding.where.startswith("--set ") else 2, 0, 0)
+    return (2 if finding.where.startswith("--set ") else 1, 0, 0)
 
 
 def report(read: StackConfig, findings: list[Finding]) -> str:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +15,8 @@ from hypothesis import strategies as st
 from spec_check import plan_violations
 
 from components import naming
-from components.config import ConfigError
+from components.config import ConfigError, as_int, load_settings
+from components.offline.project import ProjectError, as_cli_strings, load_project, parse_override, read_stack
 from components.settings import NameOverrides
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,3 +180,108 @@ def test_different_stacks_never_share_a_globally_unique_name(stack_a: str, stack
     if stack_a != stack_b:
         assert a.key_vault != b.key_vault
         assert a.data_factory != b.data_factory
+
+
+# --- no input ends in a traceback ---------------------------------------------------------------------------------
+
+YAML_ALPHABET = st.sampled_from(
+    [*list("abcdefg:-[]{},'\"#&*!|>%@` \t\n0123.+~?=<"), "config:", "adf-databricks:", "  "]
+)
+yaml_like = st.lists(YAML_ALPHABET, max_size=60).map("".join)
+
+
+@st.composite
+def stack_documents(draw: st.DrawFn) -> str:
+    """Stack files that parse but hold anything at any depth: the wrong types where objects, lists, numbers go."""
+    leaves = st.one_of(
+        st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), st.text(max_size=8)
+    )
+    values = st.recursive(
+        leaves,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3),
+        max_leaves=8,
+    )
+    keys = st.sampled_from(
+        [
+            "clusterMode",
+            "auth",
+            "token",
+            "workspace",
+            "interactiveCluster",
+            "jobCluster",
+            "instancePool",
+            "tags",
+            "names",
+            "protect",
+            "linkedService",
+            "keyVault",
+            "managedIdentity",
+            "existingResourceGroupName",
+        ]
+    )
+    config = draw(st.dictionaries(keys.map(lambda k: f"adf-databricks:{k}"), values, max_size=5))
+    return json.dumps({"config": {"azure-native:location": "westeurope", **config}})  # JSON is YAML
+
+
+def outcome_of(text: str | bytes) -> str:
+    """Read a stack file and validate it as the preview does: settings, or the clear errors; nothing else."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        shutil.copy(Path(__file__).resolve().parents[1] / "Pulumi.yaml", root / "Pulumi.yaml")
+        (root / "stacks").mkdir()
+        target = root / "stacks" / "Pulumi.fuzz.yaml"
+        target.write_bytes(text if isinstance(text, bytes) else text.encode())
+        project = load_project(root)
+        try:
+            read = read_stack(project, "fuzz")
+        except ProjectError as error:
+            assert "Pulumi.fuzz.yaml" in str(error)
+            return "refused"
+        raw = {
+            k.removeprefix("adf-databricks:"): v
+            for k, v in as_cli_strings(read.values).items()
+            if k.startswith("adf-databricks:")
+        }
+        try:
+            load_settings(
+                raw, project="adf-databricks", stack="fuzz", location=read.values.get("azure-native:location")
+            )
+        except ConfigError as error:
+            assert error.problems and all(":" in p for p in error.problems)
+            return "invalid"
+        return "valid"
+
+
+@FAST
+@given(text=yaml_like)
+def test_any_text_as_a_stack_file_is_read_or_refused_clearly(text: str) -> None:
+    assert outcome_of(text) in ("refused", "invalid", "valid")
+
+
+@FAST
+@given(data=st.binary(max_size=40))
+def test_any_bytes_as_a_stack_file_are_read_or_refused_clearly(data: bytes) -> None:
+    assert outcome_of(b"config:\n  a:b: " + data) in ("refused", "invalid", "valid")
+
+
+@FAST
+@given(document=stack_documents())
+def test_any_value_at_any_depth_is_validated_without_a_traceback(document: str) -> None:
+    assert outcome_of(document) in ("invalid", "valid")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40))
+def test_any_set_option_is_parsed_or_refused_naming_set(text: str) -> None:
+    try:
+        override = parse_override(text, "adf-databricks")
+    except ProjectError as error:
+        assert str(error).startswith("--set ")
+    else:
+        assert ":" in str(override.path[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.integers(-(10**12), 10**12))
+def test_a_whole_number_means_the_same_quoted_or_not(number: int) -> None:
+    assert as_int(number) == as_int(str(number)) == as_int(f" {number} ") == number
