@@ -73,6 +73,11 @@ def wire(value: Any, secret: bool = False) -> PropertyValue:
     return PropertyValue(value, is_secret=secret)
 
 
+def type_of(urn: str) -> str:
+    """The resource's own type token (the URN's type part lists the parents' types first, `$`-separated)."""
+    return urn.split("::")[2].rsplit("$", 1)[-1]
+
+
 class StandIn(p.Provider):
     def __init__(self, package: str, store_path: Path) -> None:
         self.package = package
@@ -88,7 +93,7 @@ class StandIn(p.Provider):
         return p.CheckResponse(inputs=request.new_inputs)
 
     async def diff(self, request: p.DiffRequest) -> p.DiffResponse:
-        rules = self._rules(request.type)
+        rules = self._rules(type_of(request.urn))
         old_value = request.old_state.get(INPUTS)
         old = plain(old_value) if old_value is not None else {}
         new = {k: plain(v) for k, v in request.new_inputs.items()}
@@ -137,15 +142,17 @@ class StandIn(p.Provider):
             return p.CreateResponse(resource_id=None, properties=dict(request.properties))
         with store.opened(self.store_path) as cloud:
             cloud["now"] += 1
-            resource_id, state = FakeCloud(now=cloud["now"]).create(NewResource(request.type, request.name, inputs))
-            self._before_create(cloud, request.type, resource_id, inputs)
+            resource_id, state = FakeCloud(now=cloud["now"]).create(
+                NewResource(type_of(request.urn), request.name, inputs)
+            )
+            self._before_create(cloud, type_of(request.urn), resource_id, inputs)
             cloud["resources"][resource_id] = {
-                "type": request.type,
+                "type": type_of(request.urn),
                 "state": state,
                 "owner": cloud["identity"],
             }
-            cloud["log"].append(["create", request.type, request.name, resource_id])
-        rid, outputs = self._outputs(request.type, resource_id, state, request.properties)
+            cloud["log"].append(["create", type_of(request.urn), request.name, resource_id])
+        rid, outputs = self._outputs(type_of(request.urn), resource_id, state, request.properties)
         return p.CreateResponse(resource_id=rid, properties=outputs)
 
     def _before_create(self, cloud: dict[str, Any], typ: str, resource_id: str, inputs: dict[str, Any]) -> None:
@@ -173,14 +180,14 @@ class StandIn(p.Provider):
     async def read(self, request: p.ReadRequest) -> p.ReadResponse:
         with store.opened(self.store_path) as cloud:
             found = cloud["resources"].get(request.resource_id)
-            cloud["log"].append(["read", request.type, request.name, request.resource_id, bool(found)])
-            gone = found is None or self._vanished(cloud, request.type, found)
+            cloud["log"].append(["read", type_of(request.urn), request.name, request.resource_id, bool(found)])
+            gone = found is None or self._vanished(cloud, type_of(request.urn), found)
         if gone:
             return p.ReadResponse(resource_id=None)
         assert found is not None
         inputs_value = request.properties.get(INPUTS)
         inputs = dict(inputs_value.value) if inputs_value is not None else dict(request.inputs)  # type: ignore[arg-type]
-        rid, outputs = self._outputs(request.type, request.resource_id, found["state"], inputs)
+        rid, outputs = self._outputs(type_of(request.urn), request.resource_id, found["state"], inputs)
         return p.ReadResponse(resource_id=rid, properties=outputs, inputs=inputs)
 
     @staticmethod
@@ -200,26 +207,26 @@ class StandIn(p.Provider):
         with store.opened(self.store_path) as cloud:
             found = cloud["resources"][request.resource_id]
             cloud["now"] += 1
-            _, state = FakeCloud(now=cloud["now"]).create(NewResource(request.type, request.name, inputs))
+            _, state = FakeCloud(now=cloud["now"]).create(NewResource(type_of(request.urn), request.name, inputs))
             # The service keeps what it made on create (ids, URLs); the update changes what was sent.
             state = {**found["state"], **{k: v for k, v in state.items() if k in inputs or k == "properties"}}
             found["state"] = state
-            cloud["log"].append(["update", request.type, request.name, request.resource_id])
-        _, outputs = self._outputs(request.type, request.resource_id, state, request.news)
+            cloud["log"].append(["update", type_of(request.urn), request.name, request.resource_id])
+        _, outputs = self._outputs(type_of(request.urn), request.resource_id, state, request.news)
         return p.UpdateResponse(properties=outputs)
 
     async def delete(self, request: p.DeleteRequest) -> None:
         with store.opened(self.store_path) as cloud:
             found = cloud["resources"].get(request.resource_id)
             if found is None:
-                cloud["log"].append(["delete-gone", request.type, request.name, request.resource_id])
+                cloud["log"].append(["delete-gone", type_of(request.urn), request.name, request.resource_id])
                 return
-            if request.type == "azure-native:keyvault:Secret":
+            if type_of(request.urn) == "azure-native:keyvault:Secret":
                 self._data_plane_delete_allowed(cloud, found["state"])
-            if request.type == "azure-native:keyvault:Vault":
+            if type_of(request.urn) == "azure-native:keyvault:Vault":
                 self._soft_delete(cloud, request.resource_id, found)
             del cloud["resources"][request.resource_id]
-            cloud["log"].append(["delete", request.type, request.name, request.resource_id])
+            cloud["log"].append(["delete", type_of(request.urn), request.name, request.resource_id])
 
     @staticmethod
     def _data_plane_delete_allowed(cloud: dict[str, Any], secret: dict[str, Any]) -> None:
