@@ -100,13 +100,16 @@ class Engine:
                 f"pulumi-resource-{package}",
                 f'PYTHONPATH="{REPO}" exec "{sys.executable}" -m tests.engine.standin {package} "$@"',
             )
-        # The engine's fallback for a policy pack whose language host is absent (pkg/resource/plugin/
-        # analyzer_plugin.go, NewPolicyAnalyzer): run `pulumi-analyzer-policy-<runtime>` in the pack's
-        # folder with the runtime options as flags (-virtualenv=...). The pack serves the analyzer itself.
+        # The policy pack, launched as an analyzer plugin: the engine runs an executable given as the pack's
+        # path directly (pkg/resource/plugin/analyzer_plugin.go, NewPolicyAnalyzer). A pack folder would need
+        # Pulumi's Python language host, which the Go module proxy does not serve. The pack's own code,
+        # virtualenv and PulumiPolicy.yaml are used; the engine enforces what it reports.
+        self.policy_pack = self.bin / "policy" / "adf-databricks-policy"
+        self.policy_pack.parent.mkdir()
+        shutil.copy(REPO / "policy" / "PulumiPolicy.yaml", self.policy_pack.parent / "PulumiPolicy.yaml")
         self._script(
-            "pulumi-analyzer-policy-python",
-            'venv=.venv; for a in "$@"; do case "$a" in -virtualenv=*) venv="${a#-virtualenv=}";; esac; done\n'
-            'exec "$venv/bin/python" -u __main__.py',
+            "policy/adf-databricks-policy",
+            f'cd "{REPO / "policy"}" && exec .venv/bin/python -u __main__.py',
         )
         self.store = root / "cloud.json"
         store.write(self.store, store.initial(EPOCH))

@@ -20,11 +20,13 @@ POOL = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "work
 @dataclass(frozen=True)
 class Step:
     action: str
-    """preview | up | refresh | destroy (through the CLI) | advance (the cloud's clock) | identity (the caller)."""
+    """preview | up | refresh | destroy (through the CLI) | advance (the cloud's clock) | identity (the caller)
+    | cloud (set fields of the fake cloud's store, e.g. dataPlaneRoles)."""
     config: dict[str, Any] = field(default_factory=dict)
     """Stack-file keys to set before the step (project keys may omit `adf-databricks:`; None removes)."""
     days: float = 0
     identity: str = ""
+    cloud: dict[str, Any] = field(default_factory=dict)
     program: str = "real"
     policy: bool = False
     """Run with `--policy-pack policy`."""
@@ -40,6 +42,8 @@ class Step:
     """Step kinds that must not occur at all (e.g. replace, delete)."""
     component_type: str = ""
     """The type token the component registers under in this run."""
+    survives: tuple[str, ...] = ()
+    """Resource types that must still exist in the fake cloud after the step."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,13 @@ STACKS = tuple(
     sorted(p.name.split(".")[1] for p in (Path(__file__).resolve().parents[2] / "stacks").glob("Pulumi.*.yaml"))
 )
 """Every stack file, so a user's new stack is covered by the first scenario too."""
+PROTECTED = (
+    "azure-native:resources:ResourceGroup",
+    "azure-native:databricks:Workspace",
+    "azure-native:keyvault:Vault",
+    "azure-native:datafactory:Factory",
+)
+"""What `protect: true` guards in prod (components/platform.py `stateful`)."""
 UP = Step("up")
 QUIET_UP = Step("up", no_changes=True)
 REPLACING = ("replace", "create-replacement", "delete-replaced")
@@ -86,10 +97,18 @@ SCENARIOS: tuple[Scenario, ...] = (
         "issue 11: every change a user can make in config, in either direction, ends in a working stack",
     ),
     Scenario(
-        "prod: destroy is refused while its resources are protected",
+        "prod: destroy refuses to delete the protected resources (the unprotected ones go first)",
         "prod",
-        (UP, Step("destroy", ok=False, error=("protected",)), QUIET_UP),
-        "Pulumi resource option `protect`: the engine refuses to delete a protected resource",
+        (
+            # Rule 1 kept out of the way (firewall allows the deployer, who holds a data-plane role), so the
+            # destroy reaches the protected resources.
+            Step("up", config={"keyVault": {"allowedIpRanges": ["203.0.113.0/24"]}}),
+            Step("cloud", cloud={"dataPlaneRoles": ["ci-deployer"]}),
+            Step("destroy", ok=False, error=("protect",), survives=PROTECTED),
+            Step("up", forbid_ops=("replace", "create-replacement", "delete-replaced")),
+        ),
+        "Pulumi resource option `protect`: the engine refuses to delete a protected resource; the delete steps "
+        "of unprotected resources run first, in reverse dependency order",
     ),
     Scenario(
         "dev: --policy-pack policy passes the stack as configured",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.harness import REPO, Engine, Result, policy_venv
+from tests.engine.harness import Engine, Result, policy_venv
 from tests.engine.scenarios import SCENARIOS, Scenario, Step
 
 QUIET = ("same", "read", "refresh")
@@ -23,11 +23,14 @@ def run_step(engine: Engine, stack: str, step: Step) -> Result | None:
     if step.action == "identity":
         engine.change_cloud(identity=step.identity)
         return None
-    options = {"policy_packs": [str(REPO / "policy")]} if step.policy else {}
+    if step.action == "cloud":
+        engine.change_cloud(**step.cloud)
+        return None
+    options = {"policy_packs": [str(engine.policy_pack)]} if step.policy else {}
     return engine.run(step.action, stack, program=step.program, **options)
 
 
-def check_step(result: Result, step: Step, where: str) -> None:
+def check_step(engine: Engine, result: Result, step: Step, where: str) -> None:
     assert result.ok == step.ok, f"{where}: expected {'success' if step.ok else 'failure'}\n{result.text[-4000:]}"
     for text in step.error:
         assert text in result.text, f"{where}: the failure does not say {text!r}\n{result.text[-4000:]}"
@@ -41,6 +44,8 @@ def check_step(result: Result, step: Step, where: str) -> None:
     if step.component_type:
         types = {e["type"] for e in result.steps() if e["type"].endswith(":AdfDatabricks")}
         assert types == {step.component_type}, f"{where}: the component registered as {types}"
+    live = {r["type"] for r in engine.cloud()["resources"].values()}
+    assert set(step.survives) <= live, f"{where}: deleted {sorted(set(step.survives) - live)}"
 
 
 @pytest.mark.parametrize(
@@ -56,4 +61,4 @@ def test_scenario(engine: Engine, scenario: Scenario) -> None:
     for number, step in enumerate(scenario.steps, 1):
         result = run_step(engine, scenario.stack, step)
         if result is not None:
-            check_step(result, step, f"{scenario.name}, step {number} ({step.action})")
+            check_step(engine, result, step, f"{scenario.name}, step {number} ({step.action})")

@@ -26,6 +26,7 @@ operations, throttling, eventual consistency.
 from __future__ import annotations
 
 import importlib.metadata
+import ipaddress
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -241,8 +242,9 @@ class StandIn(p.Provider):
         if vault is None:
             return
         acls = vault.get("properties", {}).get("networkAcls") or {}
-        allowed_ips = {rule.get("value") for rule in acls.get("ipRules") or []}
-        if acls.get("defaultAction") == "Deny" and cloud["deployerIp"] not in allowed_ips:
+        caller = ipaddress.ip_address(cloud["deployerIp"])
+        allowed = any(caller in ipaddress.ip_network(rule["value"], strict=False) for rule in acls.get("ipRules") or [])
+        if acls.get("defaultAction") == "Deny" and not allowed:
             raise CloudError(
                 f"403 Forbidden (ForbiddenByFirewall): Client address {cloud['deployerIp']} is not authorized "
                 f"and caller is not a trusted service. Vault: {secret['vaultName']}"
