@@ -42,6 +42,8 @@ class Step:
     """Step kinds that must not occur at all (e.g. replace, delete)."""
     component_type: str = ""
     """The type token the component registers under in this run."""
+    changes: dict[str, int] = field(default_factory=dict)
+    """Counts from the operation's summary that must match (e.g. {"delete": 1} for a refresh that lost one)."""
     survives: tuple[str, ...] = ()
     """Resource types that must still exist in the fake cloud after the step."""
 
@@ -128,7 +130,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         (
             UP,
             Step("identity", identity="alice@example.com"),
-            Step("refresh", ops={"databricks:index/token:Token": ("refresh",)}),
+            Step("refresh", changes={"delete": 1}, ops={"databricks:index/token:Token": ("refresh",)}),
             Step("identity", identity="ci-deployer"),
             Step("up", ops={"databricks:index/token:Token": ("create",)}),
         ),

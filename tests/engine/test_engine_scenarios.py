@@ -44,6 +44,8 @@ def check_step(engine: Engine, result: Result, step: Step, where: str) -> None:
     if step.component_type:
         types = {e["type"] for e in result.steps() if e["type"].endswith(":AdfDatabricks")}
         assert types == {step.component_type}, f"{where}: the component registered as {types}"
+    for kind, count in step.changes.items():
+        assert result.changes.get(kind, 0) == count, f"{where}: summary {result.changes}"
     live = {r["type"] for r in engine.cloud()["resources"].values()}
     assert set(step.survives) <= live, f"{where}: deleted {sorted(set(step.survives) - live)}"
 
