@@ -1,0 +1,1 @@
+"""The engine tier: the real Pulumi CLI and engine, stand-in providers, a fake cloud (see README)."""

@@ -1,0 +1,1 @@
+"""Stand-in provider plugins and the fake cloud they share (see `provider.py`)."""

@@ -1,0 +1,279 @@
+"""Stand-in provider plugins for the engine tier: pulumi-resource-azure-native, -databricks and -time.
+
+Test equipment, not a cloud. Each is a `pulumi.provider.experimental` Provider served over the plugin gRPC
+protocol, so the real engine drives it exactly as it drives the real plugin: Check, Diff, Create, Read,
+Update, Delete, Invoke. The state it serves comes from `components.offline.cloud_state.FakeCloud`, the same
+builders the mock runtime uses (one fake cloud), kept between runs in the store file of `store.py`.
+
+Modelled (rule numbers of `shared/specs/azure-lifecycle-rules.md`; replacement rules in `rules.py`):
+- rule 1: deleting a Key Vault secret goes through the vault's data plane: refused with 403 when the vault's
+  firewall denies the deployer's address or the deployer holds no data-plane role. Create/update go
+  through ARM and pass.
+- rule 2: deleting a vault soft-deletes it with its secrets and keeps its name for the retention period;
+  creating a vault of that name then fails with 409 unless `properties.createMode` is `recover`, which
+  restores it (secrets included) and fails when there is nothing to recover.
+- rule 3: azure-native refuses to create a resource whose ARM id already exists.
+- rule 4: fixed-name azure-native resources are replaced delete-before-replace; replace-on-change keys.
+- rules 8, 9: a token belongs to the identity that created it; a read by another identity finds nothing
+  (the token API lists the caller's tokens); comment/lifetime changes replace it; its value is secret.
+- rule 10: a `Rotating` that is due vanishes on read, so refresh drops it and the next up re-creates it.
+Every resource keeps its inputs in state under `__inputs`, as azure-native does, and diffs against them.
+
+Not modelled: anything else Azure or Databricks validate (the specs tests cover payloads), long-running
+operations, throttling, eventual consistency.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import ipaddress
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pulumi.provider.experimental import provider as p
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.provider.experimental.server import main as serve
+
+from components.offline.cloud_state import FakeCloud, NewResource
+from tests.engine.standin import store
+from tests.engine.standin.rules import PACKAGES, SDK_DISTRIBUTIONS, TypeRules
+
+INPUTS = "__inputs"
+_UNKNOWN = object()
+
+
+class CloudError(Exception):
+    """An error as the real provider reports it: the service's status and message."""
+
+
+def plain(value: PropertyValue) -> Any:
+    """A property value as plain JSON data (secrets revealed: the cloud sees them)."""
+    inner = value.value
+    if isinstance(inner, Computed):
+        return _UNKNOWN
+    if isinstance(inner, Mapping):
+        return {k: plain(v) for k, v in inner.items()}
+    if isinstance(inner, tuple):
+        return [plain(v) for v in inner]
+    if isinstance(inner, float) and inner.is_integer():
+        return int(inner)
+    return inner
+
+
+def wire(value: Any, secret: bool = False) -> PropertyValue:
+    if isinstance(value, PropertyValue):
+        return value
+    if isinstance(value, Mapping):
+        return PropertyValue({k: wire(v) for k, v in value.items()}, is_secret=secret)
+    if isinstance(value, list | tuple):
+        return PropertyValue([wire(v) for v in value], is_secret=secret)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return PropertyValue(float(value), is_secret=secret)
+    return PropertyValue(value, is_secret=secret)
+
+
+def type_of(urn: str) -> str:
+    """The resource's own type token (the URN's type part lists the parents' types first, `$`-separated)."""
+    return urn.split("::")[2].rsplit("$", 1)[-1]
+
+
+class StandIn(p.Provider):
+    def __init__(self, package: str, store_path: Path) -> None:
+        self.package = package
+        self.rules = PACKAGES[package]
+        self.store_path = store_path
+
+    def _rules(self, typ: str) -> TypeRules:
+        return self.rules.get(typ, TypeRules())
+
+    # --- planning -------------------------------------------------------------------------------------
+
+    async def check(self, request: p.CheckRequest) -> p.CheckResponse:
+        return p.CheckResponse(inputs=request.new_inputs)
+
+    async def diff(self, request: p.DiffRequest) -> p.DiffResponse:
+        rules = self._rules(type_of(request.urn))
+        old_value = request.old_state.get(INPUTS)
+        old = plain(old_value) if old_value is not None else {}
+        new = {k: plain(v) for k, v in request.new_inputs.items()}
+        changed = sorted(k for k in set(old) | set(new) if k not in request.ignore_changes and old.get(k) != new.get(k))
+        replaces = [k for k in changed if k in rules.replace_on]
+        detailed = {
+            k: p.PropertyDiff(
+                (p.PropertyDiffKind.UPDATE_REPLACE if k in replaces else p.PropertyDiffKind.UPDATE)
+                if k in old and k in new
+                else (p.PropertyDiffKind.ADD_REPLACE if k in replaces else p.PropertyDiffKind.ADD)
+                if k in new
+                else (p.PropertyDiffKind.DELETE_REPLACE if k in replaces else p.PropertyDiffKind.DELETE),
+                input_diff=True,
+            )
+            for k in changed
+        }
+        return p.DiffResponse(
+            changes=bool(changed),
+            replaces=replaces,
+            diffs=changed,
+            detailed_diff=detailed,
+            delete_before_replace=bool(replaces) and rules.delete_before_replace,
+        )
+
+    # --- invokes --------------------------------------------------------------------------------------
+
+    async def invoke(self, request: p.InvokeRequest) -> p.InvokeResponse:
+        with store.opened(self.store_path) as cloud:
+            result = FakeCloud(now=cloud["now"]).invoke(request.tok, {k: plain(v) for k, v in request.args.items()})
+        return p.InvokeResponse(return_value={k: wire(v) for k, v in result.items()})
+
+    # --- lifecycle ------------------------------------------------------------------------------------
+
+    def _outputs(
+        self, typ: str, resource_id: str, state: Mapping[str, Any], inputs: Mapping[str, PropertyValue]
+    ) -> tuple[str, dict[str, PropertyValue]]:
+        secret = self._rules(typ).secret_outputs
+        outputs = {k: wire(v, secret=k in secret) for k, v in state.items()}
+        outputs[INPUTS] = PropertyValue(dict(inputs))
+        return resource_id, outputs
+
+    async def create(self, request: p.CreateRequest) -> p.CreateResponse:
+        inputs = {k: plain(v) for k, v in request.properties.items()}
+        if request.preview:
+            # As the engine does for providers without preview: the inputs, computed outputs unknown.
+            return p.CreateResponse(resource_id=None, properties=dict(request.properties))
+        with store.opened(self.store_path) as cloud:
+            cloud["now"] += 1
+            resource_id, state = FakeCloud(now=cloud["now"]).create(
+                NewResource(type_of(request.urn), request.name, inputs)
+            )
+            self._before_create(cloud, type_of(request.urn), resource_id, inputs)
+            cloud["resources"][resource_id] = {
+                "type": type_of(request.urn),
+                "state": state,
+                "owner": cloud["identity"],
+            }
+            cloud["log"].append(["create", type_of(request.urn), request.name, resource_id])
+        rid, outputs = self._outputs(type_of(request.urn), resource_id, state, request.properties)
+        return p.CreateResponse(resource_id=rid, properties=outputs)
+
+    def _before_create(self, cloud: dict[str, Any], typ: str, resource_id: str, inputs: dict[str, Any]) -> None:
+        if self.package != "azure-native":
+            return
+        if typ == "azure-native:keyvault:Vault":
+            name = inputs["vaultName"]
+            deleted = cloud["deletedVaults"].get(name)
+            recover = inputs.get("properties", {}).get("createMode") == "recover"
+            if deleted and not recover:
+                raise CloudError(
+                    f"409 Conflict (VaultAlreadyExists): the vault name '{name}' is already in use by a "
+                    "soft-deleted vault; recover it (createMode: recover) or wait until it is purged"
+                )
+            if recover and not deleted:
+                raise CloudError(f"404 NotFound (DeletedVaultNotFound): no deleted vault named '{name}' to recover")
+            if recover and deleted:
+                # Recovery brings the vault back with every secret it held.
+                cloud["resources"].update(deleted["secrets"])
+                del cloud["deletedVaults"][name]
+                return
+        if resource_id in cloud["resources"]:
+            raise CloudError(f"cannot create already existing resource '{resource_id}'")
+
+    async def read(self, request: p.ReadRequest) -> p.ReadResponse:
+        with store.opened(self.store_path) as cloud:
+            found = cloud["resources"].get(request.resource_id)
+            cloud["log"].append(["read", type_of(request.urn), request.name, request.resource_id, bool(found)])
+            gone = found is None or self._vanished(cloud, type_of(request.urn), found)
+        if gone:
+            return p.ReadResponse(resource_id=None)
+        assert found is not None
+        inputs_value = request.properties.get(INPUTS)
+        inputs = dict(inputs_value.value) if inputs_value is not None else dict(request.inputs)  # type: ignore[arg-type]
+        rid, outputs = self._outputs(type_of(request.urn), request.resource_id, found["state"], inputs)
+        return p.ReadResponse(resource_id=rid, properties=outputs, inputs=inputs)
+
+    @staticmethod
+    def _vanished(cloud: dict[str, Any], typ: str, found: dict[str, Any]) -> bool:
+        if typ == "databricks:index/token:Token":
+            # The token API lists only the caller's tokens (rule 8).
+            return bool(found["owner"] != cloud["identity"])
+        if typ == "time:index/rotating:Rotating":
+            # Due: the time provider removes it from state on read (rule 10).
+            return bool(cloud["now"] >= found["state"]["unix"] + int(found["state"]["rotationDays"]) * 86_400)
+        return False
+
+    async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
+        inputs = {k: plain(v) for k, v in request.news.items()}
+        if request.preview:
+            return p.UpdateResponse(properties=dict(request.news))
+        with store.opened(self.store_path) as cloud:
+            found = cloud["resources"][request.resource_id]
+            cloud["now"] += 1
+            _, state = FakeCloud(now=cloud["now"]).create(NewResource(type_of(request.urn), request.name, inputs))
+            # The service keeps what it made on create (ids, URLs); the update changes what was sent.
+            state = {**found["state"], **{k: v for k, v in state.items() if k in inputs or k == "properties"}}
+            found["state"] = state
+            cloud["log"].append(["update", type_of(request.urn), request.name, request.resource_id])
+        _, outputs = self._outputs(type_of(request.urn), request.resource_id, state, request.news)
+        return p.UpdateResponse(properties=outputs)
+
+    async def delete(self, request: p.DeleteRequest) -> None:
+        with store.opened(self.store_path) as cloud:
+            found = cloud["resources"].get(request.resource_id)
+            if found is None:
+                cloud["log"].append(["delete-gone", type_of(request.urn), request.name, request.resource_id])
+                return
+            if type_of(request.urn) == "azure-native:keyvault:Secret":
+                self._data_plane_delete_allowed(cloud, found["state"])
+            if type_of(request.urn) == "azure-native:keyvault:Vault":
+                self._soft_delete(cloud, request.resource_id, found)
+            del cloud["resources"][request.resource_id]
+            cloud["log"].append(["delete", type_of(request.urn), request.name, request.resource_id])
+
+    @staticmethod
+    def _data_plane_delete_allowed(cloud: dict[str, Any], secret: dict[str, Any]) -> None:
+        vault = next(
+            (
+                r["state"]
+                for r in cloud["resources"].values()
+                if r["type"] == "azure-native:keyvault:Vault" and r["state"]["name"] == secret["vaultName"]
+            ),
+            None,
+        )
+        if vault is None:
+            return
+        acls = vault.get("properties", {}).get("networkAcls") or {}
+        caller = ipaddress.ip_address(cloud["deployerIp"])
+        allowed = any(caller in ipaddress.ip_network(rule["value"], strict=False) for rule in acls.get("ipRules") or [])
+        if acls.get("defaultAction") == "Deny" and not allowed:
+            raise CloudError(
+                f"403 Forbidden (ForbiddenByFirewall): Client address {cloud['deployerIp']} is not authorized "
+                f"and caller is not a trusted service. Vault: {secret['vaultName']}"
+            )
+        if cloud["identity"] not in cloud["dataPlaneRoles"]:
+            raise CloudError(
+                f"403 Forbidden (ForbiddenByRbac): Caller {cloud['identity']} is not authorized to perform action "
+                "'Microsoft.KeyVault/vaults/secrets/delete' on the vault's data plane"
+            )
+
+    @staticmethod
+    def _soft_delete(cloud: dict[str, Any], vault_id: str, found: dict[str, Any]) -> None:
+        props = found["state"].get("properties", {})
+        if not props.get("enableSoftDelete", True):
+            return
+        secrets = {rid: r for rid, r in cloud["resources"].items() if rid.startswith(f"{vault_id}/secrets/")}
+        for rid in secrets:
+            del cloud["resources"][rid]
+        cloud["deletedVaults"][found["state"]["name"]] = {
+            "id": vault_id,
+            "deletedAt": cloud["now"],
+            "scheduledPurge": cloud["now"] + int(props.get("softDeleteRetentionInDays", 90)) * 86_400,
+            "secrets": secrets,
+        }
+
+
+def main() -> None:
+    """`python -m tests.engine.standin <package> <engine address> [flags]`, as the wrapper scripts run it."""
+    package = sys.argv.pop(1)
+    version = importlib.metadata.version(SDK_DISTRIBUTIONS[package])
+    # The plugin protocol: the engine's address is the first argument (the server parses sys.argv).
+    serve(sys.argv[1:], version, StandIn(package, store.path_from_env()))

@@ -1,0 +1,66 @@
+"""The fake cloud on disk: one JSON file per test, shared by the three stand-in provider processes.
+
+What a real cloud remembers between `pulumi` runs, and what our rules need to see:
+
+- `now`: the cloud's clock (epoch seconds). Every create ticks it by one second, as time passes between
+  API calls; tests move it by days to make a rotation due.
+- `identity`: who calls the APIs (the deployer). Databricks tokens belong to it (rule 8).
+- `dataPlaneRoles`: identities holding a Key Vault data-plane role such as Key Vault Secrets Officer (rule 1).
+- `deployerIp`: the address data-plane calls come from, checked against a vault's `ipRules` (rule 1).
+- `resources`: live resources by id, with their type, state and (tokens) owner.
+- `deletedVaults`: soft-deleted vaults by name, with the secrets they held (rule 2).
+- `log`: every create/update/delete/read the providers served, in order, for assertions on ordering.
+
+The file is locked for each operation: the engine runs providers concurrently.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ENV = "ADF_FAKE_CLOUD"
+"""The environment variable naming the store file; the harness sets it for the `pulumi` process."""
+
+
+def initial(now: int, identity: str = "ci-deployer") -> dict[str, Any]:
+    return {
+        "now": now,
+        "identity": identity,
+        "dataPlaneRoles": [],
+        "deployerIp": "203.0.113.10",
+        "resources": {},
+        "deletedVaults": {},
+        "log": [],
+    }
+
+
+def path_from_env() -> Path:
+    value = os.environ.get(ENV)
+    if not value:
+        raise RuntimeError(f"{ENV} is not set: the stand-in providers need the fake cloud's store file")
+    return Path(value)
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[dict[str, Any]]:
+    """The store, locked, read; written back when the block ends without an error."""
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = json.loads(path.read_text())
+        yield state
+        path.write_text(json.dumps(state, indent=1, sort_keys=True))
+
+
+def read(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def write(path: Path, state: dict[str, Any]) -> None:
+    path.write_text(json.dumps(state, indent=1, sort_keys=True))
