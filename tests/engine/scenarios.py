@@ -145,15 +145,12 @@ SCENARIOS: tuple[Scenario, ...] = (
             Step("up", config={"auth": "accessToken"}),
         ),
         "issue 11 item 2; rules 1-3: the secret's delete goes through the data plane, the vault soft-deletes",
-        xfail="needs the issue-11 fix: switching away from accessToken deletes the secret through the data plane "
-        "(403 behind the vault firewall, rule 1)",
     ),
     Scenario(
         "dev: destroy succeeds with the vault firewall on and no data-plane role",
         "dev",
         (UP, Step("destroy")),
         "issue 11 item 1; rule 1",
-        xfail="needs the issue-11 fix: the secret's delete goes through the data plane (403, rule 1)",
     ),
     Scenario(
         "dev: a stack deployed with the old component type token updates to the new one without a replace",
@@ -167,6 +164,5 @@ SCENARIOS: tuple[Scenario, ...] = (
             ),
         ),
         "issue 14 item 2: an alias on the component; children follow their parent's aliases",
-        xfail="needs the issue-14 alias",
     ),
 )
