@@ -573,12 +573,11 @@ _OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 
 
 def _token(section: Section) -> TokenSpec:
-    spec = TokenSpec(
-        lifetime_days=section.integer("lifetimeDays"),
-        rotation_days=section.integer("rotationDays"),
-        owner=section.text("owner"),
-    )
-    _check_rotation_window(section, spec)
+    reported = len(section.problems.found)
+    lifetime, rotation = section.integer("lifetimeDays"), section.integer("rotationDays")
+    spec = TokenSpec(lifetime_days=lifetime, rotation_days=rotation, owner=section.text("owner"))
+    if len(section.problems.found) == reported:  # compare only values the user wrote validly
+        _check_rotation_window(section, spec)
     if spec.owner and not _OBJECT_ID.fullmatch(spec.owner):
         section.problems.add(f"{section.key}.owner", f"{spec.owner!r}: must be an object id (a GUID)")
     return spec

@@ -76,15 +76,19 @@ def identity_credential(
     resource_group_name: pulumi.Input[str],
     uami: managedidentity.UserAssignedIdentity,
     opts: pulumi.ResourceOptions,
+    deleted_with: pulumi.Resource | None,
 ) -> datafactory.CredentialOperation:
-    """The ADF credential through which a linked service authenticates as the user-assigned identity."""
+    """The ADF credential through which a linked service authenticates as the user-assigned identity.
+
+    `deleted_with`: the factory, whose ARM delete takes it along, or None where each delete must be its own call
+    (`platform.goes_with`)."""
     return datafactory.CredentialOperation(
         f"{name}-identity-credential",
         credential_name=UAMI_CREDENTIAL_NAME,
         factory_name=adf.name,
         resource_group_name=resource_group_name,
         properties=datafactory.ManagedIdentityCredentialArgs(type="ManagedIdentity", resource_id=uami.id),
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(deleted_with=adf)),
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(deleted_with=deleted_with)),
     )
 
 
@@ -97,6 +101,7 @@ def linked_service(
     properties: datafactory.AzureDatabricksLinkedServiceArgs | datafactory.AzureKeyVaultLinkedServiceArgs,
     referenced: Sequence[pulumi.Resource],
     opts: pulumi.ResourceOptions,
+    deleted_with: pulumi.Resource | None,
 ) -> datafactory.LinkedService:
     """`referenced`: what the payload names by string (secret, Key Vault linked service, credential).
 
@@ -109,6 +114,7 @@ def linked_service(
         resource_group_name=resource_group_name,
         properties=properties,
         opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(depends_on=list(referenced), delete_before_replace=True, deleted_with=adf)
+            opts,
+            pulumi.ResourceOptions(depends_on=list(referenced), delete_before_replace=True, deleted_with=deleted_with),
         ),
     )

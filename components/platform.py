@@ -114,7 +114,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
         # Clusters, pools and tokens die with their workspace: a destroy needs no call to the workspace's API.
         on_workspace = pulumi.ResourceOptions(
-            parent=self, provider=workspace.workspace_provider(name, dbw, child), deleted_with=dbw
+            parent=self, provider=workspace.workspace_provider(name, dbw, child), deleted_with=goes_with(s, dbw)
         )
         cluster = (
             compute.interactive_cluster(
@@ -181,11 +181,12 @@ class AdfDatabricks(pulumi.ComponentResource):
             properties=linked_service.databricks_properties(s, endpoints),
             referenced=referenced,
             opts=child,
+            deleted_with=goes_with(s, adf),
         )
 
         # ADF objects go with their factory (its ARM delete), and, having fixed names, are replaced delete-first
         # (lifecycle rule 4).
-        in_factory = pulumi.ResourceOptions(parent=self, deleted_with=adf, delete_before_replace=True)
+        in_factory = pulumi.ResourceOptions(parent=self, deleted_with=goes_with(s, adf), delete_before_replace=True)
         smoke = smoke_pipeline.smoke_test(
             name,
             mode=s.cluster_mode,
@@ -265,6 +266,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             resource_group_name=scope.resource_group,
             workspace_id=dbw.workspace_id,
             token=token,
+            protected=scope.settings.protect,
             opts=scope.child,
         )
         return _TokenStore(vault, secret)
@@ -292,6 +294,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             properties=linked_service.key_vault_properties(vault_uri),
             referenced=[],
             opts=scope.child,
+            deleted_with=goes_with(scope.settings, adf),
         )
         self.key_vault_uri = vault_uri
         self.secret_name = secret.name
@@ -319,9 +322,26 @@ class AdfDatabricks(pulumi.ComponentResource):
             return []
         return [
             factory.identity_credential(
-                scope.name, adf=adf, resource_group_name=scope.resource_group, uami=uami, opts=scope.child
+                scope.name,
+                adf=adf,
+                resource_group_name=scope.resource_group,
+                uami=uami,
+                opts=scope.child,
+                deleted_with=goes_with(scope.settings, adf),
             )
         ]
+
+
+def goes_with(settings: PlatformSettings, parent: pulumi.Resource) -> pulumi.Resource | None:
+    """`deleted_with` for a child whose parent's delete takes it along, in stacks that are not protected.
+
+    The engine skips a child's delete when its `deleted_with` resource is deleted in the same operation. In a
+    protected stack a stray `destroy` deletes what is unprotected and then stops at the protected parent: the
+    skipped children would be gone from state while they still exist, and the next `up` would meet them
+    ("cannot create already existing resource", lifecycle rule 3). There each child's delete is its own call,
+    so state stays whole (shown through the real engine: tests/engine/scenarios.py, protected prod destroy).
+    """
+    return None if settings.protect else parent
 
 
 def _refuse_foreign_token_owner(settings: PlatformSettings, deployer: str) -> None:

@@ -122,6 +122,7 @@ def token_secret(
     resource_group_name: pulumi.Input[str],
     workspace_id: pulumi.Input[str],
     token: databricks.Token | None,
+    protected: bool,
     opts: pulumi.ResourceOptions,
 ) -> keyvault.Secret:
     """Each new token writes a new secret version that expires with it; the name never changes.
@@ -129,7 +130,9 @@ def token_secret(
     Day 2, per lifecycle rule:
     - never deleted by Pulumi (`retain_on_delete`, and `deleted_with` the vault): deleting goes through
       the vault's data plane, which the firewall and the deployer's missing data-plane role refuse (rule 1);
-      the vault's own delete (ARM, soft delete) takes the secret with it.
+      the vault's own delete (ARM, soft delete) takes the secret with it. Not in a protected stack
+      (`protected`): there a stray `destroy` stops at the protected vault, and a secret already dropped from
+      state would meet itself on the next `up` (rule 3); its delete is refused instead, leaving state whole.
     - never deleted by an auth switch either: with `token=None` (managedIdentity) the secret stays,
       disabled, still holding the (deleted, so useless) last token, because its value is left unchanged.
       Switching back updates it in place through ARM; re-creating it would fail, since azure-native refuses
@@ -158,6 +161,9 @@ def token_secret(
         resource_group_name=resource_group_name,
         properties=properties,
         opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(retain_on_delete=True, deleted_with=vault, ignore_changes=ignored)
+            opts,
+            pulumi.ResourceOptions(
+                retain_on_delete=not protected, deleted_with=None if protected else vault, ignore_changes=ignored
+            ),
         ),
     )
