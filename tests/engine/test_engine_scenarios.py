@@ -42,7 +42,9 @@ def check_step(engine: Engine, result: Result, step: Step, where: str) -> None:
     forbidden = [(e["op"], e["urn"]) for e in result.steps() if e["op"] in step.forbid_ops]
     assert forbidden == [], f"{where}: forbidden steps"
     if step.component_type:
-        types = {e["type"] for e in result.steps() if e["type"].endswith(":AdfDatabricks")}
+        # Refresh steps name what state held before the update (the old type); the update's own steps matter.
+        updated = [e for e in result.steps() if e["op"] not in ("refresh", "read")]
+        types = {e["type"] for e in updated if e["type"].endswith(":AdfDatabricks")}
         assert types == {step.component_type}, f"{where}: the component registered as {types}"
     for kind, count in step.changes.items():
         assert result.changes.get(kind, 0) == count, f"{where}: summary {result.changes}"
