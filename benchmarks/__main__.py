@@ -178,7 +178,9 @@ def _fmt(result: Run) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=2, help="runs per timing; the best counts (default 2)")
+    parser.add_argument(
+        "--runs", type=int, default=None, help="runs per timing; the best counts (default 2; 1 with --skip-tests)"
+    )
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="timed processes at a time (default: one per core)"
     )
@@ -187,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    timings = Timings(args.runs, args.jobs)
+    # The quick run (--skip-tests) times each process once: it is the check a developer runs between edits.
+    timings = Timings(args.runs or (1 if args.skip_tests else 2), args.jobs)
     print(f"adf-databricks benchmarks: Python {platform.python_version()}, {os.cpu_count()} cores\n")
     from components.offline.run import run_stack
 
