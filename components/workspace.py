@@ -14,10 +14,6 @@ from .settings import NetworkAccess, WorkspaceSpec
 # Classic (non-serverless) compute: ADF's job and interactive clusters need it. Required on create
 # since API 2026-01-01 and immutable afterwards.
 COMPUTE_MODE = "Hybrid"
-# Lifecycle rule 12: left to choose, the Databricks provider's Azure auth changes with the environment (with a
-# GitHub OIDC token around it may pick another method and fail). Pinned to the Azure CLI login, which a laptop
-# (`az login`) and CI (azure/login by OIDC, .github/actions/pulumi) both provide.
-DATABRICKS_AUTH_TYPE = "azure-cli"
 
 
 def resource_group(
@@ -79,11 +75,16 @@ def workspace(
 
 
 def workspace_provider(name: str, dbw: azure_databricks.Workspace, opts: pulumi.ResourceOptions) -> databricks.Provider:
-    """Every Databricks resource names this provider explicitly, so none lands in another workspace."""
+    """Every Databricks resource names this provider explicitly, so none lands in another workspace.
+
+    No auth type here: an explicit provider reads no `databricks:` stack config, so whatever the program set
+    would override `DATABRICKS_AUTH_TYPE` everywhere. The environment decides (lifecycle row
+    `github-oidc-cli-expiry`): CI sets `github-oidc-azure`, which fetches its own GitHub ID token when the
+    provider is configured, after the workspace exists; a laptop resolves to its `az login`.
+    """
     return databricks.Provider(
         f"{name}-databricks",
         host=dbw.workspace_url.apply(lambda url: f"https://{url}"),
         azure_workspace_resource_id=dbw.id,
-        auth_type=DATABRICKS_AUTH_TYPE,
         opts=opts,
     )

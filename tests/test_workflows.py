@@ -22,11 +22,10 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from conftest import PlanFor
 from lifecycle_scenarios import stack_config, stack_files, uses_token
 
-from components.offline.plan import Plan
 from components.offline.run import run_stack
-from components.workspace import DATABRICKS_AUTH_TYPE
 
 WORKFLOWS = ("pull-request.yml", "deploy.yml", "rotate.yml")
 ACTION = Path(".github/actions/pulumi/action.yml")
@@ -85,13 +84,23 @@ def action(project_dir: Path) -> dict[str, Any]:
     return load(project_dir / ACTION)
 
 
-def main_pulumi_step(action: dict[str, Any]) -> dict[str, Any]:
-    """The action's step that runs the requested command (the optional preview before it is another)."""
-    return next(
-        s
-        for s in action["runs"]["steps"]
-        if s.get("uses", "").startswith("pulumi/actions@") and s["with"]["command"] == "${{ inputs.command }}"
-    )
+def action_step(action: dict[str, Any], name: str) -> dict[str, Any]:
+    step: dict[str, Any] = next(s for s in action["runs"]["steps"] if s.get("name") == name)
+    return step
+
+
+def preview_step(action: dict[str, Any]) -> dict[str, Any]:
+    """The action's step that runs a requested `preview` (the optional preview before an `up` is another)."""
+    return action_step(action, "Preview")
+
+
+def up_step(action: dict[str, Any]) -> dict[str, Any]:
+    """The action's step that runs a requested `up`: the CLI through .github/scripts/pulumi_up.py."""
+    return action_step(action, "Up")
+
+
+def is_pulumi_action(step: dict[str, Any]) -> bool:
+    return str(step.get("uses", "")).startswith("pulumi/actions@")
 
 
 def pulumi_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
@@ -185,9 +194,10 @@ def test_forks_skip_the_preview_instead_of_failing(pull_request: dict[str, Any])
 
 def test_previews_comment_on_the_pull_request(pull_request: dict[str, Any], action: dict[str, Any]) -> None:
     assert pull_request["jobs"]["preview"]["permissions"]["pull-requests"] == "write"
-    pulumi = main_pulumi_step(action)
+    pulumi = preview_step(action)
+    assert pulumi["if"] == "inputs.command == 'preview'"
     assert pulumi["with"]["comment-on-pr"] == "${{ inputs.comment-on-pr }}"
-    assert pulumi["with"]["command"] == "${{ inputs.command }}"
+    assert pulumi["with"]["command"] == "preview"
 
 
 def test_main_deploys_every_stack_protected_ones_last_behind_prod(deploy: dict[str, Any]) -> None:
@@ -200,19 +210,29 @@ def test_main_deploys_every_stack_protected_ones_last_behind_prod(deploy: dict[s
     assert jobs["up-protected"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.tests.outputs.protected) }}"
     assert "needs.up.result != 'failure'" in jobs["up-protected"]["if"]
     for name in ("up", "up-protected"):
-        assert pulumi_steps(jobs[name]) == [{"command": "up", "stack": "${{ matrix.stack }}", "preview-first": "true"}]
+        assert pulumi_steps(jobs[name]) == [
+            {
+                "command": "up",
+                "stack": "${{ matrix.stack }}",
+                "preview-first": "true",
+                "on-lock": "fail",
+                "lock-wait-seconds": "900",
+            }
+        ]
 
 
 def test_deploys_preview_first_so_a_refusal_comes_before_any_change(action: dict[str, Any]) -> None:
     """pulumi/pulumi pkg/resource/deploy/step.go: `DeleteStep.Apply` refuses a protected resource before it
-    checks for a preview, so the preview fails; `up` through the Automation API skips its own preview."""
-    steps = [s for s in action["runs"]["steps"] if s.get("uses", "").startswith("pulumi/actions@")]
-    first, main = steps
+    checks for a preview, so the preview fails; the `up` after it skips its own preview (`--skip-preview`)."""
+    first, preview = action_step(action, "Preview first"), preview_step(action)
     assert first["if"] == "inputs.preview-first == 'true'"
     assert first["with"]["command"] == "preview"
-    assert first["with"]["target"] == main["with"]["target"] == "${{ inputs.target }}"
-    for key in ("stack-name", "pulumi-version", "cloud-url", "secrets-provider", "policyPacks"):
-        assert first["with"][key] == main["with"][key], key
+    assert first["with"]["target"] == preview["with"]["target"] == "${{ inputs.target }}"
+    for key in ("stack-name", "pulumi-version", "cloud-url", "secrets-provider", "policyPacks", "upsert"):
+        assert first["with"][key] == preview["with"][key], key
+    steps = action["runs"]["steps"]
+    assert steps.index(first) < steps.index(up_step(action))
+    assert up_step(action)["if"] == "inputs.command == 'up'"
 
 
 def github_glob(pattern: str) -> re.Pattern[str]:
@@ -232,6 +252,23 @@ def test_a_push_that_changes_only_documentation_does_not_deploy(deploy: dict[str
     assert deploys(deploy, ["README.md", "stacks/Pulumi.dev.yaml"])
     assert deploys(deploy, ["components/platform.py"])
     assert deploys(deploy, [".github/workflows/deploy.yml"])
+
+
+def script_module(project_dir: Path, name: str) -> Any:
+    """A Python script of .github/scripts as a module (the workflows run it as a script)."""
+    spec = importlib.util.spec_from_file_location(name, project_dir / ".github/scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+UP_ARGS = ["--stack", "dev", "--on-lock", "fail"]
+
+
+def up_script(project_dir: Path) -> Any:
+    return script_module(project_dir, "pulumi_up")
 
 
 def listing_script(project_dir: Path) -> Any:
@@ -292,14 +329,6 @@ def test_a_new_stack_file_is_deployed_and_rotated_with_no_workflow_change(projec
     assert "urn:pulumi:qa::" in script.rotation_targets("qa", root)
 
 
-def test_updates_of_a_stack_never_overlap_across_deploy_and_rotation(
-    deploy: dict[str, Any], rotate: dict[str, Any]
-) -> None:
-    jobs = [deploy["jobs"]["up"], deploy["jobs"]["up-protected"], rotate["jobs"]["rotate"]]
-    for job in jobs:
-        assert job["concurrency"] == {"group": "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": False}
-
-
 def test_every_job_that_logs_in_to_azure_may_request_an_oidc_token(
     pull_request: dict[str, Any], deploy: dict[str, Any], rotate: dict[str, Any]
 ) -> None:
@@ -325,29 +354,17 @@ def test_every_workflow_configures_azure_and_pulumi_the_same_way(
     assert pull_request["env"]["ARM_USE_OIDC"] == "true"
 
 
-def test_the_databricks_provider_auth_is_spelled_out_as_ci_runs_it(
-    deploy: dict[str, Any], action: dict[str, Any], dev_plan: Plan
-) -> None:
-    """Rule 12 (reported: terraform-provider-databricks #5155, #3923): with a GitHub OIDC token around, the
-    provider's Azure auth may switch method. Pinned to the Azure CLI login in the program and the workflows;
-    azure/login leaves that login behind before any Pulumi step runs."""
-    provider = next(r for r in dev_plan.resources if r.type == "pulumi:providers:databricks")
-    assert provider.inputs["authType"] == DATABRICKS_AUTH_TYPE == deploy["env"]["DATABRICKS_AUTH_TYPE"]
-    uses = [s.get("uses", "") for s in action["runs"]["steps"]]
-    login = next(i for i, u in enumerate(uses) if u.startswith("azure/login@"))
-    assert all(i > login for i, u in enumerate(uses) if u.startswith("pulumi/actions@"))
-
-
 def test_previews_and_deploys_run_the_policy_pack_on_the_pinned_cli(project_dir: Path, action: dict[str, Any]) -> None:
-    pulumi = main_pulumi_step(action)
-    assert pulumi["with"]["policyPacks"] == "policy"
+    assert preview_step(action)["with"]["policyPacks"] == "policy"
+    assert "--policy-pack policy" in " ".join(up_script(project_dir).up_command(up_script(project_dir).parse(UP_ARGS)))
     pack = yaml.safe_load((project_dir / "policy" / "PulumiPolicy.yaml").read_text())
     venv = f"policy/{pack['runtime']['options']['virtualenv']}"
     installs = [s["run"] for s in action["runs"]["steps"] if "run" in s]
     assert f"python -m venv {venv} && {venv}/bin/pip install -q -r policy/requirements.txt" in installs
     sdk = re.search(r"^pulumi==(\S+)$", (project_dir / "requirements.txt").read_text(), re.MULTILINE)
     assert sdk is not None
-    assert pulumi["with"]["pulumi-version"] == sdk.group(1)
+    pins = [s["with"]["pulumi-version"] for s in action["runs"]["steps"] if is_pulumi_action(s)]
+    assert len(pins) == 3 and set(pins) == {sdk.group(1)}, "preview first, preview, the CLI for up"
 
 
 def test_every_variable_the_workflows_read_is_documented(project_dir: Path) -> None:
@@ -375,7 +392,14 @@ def test_rotation_targets_the_rotation_chain_of_every_token_stack(rotate: dict[s
     job = rotate["jobs"]["rotate"]
     assert job["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
     assert pulumi_steps(job) == [
-        {"command": "up", "stack": "${{ matrix.stack }}", "target": "${{ matrix.targets }}", "refresh": "true"}
+        {
+            "command": "up",
+            "stack": "${{ matrix.stack }}",
+            "target": "${{ matrix.targets }}",
+            "refresh": "true",
+            "on-lock": "skip",
+            "lock-wait-seconds": "300",
+        }
     ]
     listed = listing_script(project_dir).rotation_list()
     assert [e["stack"] for e in listed] == [s for s in stack_files() if uses_token(s)]
@@ -437,9 +461,167 @@ def test_every_deploy_runs_the_smoke_pipeline_after_its_up(deploy: dict[str, Any
     for job in (deploy["jobs"]["up"], deploy["jobs"]["up-protected"]):
         names = [step.get("uses") or step.get("name") for step in job["steps"]]
         assert names.index("Smoke test") > names.index("./.github/actions/pulumi"), names
+        between = names[names.index("./.github/actions/pulumi") + 1 : names.index("Smoke test")]
+        assert any(str(n).startswith("azure/login@") for n in between), "a fresh login (`github-oidc-cli-expiry`)"
         smoke = next(step for step in job["steps"] if step.get("name") == "Smoke test")
         assert smoke["run"].startswith("bash .github/scripts/run-smoke-pipeline.sh")
         assert smoke["env"]["STACK"] == "${{ matrix.stack }}"
         for output in ("resourceGroupName", "factoryName", "smokePipelineName"):
             assert f'pulumi stack output {output} -s "$STACK"' in smoke["run"]
             assert output in dev_plan.outputs, output
+
+
+# --------------------------------------------------------------------------------------------------
+# What a real run meets that the fake cloud does not: auth lifetimes, rate limits, concurrency.
+# --------------------------------------------------------------------------------------------------
+
+GITHUB_OIDC_AZURE = "github-oidc-azure"
+SDK_GITHUB_OIDC_AZURE_ENV = ("ARM_CLIENT_ID", "ARM_TENANT_ID")
+"""The variables databricks-sdk-go reads for `azure_client_id` and `azure_tenant_id` (config/config.go env tags)."""
+GITHUB_TOKENS = {"${{ github.token }}", "${{ secrets.GITHUB_TOKEN }}"}
+ENGINE_COMMAND = re.compile(r"\bpulumi\s+(preview|up|refresh|destroy|import|plugin\s+install)\b|pulumi_up\.py")
+
+
+def all_workflows(project_dir: Path) -> dict[str, dict[str, Any]]:
+    return {name: load(project_dir / ".github/workflows" / name) for name in WORKFLOWS}
+
+
+def runs_the_program(job: dict[str, Any]) -> bool:
+    return bool(pulumi_steps(job))
+
+
+def test_every_job_that_runs_the_program_hands_the_databricks_provider_github_oidc(project_dir: Path) -> None:
+    """Row `github-oidc-cli-expiry`: under azure/login the Azure CLI's federated token expires about 5 minutes
+    after login (Azure/login #372) and the provider first needs a Databricks token once the workspace exists,
+    minutes later. databricks-sdk-go config/auth_azure_github_oidc.go (`github-oidc-azure`) fetches its own
+    GitHub ID token when the provider is configured; it needs the workspace host (the program's), the client
+    and tenant ids (ARM_CLIENT_ID, ARM_TENANT_ID: config/config.go) and ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN,
+    which GitHub sets only for a job with `id-token: write` (docs.github.com, "About security hardening with
+    OpenID Connect")."""
+    seen = set()
+    for name, workflow in all_workflows(project_dir).items():
+        for job_name, job in workflow["jobs"].items():
+            if not runs_the_program(job):
+                continue
+            seen.add((name, job_name))
+            env = {**workflow.get("env", {}), **job.get("env", {})}
+            assert env["DATABRICKS_AUTH_TYPE"] == GITHUB_OIDC_AZURE, (name, job_name)
+            for variable in SDK_GITHUB_OIDC_AZURE_ENV:
+                assert re.fullmatch(r"\$\{\{ vars\.AZURE_\w+ }}", env[variable]), (name, job_name, variable)
+            assert job["permissions"]["id-token"] == "write", (name, job_name)
+    assert seen == {
+        ("pull-request.yml", "preview"),
+        ("deploy.yml", "up"),
+        ("deploy.yml", "up-protected"),
+        ("rotate.yml", "rotate"),
+    }
+    assert not any("azure-cli" in p.read_text() for p in (project_dir / ".github").rglob("*.yml"))
+
+
+@pytest.mark.parametrize("stack", stack_files())
+def test_the_program_leaves_the_databricks_auth_type_to_the_environment(plan_for: PlanFor, stack: str) -> None:
+    """Row `github-oidc-cli-expiry`: an explicit provider reads no `databricks:` stack config, and an `authType`
+    input would override DATABRICKS_AUTH_TYPE (terraform-provider-databricks docs/index.md, `auth_type`), so
+    CI could not choose `github-oidc-azure` and a laptop its `az login`."""
+    provider = plan_for(stack).one("pulumi:providers:databricks")
+    assert "authType" not in provider.inputs
+    assert "azureWorkspaceResourceId" in provider.inputs
+
+
+def downloads_plugins(step: dict[str, Any]) -> bool:
+    """A step that runs the Pulumi engine, or the official action (which runs it or installs the CLI)."""
+    return is_pulumi_action(step) or bool(ENGINE_COMMAND.search(str(step.get("run", ""))))
+
+
+def steps_without_token(project_dir: Path, action: dict[str, Any]) -> list[str]:
+    """Every step, in every workflow and in the shared action, that can download plugins without a token."""
+    missing = []
+    for name, workflow in all_workflows(project_dir).items():
+        for job_name, job in workflow["jobs"].items():
+            for step in job["steps"]:
+                env = {**workflow.get("env", {}), **job.get("env", {}), **step.get("env", {})}
+                if downloads_plugins(step) and env.get("GITHUB_TOKEN") not in GITHUB_TOKENS:
+                    missing.append(f"{name}/{job_name}: {step.get('name') or step.get('uses') or step['run']}")
+    for step in action["runs"]["steps"]:
+        if downloads_plugins(step) and step.get("env", {}).get("GITHUB_TOKEN") not in GITHUB_TOKENS:
+            missing.append(f"{ACTION}: {step.get('name') or step.get('uses')}")
+    return missing
+
+
+def test_every_step_that_can_download_plugins_has_a_github_token(project_dir: Path, action: dict[str, Any]) -> None:
+    """Row `plugin-download-rate-limit`: plugins served from `github://api.github.com/...` (pulumiverse_time's
+    pulumi-plugin.json) are resolved through the GitHub API, 60 unauthenticated requests an hour per address;
+    the CLI authenticates them only with GITHUB_TOKEN set (pulumi/pulumi #11743, pulumi/actions #815). The
+    action's own `github-token` input is for pull-request comments only (pulumi/actions src/config.ts)."""
+    assert steps_without_token(project_dir, action) == []
+    assert sum(downloads_plugins(s) for s in action["runs"]["steps"]) == 4, "preview first, preview, install, up"
+
+
+def test_the_token_check_finds_a_step_without_one(project_dir: Path, action: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(action))
+    del next(s for s in broken["runs"]["steps"] if s.get("name") == "Up")["env"]["GITHUB_TOKEN"]
+    assert steps_without_token(project_dir, broken) == [f"{ACTION}: Up"]
+    assert downloads_plugins({"run": "pulumi refresh --yes -s dev"})
+    assert not downloads_plugins({"run": 'pulumi stack output factoryName -s "$STACK"'})
+
+
+def test_every_job_that_signs_in_by_oidc_ends_within_one_access_token_lifetime(project_dir: Path) -> None:
+    """Row `github-oidc-cli-expiry`: the Azure CLI cannot renew its federated login, so the state backend and
+    the Key Vault secrets provider (both through the CLI) and the Databricks provider (`github-oidc-azure`
+    refreshes with the ID token it fetched first: databricks-sdk-go config/auth_azure_github_oidc.go) keep
+    the access tokens they got first. Those last 60 to 90 minutes (learn.microsoft.com, "Access tokens in
+    the Microsoft identity platform", token lifetime): a job that signs in ends within 60."""
+    for name, workflow in all_workflows(project_dir).items():
+        for job_name, job in workflow["jobs"].items():
+            signs_in = runs_the_program(job) or any(
+                str(s.get("uses", "")).startswith("azure/login@") for s in job["steps"]
+            )
+            if signs_in:
+                assert job["timeout-minutes"] <= 60, (name, job_name)
+
+
+def concurrency_groups(scope: dict[str, Any], stacks: list[str]) -> set[str]:
+    """The groups a workflow or job joins, for each stack its matrix may hold."""
+    group = (scope.get("concurrency") or {}).get("group")
+    return {group.replace("${{ matrix.stack }}", stack) for stack in stacks} if group else set()
+
+
+def test_no_other_workflow_joins_a_deploys_concurrency_group(project_dir: Path, deploy: dict[str, Any]) -> None:
+    """Row `concurrency-pending-cancel` (docs.github.com, "Control the concurrency of workflows and jobs"): a job
+    newly queued in a group cancels the group's pending job whatever `cancel-in-progress` says. So the daily
+    rotation (or any other workflow) in a deploy's group could cancel a pending deploy of a merged change; only
+    deploys share it, and a running deploy is never cancelled."""
+    stacks = [*stack_files(), "a-new-stack"]
+    deploy_jobs = [deploy["jobs"]["up"], deploy["jobs"]["up-protected"]]
+    for job in deploy_jobs:
+        assert job["concurrency"] == {"group": "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": False}
+    deploy_groups = set().union(*(concurrency_groups(job, stacks) for job in deploy_jobs))
+    for name, workflow in all_workflows(project_dir).items():
+        if name == "deploy.yml":
+            continue
+        scopes = [workflow, *workflow["jobs"].values()]
+        assert set().union(*(concurrency_groups(s, stacks) for s in scopes)).isdisjoint(deploy_groups), name
+
+
+def test_a_deploy_outwaits_any_rotation_and_a_rotation_gives_way(
+    deploy: dict[str, Any], rotate: dict[str, Any], action: dict[str, Any]
+) -> None:
+    """Row `concurrency-pending-cancel`: rotation and deploy meet on the stack's lock instead (pulumi/pulumi
+    pkg/backend/diy/lock.go: an update writes a lock file and refuses with "the stack is currently locked" while
+    another's is there). A rotation holds it no longer than its job runs (GitHub ends a job at its
+    `timeout-minutes`), so a deploy that waits at least that long never fails because of a rotation; a rotation
+    that meets a deploy waits less than its own job may run and then ends cleanly (tests/test_lock_wait.py runs
+    the waiting against a fake `pulumi`)."""
+    rotation_job = rotate["jobs"]["rotate"]
+    (rotation,) = pulumi_steps(rotation_job)
+    assert rotation["on-lock"] == "skip"
+    assert int(rotation["lock-wait-seconds"]) < rotation_job["timeout-minutes"] * 60
+    for name in ("up", "up-protected"):
+        (up,) = pulumi_steps(deploy["jobs"][name])
+        assert up["on-lock"] == "fail", "a deploy never skips silently"
+        assert int(up["lock-wait-seconds"]) >= rotation_job["timeout-minutes"] * 60
+    step = up_step(action)
+    assert step["env"]["ON_LOCK"] == "${{ inputs.on-lock }}"
+    assert step["env"]["LOCK_WAIT"] == "${{ inputs.lock-wait-seconds }}"
+    assert '--on-lock "$ON_LOCK" --wait-seconds "$LOCK_WAIT"' in step["run"]
+    assert step["run"].startswith("python .github/scripts/pulumi_up.py ")
