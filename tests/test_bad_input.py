@@ -7,7 +7,8 @@ process; the cases marked `process=True` also in a process of their own, as type
 What the CLI itself refuses, and so must the preview: a config key without `<namespace>:` (pulumi/pulumi,
 sdk/go/common/resource/config/key.go, `ParseKey`: "configuration keys should be of the form
 `<namespace>:<name>`"); a mapping key given twice, and yes/no/on/off as text rather than booleans in untyped
-values (gopkg.in/yaml.v3, README "Compatibility" and decode.go: "mapping key ... already defined").
+values (gopkg.in/yaml.v3, README "Compatibility" and decode.go: "mapping key ... already defined"); an alias inside
+the value of its own anchor (decode.go, `alias`: "anchor ... value contains itself").
 """
 
 from __future__ import annotations
@@ -238,6 +239,10 @@ STACK_FILES: dict[str, Case] = {
     "custom tag": Case(
         stack_file=config("adf-databricks:clusterMode: !Ref mode"),
         expect=(f"{FILE}:7:31: the tag !Ref is not supported",),
+    ),
+    "an anchor inside its own value": Case(
+        stack_file=config("adf-databricks:tags: &t {a: *t}"),
+        expect=(f"{FILE}:7:24: the anchor &t is used inside its own value",),
     ),
     "a list as a key": Case(
         stack_file="config:\n  ? [a, b]\n  : c\n", expect=(f"{FILE}:2:5: a key must be plain text",)

@@ -26,6 +26,9 @@ def test_readme_gives_exactly_two_setup_commands(readme: str) -> None:
     preview, tests = quick_start_commands(readme)
     assert preview.endswith("-m components.preview dev")
     assert tests.endswith("-m pytest")
+    # the preview installs the runtime set only; the tests, the development set (tests/test_requirements.py)
+    assert " -r requirements.txt " in preview
+    assert " -r requirements-dev.txt " in tests
 
 
 def test_ci_runs_the_readmes_test_command_verbatim(readme: str, project_dir: Path) -> None:

@@ -1,6 +1,6 @@
 """YAML read as the Pulumi CLI reads it, keeping the line and column of every key for error messages.
 
-The CLI parses Pulumi.yaml and stack files with Go's gopkg.in/yaml.v3, which differs from PyYAML's
+The CLI parses Pulumi.yaml and stack files with Go's gopkg.in/yaml.v3, which differs from a YAML 1.1 reader's
 `safe_load` in ways a user notices (yaml.v3 README, "Compatibility"; decode.go, resolve.go):
 
 - YAML 1.2 booleans only: `true`/`false` (any case spelling of those). `yes`, `no`, `on`, `off` decode as text
@@ -10,8 +10,9 @@ The CLI parses Pulumi.yaml and stack files with Go's gopkg.in/yaml.v3, which dif
   overwrite.
 - Integers may be written 0x…, 0o…, 0b…, legacy 0… octal, with `_` separators; too large for 64 bits, a float.
 
-So we let PyYAML's reader, scanner, parser and composer build the node tree (with marks), and construct the
-values ourselves with those rules. Nothing here raises anything but `YamlError`.
+ruamel.yaml's round-trip loader parses the file and records where each key and item sits (`.lc`); we decode
+plain scalars with the rules above instead of its own, and collect keys given twice instead of stopping at the
+first. Nothing here raises anything but `YamlError`.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.composer import Composer
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.parser import Parser
-from yaml.reader import Reader
-from yaml.resolver import BaseResolver
-from yaml.scanner import Scanner
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 KeyPath = tuple[str | int, ...]
 _PLAIN = "!plain"
@@ -39,10 +41,12 @@ _INT = re.compile(r"[-+]?(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {
     **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
-    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
     **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
 }
 _INT64 = (-(2**63), 2**64 - 1)  # yaml.v3 tries int64, then uint64, then float
+# An explicit tag on a scalar: what its value must decode to.
+_TYPED: dict[str, tuple[type, ...]] = {"int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),)}
 
 
 @dataclass(frozen=True)
@@ -80,26 +84,6 @@ class Document:
         return None
 
 
-class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):
-    """PyYAML up to the node tree; plain scalars keep the tag `!plain` so we resolve them as yaml.v3 does."""
-
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        BaseResolver.__init__(self)
-
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and implicit[0]:
-            return _PLAIN
-        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-
-
-def _mark(node: Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def plain_scalar(text: str) -> Any:
     """An untagged, unquoted scalar as yaml.v3 decodes it into an untyped value."""
     if text in _NULL:
@@ -130,82 +114,102 @@ def plain_scalar(text: str) -> Any:
     return text
 
 
-class _Builder:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.document = Document(None)
+def _mark(line: int, column: int) -> Mark:
+    """A position as ruamel.yaml gives it (from 0) as editors show it (from 1)."""
+    return Mark(line + 1, column + 1)
 
-    def build(self, node: Node, path: KeyPath) -> Any:
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                self.document.marks[(*path, index)] = _mark(item)
-                items.append(self.build(item, (*path, index)))
-            return items
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        raise YamlError(self.source, "unsupported YAML node", _mark(node))
 
-    def _scalar(self, node: ScalarNode) -> Any:
-        text = str(node.value)
-        tag = node.tag
+class _Resolver(VersionedResolver):
+    """Plain scalars keep the tag `!plain`, for `plain_scalar` to decode; `<<` stays the merge key."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> Any:
+        if kind is ScalarNode and implicit[0] and value != "<<":
+            return Tag(suffix=_PLAIN)
+        return super().resolve(kind, value, implicit)
+
+
+class _Constructor(RoundTripConstructor):
+    """The round-trip constructor with yaml.v3's scalars, keys as written, and keys given twice collected."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.source = ""
+        self.duplicates: list[tuple[CommentedMap, str, Mark]] = []
+
+    def refuse(self, node: Node, message: str) -> YamlError:
+        return YamlError(self.source, message, _mark(node.start_mark.line, node.start_mark.column))
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.recursive_objects:  # yaml.v3: "anchor ... value contains itself"
+            raise self.refuse(node, f"the anchor &{node.anchor} is used inside its own value")
+        return super().construct_object(node, deep=True)  # built at once, so that check sees every value
+
+    def construct_non_recursive_object(self, node: Node, tag: str | None = None) -> Any:
+        tag = tag or str(node.tag)
+        if not isinstance(node, ScalarNode):  # a tag on a mapping or a list changes nothing, as in yaml.v3
+            return super().construct_non_recursive_object(
+                node, _TAG + ("map" if isinstance(node, MappingNode) else "seq")
+            )
+        text = str(self.construct_scalar(node))  # the text as written (block styles folded, anchors dropped)
         if tag == _PLAIN:
             return plain_scalar(text)
         if tag == f"{_TAG}str":
             return text
-        if tag in (f"{_TAG}int", f"{_TAG}float", f"{_TAG}bool", f"{_TAG}null"):
-            value: Any = plain_scalar(text)
-            kind = tag.removeprefix(_TAG)
-            wanted: dict[str, tuple[type, ...]] = {
-                "int": (int,),
-                "float": (int, float),
-                "bool": (bool,),
-                "null": (type(None),),
-            }
-            expected = wanted[kind]
-            if (isinstance(value, bool) and kind != "bool") or not isinstance(value, expected):
-                raise YamlError(self.source, f"{text!r} is not a valid !!{kind}", _mark(node))
-            return float(plain_scalar(text)) if kind == "float" else value
-        raise YamlError(
-            self.source,
-            f"the tag {tag} is not supported here; write plain YAML values (text, numbers, true/false)",
-            _mark(node),
-        )
+        kind = tag.removeprefix(_TAG)
+        if kind not in _TYPED:
+            raise self.refuse(
+                node, f"the tag {tag} is not supported here; write plain YAML values (text, numbers, true/false)"
+            )
+        value = plain_scalar(text)
+        if (isinstance(value, bool) and kind != "bool") or not isinstance(value, _TYPED[kind]):
+            raise self.refuse(node, f"{text!r} is not a valid !!{kind}")
+        return float(plain_scalar(text)) if kind == "float" else value
 
-    def _key(self, node: Node) -> str:
-        if not isinstance(node, ScalarNode):
-            raise YamlError(self.source, "a key must be plain text, not a list or a mapping", _mark(node))
-        return str(node.value)
+    def flatten_mapping(self, node: Any) -> Any:
+        for key_node, _ in node.value:  # a key is the text written: `1:` and `true:` are "1" and "true"
+            if key_node.tag == _PLAIN:
+                key_node.tag = f"{_TAG}str"
+        return super().flatten_mapping(node)
 
-    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, Mark] = {}
+    def check_mapping_key(self, node: Node, key_node: Node, mapping: Any, key: Any, value: Any) -> bool:
+        if key in mapping:  # the first stays; where the second sits is kept to report both
+            self.duplicates.append((mapping, key, _mark(key_node.start_mark.line, key_node.start_mark.column)))
+            return False
+        return True
+
+
+class _Walk:
+    """ruamel's tree to plain dicts and lists, recording where each key and item sits."""
+
+    def __init__(self, source: str, duplicates: list[tuple[CommentedMap, str, Mark]]) -> None:
+        self.source = source
+        self.document = Document(None)
+        self.duplicates = duplicates
+
+    def value(self, data: Any, path: KeyPath) -> Any:
+        if isinstance(data, CommentedMap):
+            return self.mapping(data, path)
+        if isinstance(data, CommentedSeq):
+            for index in range(len(data)):
+                self.document.marks[(*path, index)] = _mark(*data.lc.item(index))
+            return [self.value(item, (*path, index)) for index, item in enumerate(data)]
+        return data
+
+    def mapping(self, data: CommentedMap, path: KeyPath) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.tag == _PLAIN and key_node.value == "<<":
-                merged |= self._merge(value_node, path)
-                continue
-            key = self._key(key_node)
-            mark = _mark(key_node)
-            if key in first_seen:
-                self.document.duplicates.append(((*path, key), first_seen[key], mark))
-            else:
-                first_seen[key] = mark
-                self.document.marks[(*path, key)] = mark
-            result[key] = self.build(value_node, (*path, key))
-        return {**merged, **result}
-
-    def _merge(self, node: Node, path: KeyPath) -> dict[str, Any]:
-        """`<<: *anchor` (yaml.v3 supports merge keys): keys given explicitly win."""
-        sources = node.value if isinstance(node, SequenceNode) else [node]
-        merged: dict[str, Any] = {}
-        for source in reversed(sources):
-            if not isinstance(source, MappingNode):
-                raise YamlError(self.source, "<< merges mappings only", _mark(source))
-            merged |= self._mapping(source, path)
-        return merged
+        for source in reversed(list(data.merge)):  # `<<: *anchor` (yaml.v3 supports merge keys)
+            merged |= self.mapping(source, path)
+        own: dict[str, Any] = {}
+        for key, value in data.non_merged_items():
+            where = _mark(*data.lc.key(key))
+            if not isinstance(key, str):
+                raise YamlError(self.source, "a key must be plain text, not a list or a mapping", where)
+            self.document.marks[(*path, key)] = where
+            own[key] = self.value(value, (*path, key))
+        for mapping, key, second in self.duplicates:
+            if mapping is data:
+                self.document.duplicates.append(((*path, key), _mark(*data.lc.key(key)), second))
+        return {**merged, **own}  # keys given explicitly win
 
 
 def _position(text: str, offset: int) -> Mark:
@@ -213,37 +217,32 @@ def _position(text: str, offset: int) -> Mark:
     return Mark(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
-def _code_point(character: object) -> int:
-    return character if isinstance(character, int) else ord(str(character)[:1] or "?")
-
-
 def parse(text: str, source: str) -> Document:
     """Parse YAML text; `source` names it in messages (a file path, or `--set key=value`)."""
-    loader: _Loader | None = None
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Resolver, yaml.Constructor = _Resolver, _Constructor
+    yaml.constructor.source = source
     try:
-        loader = _Loader(text)  # the reader refuses characters YAML does not allow right here
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
+        tree = yaml.load(text)
+    except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "not valid YAML"
         hint = "; YAML indents with spaces, never tabs" if "\\t" in problem or "\t" in problem else ""
         context = f" ({error.context})" if error.context and error.problem else ""
         position = Mark(mark.line + 1, mark.column + 1) if mark else None
         raise YamlError(source, f"not valid YAML: {problem}{context}{hint}", position) from None
-    except yaml.reader.ReaderError as error:
+    except ReaderError as error:
         raise YamlError(
             source,
-            f"character U+{_code_point(error.character):04X} is not allowed in YAML ({error.reason})",
+            f"character U+{error.character:04X} is not allowed in YAML ({error.reason})",
             _position(text, error.position),
         ) from None
-    except yaml.YAMLError as error:  # any other PyYAML error: still one line, never a traceback
+    except YAMLError as error:  # any other ruamel.yaml error: still one line, never a traceback
         raise YamlError(source, f"not valid YAML: {error}") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    builder = _Builder(source)
-    builder.document.value = None if node is None else builder.build(node, ())
-    return builder.document
+    walk = _Walk(source, yaml.constructor.duplicates)
+    walk.document.value = walk.value(tree, ())
+    walk.document.duplicates.sort(key=lambda duplicate: (duplicate[2].line, duplicate[2].column))  # file order
+    return walk.document
 
 
 def read(path: Path, shown_as: str | None = None) -> Document:
