@@ -33,7 +33,7 @@ def test_domain_is_the_workspace_url_over_https(dev_plan: Plan) -> None:
 
 def test_job_cluster_mode_describes_the_new_cluster(prod_plan: Plan) -> None:
     props = databricks_link(prod_plan)
-    assert props["newClusterVersion"] == "15.4.x-scala2.12"
+    assert props["newClusterVersion"] == "16.4.x-scala2.12"
     assert props["newClusterNodeType"] == "Standard_DS3_v2"
     assert props["newClusterNumOfWorker"] == "2:8"
     assert props["newClusterDriverNodeType"] == "Standard_DS4_v2"
@@ -57,10 +57,10 @@ def test_an_integer_worker_count_becomes_the_string_adf_expects(plan_for: PlanFo
 
 
 def test_cluster_tags_are_the_clusters_own_the_workspace_passes_on_the_rest(prod_plan: Plan) -> None:
-    """Lifecycle rule 6 (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"): the stack
-    tags reach every cluster through the workspace, so repeating them would only make Databricks store
+    """Lifecycle row `default-tags` (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"): the
+    stack tags reach every cluster through the workspace, so repeating them would only make Databricks store
     `x_<key>` copies and report a diff on every refresh."""
-    assert databricks_link(prod_plan)["newClusterCustomTags"] == {"workload": "adf-dataflows"}
+    assert databricks_link(prod_plan)["newClusterCustomTags"] == {"workload": "adf-databricks-activities"}
     assert prod_plan.one("azure-native:databricks:Workspace").inputs["tags"]["costCenter"] == "data-platform"
 
 
@@ -100,7 +100,7 @@ def test_instance_pool_mode_runs_job_clusters_from_the_pool(plan_for: PlanFor) -
     props = databricks_link(plan)
     pool = plan.one(POOL_TYPE)
     assert props["instancePoolId"] == pool.id
-    assert props["newClusterVersion"] == "15.4.x-scala2.12"
+    assert props["newClusterVersion"] == POOL["sparkVersion"]
     assert props["newClusterNumOfWorker"] == "4"
     assert "newClusterNodeType" not in props
     assert "existingClusterId" not in props
@@ -109,7 +109,7 @@ def test_instance_pool_mode_runs_job_clusters_from_the_pool(plan_for: PlanFor) -
 def test_instance_pool_preloads_the_spark_version_and_bounds_idle_cost(plan_for: PlanFor) -> None:
     plan = plan_for(clusterMode="instancePool", instancePool={**POOL, "minIdleInstances": 2, "maxCapacity": 12})
     pool = plan.one(POOL_TYPE).inputs
-    assert pool["preloadedSparkVersions"] == ["15.4.x-scala2.12"]
+    assert pool["preloadedSparkVersions"] == [POOL["sparkVersion"]]
     assert (pool["minIdleInstances"], pool["maxCapacity"], pool["idleInstanceAutoterminationMinutes"]) == (2, 12, 30)
     assert pool["nodeTypeId"] == "Standard_DS3_v2"
     assert plan.by_type(CLUSTER) == []
@@ -139,8 +139,8 @@ def test_linked_service_envelope_properties_come_from_config(plan_for: PlanFor) 
     plan = plan_for(
         linkedService={
             "name": "LS_Databricks",
-            "description": "Data Flow compute",
-            "annotations": ["dataflows"],
+            "description": "Databricks activities",
+            "annotations": ["databricks-activities"],
             "parameters": {"clusterSize": {"type": "String", "defaultValue": "small"}},
             "connectVia": "AutoResolveIntegrationRuntime",
         }
@@ -148,8 +148,8 @@ def test_linked_service_envelope_properties_come_from_config(plan_for: PlanFor) 
     link = plan.one(LINKED_SERVICE, DATABRICKS_LS).inputs
     props = link["properties"]
     assert link["linkedServiceName"] == "LS_Databricks"
-    assert props["description"] == "Data Flow compute"
-    assert props["annotations"] == ["dataflows"]
+    assert props["description"] == "Databricks activities"
+    assert props["annotations"] == ["databricks-activities"]
     assert props["parameters"] == {"clusterSize": {"type": "String", "defaultValue": "small"}}
     assert props["connectVia"] == {
         "referenceName": "AutoResolveIntegrationRuntime",
@@ -162,7 +162,7 @@ def test_interactive_cluster_does_not_block_pulumi_up_until_running(dev_plan: Pl
     assert cluster["noWait"] is True
     assert cluster["autoterminationMinutes"] == 30
     assert (cluster["sparkVersion"], cluster["nodeTypeId"], cluster["numWorkers"]) == (
-        "15.4.x-scala2.12",
+        "16.4.x-scala2.12",
         "Standard_DS3_v2",
         1,
     )
@@ -170,7 +170,7 @@ def test_interactive_cluster_does_not_block_pulumi_up_until_running(dev_plan: Pl
 
 def test_interactive_cluster_autoscales_when_asked(plan_for: PlanFor) -> None:
     size = {
-        "sparkVersion": "15.4.x-scala2.12",
+        "sparkVersion": "16.4.x-scala2.12",
         "nodeType": "Standard_DS3_v2",
         "autoscale": {"minWorkers": 1, "maxWorkers": 4},
     }
@@ -180,7 +180,7 @@ def test_interactive_cluster_autoscales_when_asked(plan_for: PlanFor) -> None:
 
 
 def test_single_node_cluster_uses_the_single_node_profile(plan_for: PlanFor) -> None:
-    size = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "singleNode": True}
+    size = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "singleNode": True}
     cluster = plan_for(interactiveCluster=size).one(CLUSTER).inputs
     assert cluster["numWorkers"] == 0
     assert cluster["sparkConf"]["spark.databricks.cluster.profile"] == "singleNode"
