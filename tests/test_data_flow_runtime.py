@@ -96,7 +96,7 @@ def problems(section: Any) -> list[str]:
     [
         ({"coreCount": 12}, "dataFlowRuntime.coreCount", "8, 16, 32, 48, 80, 144, 272"),
         ({"coreCount": True}, "dataFlowRuntime.coreCount", "use one of"),
-        ({"computeType": "Huge"}, "dataFlowRuntime.computeType", "General | MemoryOptimized | ComputeOptimized"),
+        ({"computeType": "Huge"}, "dataFlowRuntime.computeType", "use one of General | MemoryOptimized)"),
         ({"timeToLiveMinutes": -1}, "dataFlowRuntime.timeToLiveMinutes", "whole number"),
         ({"timeToLiveMinutes": "ten"}, "dataFlowRuntime.timeToLiveMinutes", "whole number"),
         ({"cleanup": False}, "dataFlowRuntime.cleanup", "timeToLiveMinutes > 0"),
@@ -108,6 +108,16 @@ def problems(section: Any) -> list[str]:
 def test_a_bad_runtime_section_names_the_key_and_what_is_allowed(section: Any, key: str, fragment: str) -> None:
     found = [p for p in problems(section) if p.startswith(f"adf-databricks:{key}:")]
     assert len(found) == 1 and fragment in found[0], problems(section)
+
+
+def test_the_retired_compute_optimized_type_is_refused_with_what_to_use() -> None:
+    """Lifecycle row `computeoptimized-retired` (MicrosoftDocs/azure-docs articles/data-factory/
+    compute-optimized-retire.md: Compute optimized data flows retired, support ended 31 August 2024; new runtimes
+    cannot use it): refused by name, with General or MemoryOptimized instead, not just "not allowed"."""
+    [problem] = problems({"computeType": "ComputeOptimized"})
+    assert problem.startswith('adf-databricks:dataFlowRuntime.computeType: "ComputeOptimized" is not allowed: ')
+    assert "retired" in problem and "31 August 2024" in problem
+    assert problem.endswith("use General or MemoryOptimized")
 
 
 def test_every_runtime_problem_is_reported_at_once() -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import DATABRICKS_LS, INTERACTIVE, JOB_CLUSTER, LINKED_SERVICE, POOL, PlanFor, databricks_link
 
+from components.config import ConfigError
 from components.offline.plan import Plan, reveal
+from components.offline.run import run_stack
 
 CLUSTER = "databricks:index/cluster:Cluster"
 POOL_TYPE = "databricks:index/instancePool:InstancePool"
@@ -198,3 +201,40 @@ def test_every_databricks_resource_uses_the_workspace_provider(dev_plan: Plan, p
         for record in plan.resources:
             if record.type.startswith("databricks:"):
                 assert record.provider == provider.urn, record.name
+
+
+@pytest.mark.parametrize(
+    ("mode", "sent"),
+    [("DATA_SECURITY_MODE_STANDARD", "USER_ISOLATION"), ("DATA_SECURITY_MODE_DEDICATED", "SINGLE_USER")],
+)
+@pytest.mark.parametrize("cluster_mode", ["newJobCluster", "instancePool"])
+def test_current_access_mode_names_reach_adf_as_their_classic_aliases(
+    plan_for: PlanFor, cluster_mode: str, mode: str, sent: str
+) -> None:
+    """Lifecycle row `access-mode-kind`: the current names are valid only with a cluster `kind`, which Data Factory's
+    linked service cannot send, so each run's cluster would be refused. Their classic aliases name the same access
+    mode and need no kind: sent instead, so a user keeps the name Databricks' UI shows. Sources:"""
+    section = {"newJobCluster": ("jobCluster", JOB_CLUSTER), "instancePool": ("instancePool", POOL)}[cluster_mode]
+    plan = plan_for("prod", clusterMode=cluster_mode, **{section[0]: {**section[1], "dataSecurityMode": mode}})
+    assert databricks_link(plan)["dataSecurityMode"] == sent
+
+
+@pytest.mark.parametrize("section", ["jobCluster", "instancePool"])
+def test_the_auto_access_mode_is_refused_for_the_clusters_adf_creates(section: str) -> None:
+    """Lifecycle row `access-mode-kind`: DATA_SECURITY_MODE_AUTO lets Databricks pick the mode, which needs the
+    cluster `kind`; it has no classic equivalent, so it is refused with the two modes to choose from."""
+    cluster = {"jobCluster": JOB_CLUSTER, "instancePool": POOL}[section]
+    mode = {"jobCluster": "newJobCluster", "instancePool": "instancePool"}[section]
+    with pytest.raises(ConfigError) as caught:
+        run_stack("prod", {"clusterMode": mode, section: {**cluster, "dataSecurityMode": "DATA_SECURITY_MODE_AUTO"}})
+    [problem] = caught.value.problems
+    assert problem.startswith(f"adf-databricks:{section}.dataSecurityMode: DATA_SECURITY_MODE_AUTO needs the cluster")
+    assert problem.endswith("choose the mode: USER_ISOLATION (standard) or SINGLE_USER (dedicated)")
+
+
+def test_a_single_user_interactive_cluster_is_created_for_its_named_user(plan_for: PlanFor) -> None:
+    """Lifecycle row `single-user-name`: DATA_SECURITY_MODE_DEDICATED goes to the cluster as SINGLE_USER (no `kind`
+    here either), with the one user it serves."""
+    size = {**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED", "singleUserName": "ci@example.com"}
+    cluster = plan_for(interactiveCluster=size).one(CLUSTER).inputs
+    assert (cluster["dataSecurityMode"], cluster["singleUserName"]) == ("SINGLE_USER", "ci@example.com")
