@@ -79,7 +79,8 @@ class InteractiveCluster(TypedDict, total=False):
     """The warm all-purpose cluster Databricks activities run on in existingCluster mode."""
 
     spark_version: str
-    """The Databricks runtime version, e.g. 15.4.x-scala2.12. Required with the cluster."""
+    """The Databricks runtime key, e.g. 16.4.x-scala2.12 (LTS, Scala 2.12). A runtime past its end of support is
+    refused, one within six months of it warned about. Required with the cluster."""
     node_type: str
     """The Azure VM size of the workers, e.g. Standard_DS3_v2. Required with the cluster."""
     driver_node_type: str
@@ -94,7 +95,13 @@ class InteractiveCluster(TypedDict, total=False):
     policy_id: str
     """A cluster policy the cluster must comply with."""
     data_security_mode: DataSecurityMode
-    """The cluster's access mode (Unity Catalog)."""
+    """The cluster's access mode (Unity Catalog); DATA_SECURITY_MODE_STANDARD and _DEDICATED are sent as their
+    classic names USER_ISOLATION and SINGLE_USER, DATA_SECURITY_MODE_AUTO is refused. SINGLE_USER needs
+    singleUserName and is refused with auth managedIdentity."""
+    single_user_name: str
+    """With dataSecurityMode SINGLE_USER: the one user (e.g. name@example.com) or service principal (its application
+    id) the cluster serves. Activities run as the identity that deploys the stack (the access token's owner), so
+    name that identity. Refused with other modes."""
     enabled: bool
     """Keep a warm interactive cluster in other modes too (default false there); always on in existingCluster
     mode."""
@@ -112,7 +119,8 @@ class JobCluster(TypedDict, total=False):
     """The new job cluster Data Factory creates for each run in newJobCluster mode."""
 
     spark_version: str
-    """The Databricks runtime version, e.g. 15.4.x-scala2.12. Required in newJobCluster mode."""
+    """The Databricks runtime key, e.g. 16.4.x-scala2.12 (LTS, Scala 2.12). A runtime past its end of support is
+    refused, one within six months of it warned about. Required in newJobCluster mode."""
     node_type: str
     """The Azure VM size of the workers, e.g. Standard_DS3_v2. Required in newJobCluster mode."""
     driver_node_type: str
@@ -127,7 +135,9 @@ class JobCluster(TypedDict, total=False):
     policy_id: str
     """A cluster policy the cluster must comply with."""
     data_security_mode: DataSecurityMode
-    """The cluster's access mode (Unity Catalog)."""
+    """The access mode of each run's cluster (Unity Catalog). Data Factory sends no cluster kind, so
+    DATA_SECURITY_MODE_STANDARD and _DEDICATED are sent as their classic names USER_ISOLATION and SINGLE_USER, and
+    DATA_SECURITY_MODE_AUTO is refused."""
     workers: str
     """Workers per run: "N", or "min:max" to autoscale (whole numbers, 1 <= min <= max). Required in newJobCluster
     mode."""
@@ -141,7 +151,8 @@ class InstancePool(TypedDict, total=False):
     """The instance pool each run's job cluster takes warm VMs from in instancePool mode."""
 
     spark_version: str
-    """The Databricks runtime version, e.g. 15.4.x-scala2.12. Required in instancePool mode."""
+    """The Databricks runtime key, e.g. 16.4.x-scala2.12 (LTS, Scala 2.12). A runtime past its end of support is
+    refused, one within six months of it warned about. Required in instancePool mode."""
     node_type: str
     """The Azure VM size of the pool's VMs, driver and workers alike, e.g. Standard_DS3_v2. Required in instancePool
     mode."""
@@ -157,7 +168,9 @@ class InstancePool(TypedDict, total=False):
     policy_id: str
     """A cluster policy the cluster must comply with."""
     data_security_mode: DataSecurityMode
-    """The cluster's access mode (Unity Catalog)."""
+    """The access mode of each run's cluster (Unity Catalog). Data Factory sends no cluster kind, so
+    DATA_SECURITY_MODE_STANDARD and _DEDICATED are sent as their classic names USER_ISOLATION and SINGLE_USER, and
+    DATA_SECURITY_MODE_AUTO is refused."""
     workers: str
     """A fixed number of workers per run ("N"); pools take no min:max range."""
     min_idle_instances: int
@@ -178,7 +191,8 @@ class AccessToken(TypedDict, total=False):
     lifetime_days: int
     """Days until the token expires."""
     rotation_days: int
-    """Days after which the next `pulumi up` replaces the token; below lifetimeDays."""
+    """Days after which the next `pulumi up` replaces the token: below lifetimeDays, and below 90 because Databricks
+    revokes a token unused for 90 days."""
     owner: str
     """Object id of the only identity that may deploy the token (CI's); a deploy by another identity is refused,
     because Databricks lists a token only to its owner."""
@@ -209,13 +223,14 @@ class DataFlowRuntime(TypedDict, total=False):
     """The managed Azure integration runtime Mapping Data Flows run on; leave it out for ADF's default runtime."""
 
     compute_type: DataFlowComputeType
-    """The Spark cluster type."""
+    """The Spark cluster type (ComputeOptimized is retired and refused)."""
     core_count: int
     """Cores of the Spark cluster: 8, 16, 32, 48, 80, 144 or 272."""
     time_to_live_minutes: int
     """Minutes the cluster stays warm (and billed) after a data-flow run; 0 starts cold every run."""
     cleanup: bool
-    """false re-uses the warm cluster for the next run ("quick re-use"); needs timeToLiveMinutes > 0."""
+    """ADF's cleanup flag, sent as given (ADF's default is true); needs timeToLiveMinutes > 0. The TTL alone keeps
+    the cluster warm for the next run: Microsoft no longer documents false ("quick re-use") as a benefit."""
 
 
 class LinkedServiceParameter(TypedDict, total=False):
@@ -262,7 +277,8 @@ class AdfDatabricksArgs(TypedDict, total=False):
     """The inputs of the AdfDatabricks component: the same keys as the adf-databricks stack config."""
 
     location: Required[str]
-    """The Azure region, e.g. westeurope. The stack program passes azure-native:location."""
+    """The Azure region, e.g. westeurope or West Europe (Azure ignores case and spaces). The stack program passes
+    azure-native:location."""
     cluster_mode: ClusterMode
     """The compute Data Factory's Databricks activities run on."""
     auth: AuthMode
@@ -288,8 +304,8 @@ class AdfDatabricksArgs(TypedDict, total=False):
     data_flow_runtime: DataFlowRuntime
     """The integration runtime Mapping Data Flows run on: warm (a TTL) where people iterate, cold in prod."""
     tags: dict[str, str]
-    """Tags on every Azure resource, besides project, environment and managed-by. Clusters inherit them from the
-    workspace."""
+    """Tags on every Azure resource, besides project, environment and managed-by (set by the component: a tag of
+    one of those names, in any case, is refused). Clusters inherit them from the workspace."""
     existing_resource_group_name: pulumi.Input[str]
     """Deploy into this existing resource group instead of creating one."""
     names: Names
@@ -336,8 +352,15 @@ RANGES: dict[str, tuple[int, int]] = {
     "instancePool.maxCapacity": (1, 10_000),
     "instancePool.idleInstanceAutoterminationMinutes": (0, 10_000),
     "token.lifetimeDays": (1, 730),
-    "token.rotationDays": (1, 729),
+    "token.rotationDays": (1, 89),
     "dataFlowRuntime.timeToLiveMinutes": (0, 2_147_483_647),
 }
 """Each whole-number key's inclusive range, by its camelCase path. rotationDays must also stay below
-lifetimeDays, so it can never reach lifetimeDays' maximum."""
+lifetimeDays (the validator's rotation-window check)."""
+
+RANGE_REASONS: dict[str, str] = {
+    "token.rotationDays": "Databricks revokes a token that goes unused for 90 days (an idle stack's, for one), "
+    "so the next token must come before that",
+}
+"""Why a range ends where it does, for the keys whose limit is not plain (lifecycle row `pat-lifecycle` for
+rotationDays); the validator adds it to the refusal."""

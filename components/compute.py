@@ -2,7 +2,7 @@
 
 Neither carries the stack's Azure tags: the workspace has them and every cluster inherits them as default
 tags; repeating one as a custom tag is stored as `x_<key>` and shows a diff on every refresh (lifecycle
-rule 6). Only the section's own `customTags` are sent.
+row `default-tags`). Only the section's own `customTags` are sent.
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from .settings import (
     InteractiveClusterSpec,
 )
 
-# The cluster reports these aliases under their canonical names, so sending an alias would differ on every
-# refresh and edit (restart) the cluster on every `up` (reported: terraform-provider-databricks #4909).
+# The current names of two access modes, and their classic aliases (databricks-sdk-go `compute.DataSecurityMode`).
+# The current names are valid only with a cluster `kind`, which neither our cluster nor Data Factory's linked
+# service sends (lifecycle row `access-mode-kind`); and a cluster reports the classic name, so sending the other
+# would differ on every refresh and edit (restart) the cluster on every `up` (reported:
+# terraform-provider-databricks #4909).
 CANONICAL_SECURITY_MODE = {
     DataSecurityMode.DATA_SECURITY_MODE_STANDARD: DataSecurityMode.USER_ISOLATION,
     DataSecurityMode.DATA_SECURITY_MODE_DEDICATED: DataSecurityMode.SINGLE_USER,
@@ -35,7 +38,8 @@ def cluster_tags(options: ClusterOptions) -> dict[str, str]:
     return dict(options.custom_tags)
 
 
-def _security_mode(mode: DataSecurityMode | None) -> str | None:
+def classic_security_mode(mode: DataSecurityMode | None) -> str | None:
+    """The access mode as a cluster without `kind` must be given it (lifecycle row `access-mode-kind`)."""
     return CANONICAL_SECURITY_MODE.get(mode, mode).value if mode else None
 
 
@@ -47,7 +51,7 @@ def interactive_cluster(
     opts: pulumi.ResourceOptions,
 ) -> databricks.Cluster:
     """Pinned: an unpinned all-purpose cluster is deleted 30 days after it last terminated, leaving the
-    linked service's existingClusterId pointing at nothing (lifecycle rule 7)."""
+    linked service's existingClusterId pointing at nothing (lifecycle row `cluster-retention`)."""
     size = spec.size
     options = spec.options
     spark_conf = dict(options.spark_conf)
@@ -74,7 +78,8 @@ def interactive_cluster(
         spark_env_vars=dict(options.spark_env_vars) or None,
         custom_tags=custom_tags or None,
         policy_id=options.policy_id,
-        data_security_mode=_security_mode(options.data_security_mode),
+        data_security_mode=classic_security_mode(options.data_security_mode),
+        single_user_name=spec.single_user_name,
         is_pinned=True,
         opts=opts,
     )
@@ -84,7 +89,11 @@ def instance_pool(
     name: str, *, spec: InstancePoolSpec, pool_name: str, opts: pulumi.ResourceOptions
 ) -> databricks.InstancePool:
     """The pool carries the section's customTags: a cluster from a pool may not repeat the pool's tag keys,
-    and Data Factory ignores the linked service's cluster tags in pool configurations (lifecycle rule 5)."""
+    and Data Factory ignores the linked service's cluster tags in pool configurations (lifecycle row `pool-tags`).
+
+    A new sparkVersion replaces the pool (a new id, which the linked service then points at): Databricks cannot
+    change a pool's preloaded runtime (terraform-provider-databricks pools/resource_instance_pool.go,
+    `preloaded_spark_versions` is force_new)."""
     return databricks.InstancePool(
         f"{name}-instance-pool",
         instance_pool_name=pool_name,

@@ -17,6 +17,7 @@ key, `data-platform:platform.token.lifetimeDays`) and show values in YAML's word
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import difflib
 import ipaddress
 import json
@@ -29,10 +30,13 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from . import contract, naming
-from .args import DEFAULTS, RANGES, AdfDatabricksArgs
+from . import azure_regions, contract, naming, runtimes
+from .args import DEFAULTS, RANGE_REASONS, RANGES, AdfDatabricksArgs
 from .settings import (
     DATA_FLOW_CORE_COUNTS,
+    RETIRED_CHOICES,
+    SINGLE_USER_MODES,
+    STANDARD_TAG_NAMES,
     AuthMode,
     Autoscale,
     ClusterMode,
@@ -219,6 +223,8 @@ class Problems:
     def __init__(self, root: KeyPath = (f"{NAMESPACE}:",)) -> None:
         self.root = root
         self.found: list[Problem] = []
+        self.warnings: list[Problem] = []
+        """What is allowed but ages or goes unchecked: reported without stopping anything."""
 
     @property
     def items(self) -> list[str]:
@@ -239,6 +245,10 @@ class Problems:
     def add_key(self, full_key: str, message: str) -> None:
         """A key outside the settings, e.g. `azure-native:location`."""
         self.found.append(Problem((full_key,), message))
+
+    def warn(self, key: str, message: str) -> None:
+        """`key` is dotted, relative to the settings, as for `add`."""
+        self.warnings.append(Problem(self.path(tuple(key.split("."))), message))
 
 
 class Section:
@@ -305,7 +315,11 @@ class Section:
             return default
         number = as_int(value)
         if number is None or not low <= number <= high:
-            self.problems.add_at(self.at(name), f"{yaml_text(value)}: must be a whole number from {low} to {high}")
+            reason = RANGE_REASONS.get(f"{self.key}.{name}")
+            self.problems.add_at(
+                self.at(name),
+                f"{yaml_text(value)}: must be a whole number from {low} to {high}" + (f": {reason}" if reason else ""),
+            )
             return default
         return number
 
@@ -323,7 +337,9 @@ class Section:
         value = self.values.get(name)
         if value is None:
             return default
-        return _choice(self.problems, self.at(name), value, enum, default)
+        return _choice(
+            self.problems, self.at(name), value, enum, default, retired=RETIRED_CHOICES.get(f"{self.key}.{name}")
+        )
 
     def string_map(self, name: str, check: Callable[[str, str], str | None] | None = None) -> dict[str, str]:
         return _string_map(self.problems, self.at(name), self.values.get(name), check)
@@ -378,10 +394,21 @@ def _string_map(
     return result
 
 
-def _choice(problems: Problems, path: KeyPath, value: Any, enum: type[E], default: E | None) -> E | None:
+def _choice(
+    problems: Problems,
+    path: KeyPath,
+    value: Any,
+    enum: type[E],
+    default: E | None,
+    *,
+    retired: Mapping[str, str] | None = None,
+) -> E | None:
     for member in enum:
         if value == member.value:
             return member
+    if isinstance(value, str) and retired and value in retired:
+        problems.add_at(path, f"{yaml_text(value)} is not allowed: {retired[value]}")
+        return default
     allowed = [str(m.value) for m in enum]
     hint = did_you_mean(value, allowed) if isinstance(value, str) else ""
     problems.add_at(path, f"{yaml_text(value)} is not allowed{hint} (use one of {' | '.join(allowed)})")
@@ -472,6 +499,7 @@ def _interactive_cluster(section: Section) -> InteractiveClusterSpec:
         size=_interactive_size(section),
         options=_cluster_options(section),
         autotermination_minutes=section.integer("autoterminationMinutes"),
+        single_user_name=section.text("singleUserName"),
     )
 
 
@@ -563,8 +591,8 @@ def _workspace(section: Section) -> WorkspaceSpec:
     return spec
 
 
-# Lifecycle rule 11: without front-end private endpoints (which this project does not create) neither CI
-# nor a laptop reaches such a workspace, so the deploy would fail after the workspace exists.
+# Lifecycle row `workspace-pna-private-link`: without front-end private endpoints (which this project does not
+# create) neither CI nor a laptop reaches such a workspace, so the deploy would fail after the workspace exists.
 PRIVATE_NETWORKING_NOT_PROVIDED = (
     "Disabled is not supported: private networking (private endpoints for the workspace) is not provided yet, "
     "and without it the deploy cannot reach the workspace to create clusters and tokens; use Enabled"
@@ -584,7 +612,8 @@ def _token(section: Section) -> TokenSpec:
 
 
 def _check_rotation_window(section: Section, spec: TokenSpec) -> None:
-    """Rotation must come before expiry (lifecycle rule 10): else Data Factory runs fail in between."""
+    """Rotation must come before expiry (lifecycle row `rotating-on-refresh`): else Data Factory runs fail in
+    between. The range of rotationDays itself keeps it below 90 days (`pat-lifecycle`, args.RANGE_REASONS)."""
     if spec.expires_before_rotation:
         section.problems.add(
             f"{section.key}.rotationDays",
@@ -685,6 +714,23 @@ def _names(section: Section) -> NameOverrides:
         key_vault=section.text("keyVault", rule=naming.KEY_VAULT),
         data_factory=section.text("dataFactory", rule=naming.DATA_FACTORY),
     )
+
+
+_STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
+def _stack_name_problems(stack: str) -> list[str]:
+    """The Pulumi CLI's stack-name rule (pulumi/pulumi sdk/go/common/tokens/stack_name.go, `ParseStackName`, used by
+    the DIY and Pulumi Cloud backends alike): 1-100 characters, each a letter, digit, _, . or -."""
+    if _STACK_NAME.fullmatch(stack):
+        return []
+    bad = next((i for i, c in enumerate(stack) if not _STACK_NAME.fullmatch(c)), None)
+    found = f"{len(stack)} characters" if bad is None else f"invalid character {stack[bad]!r} at position {bad}"
+    fixed = re.sub(r"[^A-Za-z0-9_.-]+", "-", stack).strip("-")[:100] or "dev"
+    return [
+        f"the Pulumi CLI refuses this stack name ({found}): stack names are 1-100 characters, each a letter, digit, "
+        f"_, . or -; rename the stack and its file, e.g. Pulumi.{fixed}.yaml"
+    ]
 
 
 def _flag(problems: Problems, key: str, value: Any, default: bool) -> bool:
@@ -823,10 +869,18 @@ def load_settings(
     job_spec = _job_cluster(job) if _filled(job) else None
     pool_spec = _instance_pool(pool) if _filled(pool) else None
 
+    location_key = "location" if component else "azure-native:location"
     if not location:
+        problems.add_key(location_key, "is required (the Azure region, e.g. westeurope)")
+    elif not azure_regions.is_region(location):
+        hint = did_you_mean(azure_regions.normalized(location), sorted(azure_regions.REGIONS))
         problems.add_key(
-            "location" if component else "azure-native:location", "is required (the Azure region, e.g. westeurope)"
+            location_key,
+            f"{yaml_text(location)}: is not an Azure region{hint} (write a region's name, e.g. westeurope, or its "
+            "display name, e.g. West Europe: Azure ignores case and spaces)",
         )
+    for problem in _stack_name_problems(stack):
+        problems.add_key("stack", f"{yaml_text(stack)}: {problem}")
     wired_group = values["existingResourceGroupName"]
     # A caller may wire the group from its own resource: an Output is Azure's to check, not ours.
     existing_group: pulumi.Input[str] | None = (
@@ -867,17 +921,16 @@ def load_settings(
         names=names,
         protect=_flag(problems, "protect", values["protect"], False),
     )
-    _check_cluster_tags(problems, settings)
-    _check_pool_fields(problems, settings)
-    _check_interactive_security_mode(problems, settings)
+    for check in SETTINGS_CHECKS:
+        check(problems, settings)
     if problems.found:
         raise ConfigError(stack, problems.found, component)
-    return settings
+    return dataclasses.replace(settings, warnings=tuple(str(w) for w in problems.warnings))
 
 
 def _check_cluster_tags(problems: Problems, settings: PlatformSettings) -> None:
     """Clusters inherit the workspace's tags; repeating a key makes Databricks store it as `x_<key>` and
-    every refresh report a diff, so every `up` edits (restarts) the cluster (lifecycle rule 6)."""
+    every refresh report a diff, so every `up` edits (restarts) the cluster (lifecycle row `default-tags`)."""
     inherited = set(settings.azure_tags)
     for key, spec in (
         ("interactiveCluster", settings.interactive_cluster),
@@ -904,8 +957,98 @@ def _check_interactive_security_mode(problems: Problems, settings: PlatformSetti
         )
 
 
+def _check_linked_service_security_modes(problems: Problems, settings: PlatformSettings) -> None:
+    """Lifecycle row `access-mode-kind`: the DATA_SECURITY_MODE_* names are valid only with a cluster `kind`, which
+    the ADF linked service cannot send. STANDARD and DEDICATED go out as their classic aliases (linked_service.py);
+    AUTO, Databricks' own pick, has no classic equivalent."""
+    for key, spec in (("jobCluster", settings.job_cluster), ("instancePool", settings.instance_pool)):
+        if spec and spec.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
+            problems.add(
+                f"{key}.dataSecurityMode",
+                "DATA_SECURITY_MODE_AUTO needs the cluster kind field, which Data Factory's linked service does not "
+                "send, so Databricks would refuse each run's cluster; choose the mode: USER_ISOLATION (standard) or "
+                "SINGLE_USER (dedicated)",
+            )
+
+
+def _check_single_user(problems: Problems, settings: PlatformSettings) -> None:
+    """Lifecycle row `single-user-name`: a single-user all-purpose cluster serves exactly `single_user_name`, and
+    Data Factory's activities run as the identity it authenticates as.
+
+    With managed-identity auth that identity's application id cannot be known when the stack is validated (the
+    factory reports only the object id of its system-assigned identity; a user-assigned identity's client id exists
+    once it is created), so a name written here could not be checked and a wrong one would fail every run: the
+    single-user modes are refused there. With an access token the activities run as the token's owner, the
+    identity that deploys the stack, which the stack cannot name for Databricks either: the user names it.
+    """
+    cluster = settings.interactive_cluster
+    if cluster is None:
+        return
+    mode = cluster.options.data_security_mode
+    if mode in SINGLE_USER_MODES and settings.auth is AuthMode.MANAGED_IDENTITY:
+        problems.add(
+            "interactiveCluster.dataSecurityMode",
+            f"{mode.value if mode else ''} is refused with auth managedIdentity: the cluster would serve only the "
+            "user named in singleUserName, and Data Factory runs as the factory's managed identity, whose "
+            "application id is not known before deploy; use USER_ISOLATION (standard access mode, Unity Catalog "
+            "too), or auth accessToken with singleUserName",
+        )
+    elif mode in SINGLE_USER_MODES and not cluster.single_user_name:
+        problems.add(
+            "interactiveCluster.singleUserName",
+            f"is required with dataSecurityMode {mode.value if mode else ''}: the cluster serves that one user or "
+            "service principal only; name the identity that deploys the stack (for CI, its service principal's "
+            "application id), whose access token Data Factory runs with",
+        )
+    elif mode not in SINGLE_USER_MODES and cluster.single_user_name:
+        problems.add(
+            "interactiveCluster.singleUserName",
+            f"only applies with dataSecurityMode SINGLE_USER ({'unset' if mode is None else mode.value} here); "
+            "remove it, or set dataSecurityMode: SINGLE_USER",
+        )
+
+
+def _check_runtimes(problems: Problems, settings: PlatformSettings) -> None:
+    """Lifecycle row `dbr-lts-support`, judged on `runtimes.today()`: an ended runtime (or a Scala build Databricks
+    does not ship) is refused; one ending within six months, or one the table does not track, is warned about."""
+    day = runtimes.today()
+    for key, spec in (
+        ("interactiveCluster", settings.interactive_cluster),
+        ("jobCluster", settings.job_cluster),
+        ("instancePool", settings.instance_pool),
+    ):
+        version = spec.options.spark_version if spec else ""
+        if not version:
+            continue
+        verdict = runtimes.judge(version, day)
+        if verdict.support.refused:
+            problems.add(f"{key}.sparkVersion", f"{yaml_text(version)}: {verdict.reason}")
+        elif verdict.reason:
+            problems.warn(f"{key}.sparkVersion", f"{yaml_text(version)}: {verdict.reason}")
+
+
+def _check_tags(problems: Problems, settings: PlatformSettings) -> None:
+    """Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations): a
+    user tag named like a standard tag would replace it, and two names that differ only in case are one tag."""
+    seen: dict[str, str] = {}
+    for name in settings.tags:
+        folded = name.casefold()
+        if folded in STANDARD_TAG_NAMES:
+            problems.add_at(
+                ("tags", name),
+                f"would replace the standard tag {folded} (Azure compares tag names without case), which the "
+                f"component sets itself ({', '.join(STANDARD_TAG_NAMES)}); choose another name",
+            )
+        elif folded in seen:
+            problems.add_at(
+                ("tags", name),
+                f"is the same tag as {seen[folded]} to Azure, which compares tag names without case; keep one",
+            )
+        seen.setdefault(folded, name)
+
+
 def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:
-    """Data Factory ignores a driver node type in instance-pool configurations (lifecycle rule 5)."""
+    """Data Factory ignores a driver node type in instance-pool configurations (lifecycle row `pool-tags`)."""
     pool = settings.instance_pool
     if pool and pool.options.driver_node_type:
         problems.add(
@@ -913,6 +1056,18 @@ def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:
             "Data Factory ignores a driver node type for clusters from a pool: the pool's nodeType is used for "
             "driver and workers; remove it",
         )
+
+
+SETTINGS_CHECKS: tuple[Callable[[Problems, PlatformSettings], None], ...] = (
+    _check_cluster_tags,
+    _check_pool_fields,
+    _check_interactive_security_mode,
+    _check_linked_service_security_modes,
+    _check_single_user,
+    _check_runtimes,
+    _check_tags,
+)
+"""Rules across keys, run on the settings once every key has been read; each adds its problems and warnings."""
 
 
 def read_config(config: pulumi.Config) -> dict[str, Any]:
@@ -924,7 +1079,11 @@ def settings_from_args(args: Mapping[str, Any], *, component: str, project: str,
     """Validate a component's args (the contract, snake_case) into settings, naming the caller's keys."""
     values = contract.to_contract(args)
     location = values.pop("location", None)
-    return load_settings(values, project=project, stack=stack, location=location, component=component)
+    settings = load_settings(values, project=project, stack=stack, location=location, component=component)
+    # Said once, here: a stack program validates its config first (stack_args), and only the component warns.
+    for warning in settings.warnings:
+        pulumi.log.warn(f"AdfDatabricks '{component}' (stack '{stack}'): {warning}")
+    return settings
 
 
 def stack_args(config: pulumi.Config, location: str | None, config_key: str | None = None) -> AdfDatabricksArgs:

@@ -1,6 +1,7 @@
 """`python -m components.generate`: rewrite what is derived from the contract in `components/args.py`:
 Pulumi.yaml's `config:` block, the README's configuration table, and the pinned package schema
-(`tests/golden/adf-databricks.schema.json`, which every language's SDK is generated from)."""
+(`tests/golden/adf-databricks.schema.json`, which every language's SDK is generated from); and the policy pack's
+copy of the runtime support table (`policy/runtimes.py`, from `components/runtimes.py`)."""
 
 import json
 import sys
@@ -24,6 +25,17 @@ def render_pulumi_yaml(current: str) -> str:
     return head + CONFIG_START + block
 
 
+POLICY_RUNTIMES_HEADER = (
+    "# Generated from components/runtimes.py by `python -m components.generate`; do not edit by hand.\n"
+    "# The policy pack runs in an environment of its own (policy/requirements.txt), so it carries this copy.\n"
+)
+
+
+def render_policy_runtimes(source: str) -> str:
+    """policy/runtimes.py: the component's runtime support module, verbatim, under a header."""
+    return POLICY_RUNTIMES_HEADER + source
+
+
 def render_readme(current: str) -> str:
     before, rest = current.split(README_START, 1)
     _, after = rest.split(README_END, 1)
@@ -34,11 +46,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(root: Path = ROOT) -> int:
-    """Rewrite Pulumi.yaml's config block and the README table from the contract."""
+    """Rewrite Pulumi.yaml's config block, the README table, the policy pack's runtime table and the schema."""
     for name, render in (("Pulumi.yaml", render_pulumi_yaml), ("README.md", render_readme)):
         path = root / name
         path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"wrote {path}")
+    runtimes = root / "policy" / "runtimes.py"
+    runtimes.write_text(render_policy_runtimes((root / "components" / "runtimes.py").read_text(encoding="utf-8")))
+    print(f"wrote {runtimes}")
     schema = root / "tests" / "golden" / "adf-databricks.schema.json"
     provider = ComponentProvider([AdfDatabricks], "adf-databricks", version=__version__)
     schema.write_text(json.dumps(json.loads(provider.schema or "{}"), indent=2) + "\n", encoding="utf-8")

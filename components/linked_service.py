@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import datafactory
 
-from .compute import cluster_tags
+from .compute import classic_security_mode, cluster_tags
 from .naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, UAMI_CREDENTIAL_NAME
 from .settings import AuthMode, ClusterMode, ClusterOptions, PlatformSettings
 
@@ -25,7 +25,7 @@ class DatabricksEndpoints:
     """The token's Key Vault secret (accessToken auth), as the secret resource reports its name."""
 
 
-# Lifecycle rule 5: ADF ignores these in instance-pool configurations (the pool's settings decide), so
+# Lifecycle row `pool-tags`: ADF ignores these in instance-pool configurations (the pool's settings decide), so
 # pool mode never sends them; the pool itself carries the tags.
 IGNORED_WITH_A_POOL = ("new_cluster_driver_node_type", "new_cluster_custom_tags")
 
@@ -39,7 +39,9 @@ def _new_cluster_fields(options: ClusterOptions, workers: str) -> dict[str, Any]
         "new_cluster_spark_env_vars": dict(options.spark_env_vars) or None,
         "new_cluster_custom_tags": cluster_tags(options) or None,
         "policy_id": options.policy_id,
-        "data_security_mode": options.data_security_mode.value if options.data_security_mode else None,
+        # ADF sends no cluster `kind`: DATA_SECURITY_MODE_STANDARD/_DEDICATED go as USER_ISOLATION/SINGLE_USER
+        # (lifecycle row `access-mode-kind`); the validator refuses _AUTO, which has no classic name.
+        "data_security_mode": classic_security_mode(options.data_security_mode),
     }
 
 

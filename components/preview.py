@@ -9,7 +9,8 @@ current folder — this repository's, or your own program's — and that project
 program's real `__main__.py` under Pulumi's mock runtime with the stack file plus the Pulumi.yaml defaults.
 A bad project file, stack file or `--set` prints every problem at once, each with where it was written, and
 exits 1. The same stack and config print the same bytes every time: ids and times come from a fixed clock
-unless `--real-clock` is given.
+unless `--real-clock` is given. Databricks runtime support is judged on today's date (UTC), as `pulumi up` judges
+it, or on the day `--today` names: the same stack, config and day print the same bytes.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import argparse
 import re
 import sys
 import traceback
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pulumi
 
+from components import runtimes
 from components.config import ConfigError
 from components.offline.mocks import OFFLINE_SUBSCRIPTION_ID, AzureMocks
 from components.offline.plan import Plan
@@ -67,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
         "--subscription-id",
         default=OFFLINE_SUBSCRIPTION_ID,
         help="your subscription id, to see the globally unique names `pulumi up` will use",
+    )
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="judge Databricks runtime support as on this day (default: today's date, UTC): a runtime past its end "
+        "of support is refused, one within six months of it warned about",
     )
     parser.add_argument(
         "--real-clock",
@@ -133,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     now = None if args.real_clock else FIXED_CLOCK.timestamp()
-    plan, findings = plan_or_findings(read, AzureMocks(args.subscription_id, now=now))
+    with runtimes.judged_on(args.today or runtimes.today()):
+        plan, findings = plan_or_findings(read, AzureMocks(args.subscription_id, now=now))
     if plan is None:
         print(f"error: {report(read, findings)}", file=sys.stderr)
         return 1

@@ -30,8 +30,19 @@ class DataFlowComputeType(StrEnum):
     """The Spark cluster type of ADF's own Data Flow runtime (REST model `DataFlowComputeType`)."""
 
     GENERAL = "General"
+    """General purpose: the default."""
     MEMORY_OPTIMIZED = "MemoryOptimized"
-    COMPUTE_OPTIMIZED = "ComputeOptimized"
+    """Memory optimized: more memory per core, for flows with many joins and lookups."""
+
+
+RETIRED_CHOICES: Mapping[str, Mapping[str, str]] = {
+    "dataFlowRuntime.computeType": {
+        "ComputeOptimized": "the Compute optimized data flow compute type is retired (support ended on 31 August "
+        "2024): new integration runtimes cannot use it; use General or MemoryOptimized",
+    },
+}
+"""Values a choice once had, by key: why each is refused and what to use instead (lifecycle row
+`computeoptimized-retired`). The REST model still lists ComputeOptimized; Azure refuses it for new runtimes."""
 
 
 DATA_FLOW_CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
@@ -62,6 +73,10 @@ class FirewallAction(StrEnum):
 
 
 class DataSecurityMode(StrEnum):
+    """The cluster's access mode. `DATA_SECURITY_MODE_STANDARD` and `..._DEDICATED` are the current names of
+    USER_ISOLATION and SINGLE_USER (databricks-sdk-go `compute.DataSecurityMode`: the classic names are their
+    legacy aliases); the current names are valid only with a cluster `kind` (lifecycle row `access-mode-kind`)."""
+
     NONE = "NONE"
     SINGLE_USER = "SINGLE_USER"
     USER_ISOLATION = "USER_ISOLATION"
@@ -72,6 +87,17 @@ class DataSecurityMode(StrEnum):
     DATA_SECURITY_MODE_AUTO = "DATA_SECURITY_MODE_AUTO"
     DATA_SECURITY_MODE_STANDARD = "DATA_SECURITY_MODE_STANDARD"
     DATA_SECURITY_MODE_DEDICATED = "DATA_SECURITY_MODE_DEDICATED"
+
+
+SINGLE_USER_MODES = frozenset(
+    {
+        DataSecurityMode.SINGLE_USER,
+        DataSecurityMode.DATA_SECURITY_MODE_DEDICATED,
+        DataSecurityMode.LEGACY_SINGLE_USER,
+    }
+)
+"""Modes in which an all-purpose cluster serves one named user only (`single_user_name`, lifecycle row
+`single-user-name`)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +146,8 @@ class InteractiveClusterSpec:
     size: ClusterSize
     options: ClusterOptions
     autotermination_minutes: int = 30
+    single_user_name: str | None = None
+    """The one user or service principal (application id) a single-user cluster serves."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +241,8 @@ class DataFlowRuntimeSpec:
     time_to_live_minutes: int = 0
     """0: every data-flow run starts a cold cluster; > 0: the cluster stays warm (and billed) that long."""
     cleanup: bool | None = None
-    """False: keep the warm cluster for the next run ("quick re-use"); None leaves ADF's default (true)."""
+    """ADF's cleanup flag as the stack gives it; None leaves ADF's default (true). The TTL keeps the cluster warm;
+    Microsoft no longer documents false ("quick re-use") as a benefit (lifecycle row `dataflow-vs-linked-service`)."""
 
     @property
     def warm(self) -> bool:
@@ -227,6 +256,10 @@ class NameOverrides:
     managed_resource_group: str | None = None
     key_vault: str | None = None
     data_factory: str | None = None
+
+
+STANDARD_TAG_NAMES = ("project", "environment", "managed-by")
+"""The tags every resource gets from the component; a user tag of the same name (in any case) is refused."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +286,8 @@ class PlatformSettings:
     existing_resource_group: pulumi.Input[str] | None = None
     names: NameOverrides = NameOverrides()
     protect: bool = False
+    warnings: tuple[str, ...] = ()
+    """What is allowed but ages or goes unchecked (e.g. a runtime near its end of support), each naming its key."""
 
     @property
     def uses_token(self) -> bool:
@@ -261,4 +296,5 @@ class PlatformSettings:
     @property
     def azure_tags(self) -> dict[str, str]:
         """The tags of every Azure resource; the workspace passes them on to every cluster it runs."""
-        return {"project": self.project, "environment": self.stack, "managed-by": "pulumi", **self.tags}
+        standard = dict(zip(STANDARD_TAG_NAMES, (self.project, self.stack, "pulumi"), strict=True))
+        return {**standard, **self.tags}

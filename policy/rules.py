@@ -1,7 +1,8 @@
 """The adf-databricks policies: what a platform team enforces with `pulumi preview --policy-pack policy`.
 
-Every policy is mandatory. `__main__.py` only hands `ALL_POLICIES` to `PolicyPack` (constructing a
-`PolicyPack` starts the policy server), so this module is importable by tests without the Pulumi CLI.
+Every policy is mandatory but one: `prod-databricks-runtime-ageing` is advisory, a warning that blocks nothing.
+`__main__.py` only hands `ALL_POLICIES` to `PolicyPack` (constructing a `PolicyPack` starts the policy server), so
+this module is importable by tests without the Pulumi CLI.
 
 What each policy sees
 ---------------------
@@ -11,7 +12,9 @@ sees every resource's *outputs* (`PolicyResource.props`), including the root `pu
 resource, whose outputs are the stack outputs.
 
 Policies see secret values in plain text. No violation message here ever includes a property value: a
-message names the property (its path) and what is expected of it, never what it holds.
+message names the property (its path) and what is expected of it, never what it holds. The one exception is the
+runtime rules' naming of the Databricks Runtime version they judge: a version is no secret, and the verdict is
+about it.
 
 During a preview some values are not known yet (a new token's value, the Key Vault secret's expiry that
 comes from it). Reading one raises the SDK's `UnknownValueError`; for a resource policy the SDK then
@@ -29,6 +32,16 @@ resource types that must be protected in prod are `protectedTypes`, by default t
 protects when `adf-databricks:protect` is true: resource group, Databricks workspace, Key Vault, Data
 Factory, and the user-assigned identity where there is one. Override both in a policy config file, e.g.
 `{"prod-resources-protected": {"prodStacks": ["prod*", "live"]}}`, passed with `--policy-pack-config`.
+
+How a prod stack's Databricks runtimes are judged (`prod-databricks-runtime-*`)
+-----------------------------------------------------------------------------
+The same table and rule as the component's validator (lifecycle row `dbr-lts-support`): `runtimes.py` beside this
+file is a generated copy of components/runtimes.py, because the pack runs in an environment of its own. In a prod
+stack, a runtime past its end of support (or in a Scala build Databricks does not ship) is a mandatory violation;
+one within six months of it, or one the table does not track, an advisory one. The runtime keys are read where
+each resource holds them: a cluster's `sparkVersion`, a pool's `preloadedSparkVersions`, an AzureDatabricks linked
+service's `properties.newClusterVersion`. They are judged on the day the policy runs, or on the policy config's
+`judgedOn` (YYYY-MM-DD), to rehearse a day ahead.
 
 How "the token never in a stack output" is checked (`token-not-in-stack-outputs`)
 ---------------------------------------------------------------------------------
@@ -48,7 +61,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, NamedTuple
+from datetime import date
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import pulumi
 from pulumi_policy import (
@@ -66,7 +80,16 @@ from pulumi_policy import (
 from pulumi_policy import Secret as PolicySecret
 from pulumi_policy.proxy import UnknownValueError
 
+if TYPE_CHECKING:  # mypy reads this file as the CLI runs it: policy/ first on sys.path
+    import runtimes
+else:
+    try:  # the CLI runs the pack with policy/ first on sys.path (__main__.py)
+        import runtimes
+    except ModuleNotFoundError:  # imported as `policy.rules` (tests, tools)
+        from policy import runtimes
+
 CLUSTER: Final = "databricks:index/cluster:Cluster"
+INSTANCE_POOL: Final = "databricks:index/instancePool:InstancePool"
 TOKEN: Final = "databricks:index/token:Token"
 OBO_TOKEN: Final = "databricks:index/oboToken:OboToken"
 TOKEN_TYPES: Final = frozenset({TOKEN, OBO_TOKEN})
@@ -384,6 +407,59 @@ def check_prod_runtime_ttl(args: ResourceValidationArgs, report_violation: Repor
         )
 
 
+def runtime_keys(args: ResourceValidationArgs) -> list[tuple[str, str]]:
+    """(property path, Databricks Runtime key) of each runtime the resource asks for."""
+    props = args.props
+    found: list[tuple[str, Any]] = []
+    if type_matches(args.resource_type, CLUSTER):
+        found.append(("sparkVersion", get_path(props, "sparkVersion")))
+    elif type_matches(args.resource_type, INSTANCE_POOL):
+        found += [
+            (f"preloadedSparkVersions[{i}]", v) for i, v in enumerate(get_path(props, "preloadedSparkVersions") or [])
+        ]
+    elif (
+        type_matches(args.resource_type, LINKED_SERVICE) and get_path(props, "properties", "type") == "AzureDatabricks"
+    ):
+        found.append(("properties.newClusterVersion", get_path(props, "properties", "newClusterVersion")))
+    return [(path, key) for path, key in found if isinstance(key, str) and key]
+
+
+def judged_on(config: Mapping[str, Any]) -> date:
+    """The policy config's `judgedOn` day, or the day the policy runs."""
+    value = config.get("judgedOn")
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return runtimes.today()
+
+
+def _prod_runtime_verdicts(args: ResourceValidationArgs) -> Iterator[tuple[str, str, runtimes.Verdict]]:
+    """(property path, stack, verdict) of each runtime of a resource in a prod stack."""
+    config = args.get_config()
+    stack = stack_from_urn(args.urn) or pulumi.get_stack()
+    if not is_prod_stack(stack, config_strings(config, "prodStacks", DEFAULT_PROD_STACKS)):
+        return
+    day = judged_on(config)
+    for path, key in runtime_keys(args):
+        yield path, stack, runtimes.judge(key, day)
+
+
+def check_prod_runtime_supported(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, no Databricks runtime past its end of support, nor a build Databricks does not ship."""
+    for path, stack, verdict in _prod_runtime_verdicts(args):
+        if verdict.support.refused:
+            report_violation(f"{path} in prod stack '{stack}': {verdict.reason}.", None)
+
+
+def check_prod_runtime_ageing(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, a Databricks runtime within six months of its end of support, or one not tracked."""
+    for path, stack, verdict in _prod_runtime_verdicts(args):
+        if not verdict.support.refused and verdict.reason:
+            report_violation(f"{path} in prod stack '{stack}': {verdict.reason}.", None)
+
+
 def _our_databricks_links(resource: PolicyResource) -> set[str]:
     """Names of the AzureDatabricks linked services `resource` waits for (the stack creates them)."""
     names: set[str] = set()
@@ -549,6 +625,39 @@ prod_data_flow_runtime_cold = mandatory(
     },
 )
 
+_PROD_STACKS_CONFIG: Final = {
+    **_TYPE_LIST,
+    "default": list(DEFAULT_PROD_STACKS),
+    "description": "Glob patterns (case-insensitive) of the stack names that are prod.",
+}
+_JUDGED_ON_CONFIG: Final = {
+    "type": "string",
+    "description": "Judge Databricks runtime support as on this day (YYYY-MM-DD) instead of the day the policy runs.",
+}
+RUNTIME_TYPES: Final = (CLUSTER, INSTANCE_POOL, LINKED_SERVICE)
+
+prod_databricks_runtime_supported = mandatory(
+    "prod-databricks-runtime-supported",
+    "In prod stacks, every Databricks runtime (cluster, pool, linked service job cluster) is an LTS version within "
+    "its support (lifecycle row dbr-lts-support), in a Scala build Databricks ships.",
+    for_types(RUNTIME_TYPES, check_prod_runtime_supported),
+    Severity.HIGH,
+    "Move adf-databricks:<cluster section>.sparkVersion to a supported LTS runtime (the message names one).",
+    config={"prodStacks": _PROD_STACKS_CONFIG, "judgedOn": _JUDGED_ON_CONFIG},
+)
+
+prod_databricks_runtime_ageing = ResourceValidationPolicy(
+    name="prod-databricks-runtime-ageing",
+    description="In prod stacks, a warning for a Databricks runtime within six months of its end of support, or "
+    "one the runtime table does not track (non-LTS, unverified key).",
+    validate=for_types(RUNTIME_TYPES, check_prod_runtime_ageing),
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.LOW,
+    config_schema=PolicyConfigSchema(properties={"prodStacks": _PROD_STACKS_CONFIG, "judgedOn": _JUDGED_ON_CONFIG}),
+    remediation_steps="Plan the move of adf-databricks:<cluster section>.sparkVersion to the newer LTS runtime the "
+    "message names, before the date it gives.",
+)
+
 databricks_activities_on_stack_linked_service = StackValidationPolicy(
     name="databricks-activities-on-stack-linked-service",
     description="Databricks activities (the smoke pipeline's among them) run only on this stack's AzureDatabricks "
@@ -571,4 +680,6 @@ ALL_POLICIES: Final[list[Policy]] = [
     token_not_in_stack_outputs,
     prod_data_flow_runtime_cold,
     databricks_activities_on_stack_linked_service,
+    prod_databricks_runtime_supported,
+    prod_databricks_runtime_ageing,
 ]

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import JUDGED_ON
 
+from components import runtimes
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord
 from components.offline.project import SPECS
 from components.offline.run import PROJECT_DIR, run_stack
+from policy import runtimes as policy_runtimes
 
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 DATABRICKS_LS = "adf-databricks-databricks-linked-service"
-JOB_CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"}
-INTERACTIVE = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "numWorkers": 1}
-POOL = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"}
+JOB_CLUSTER = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"}
+INTERACTIVE = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "numWorkers": 1}
+POOL = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"}
 
 
 class RecordingMocks(AzureMocks):
@@ -34,6 +37,14 @@ class RecordingMocks(AzureMocks):
 
 
 PlanFor = Callable[..., Plan]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def runtime_support_judged_on_a_fixed_day() -> Iterator[None]:
+    """Session-wide and autouse, so it is in place before any plan fixture runs the program; the policy pack's copy
+    of the table keeps a clock of its own."""
+    with runtimes.judged_on(JUDGED_ON), policy_runtimes.judged_on(JUDGED_ON):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,16 @@ import subprocess
 import sys
 import uuid
 from contextlib import redirect_stderr, redirect_stdout
+from datetime import date
 from pathlib import Path
 
 from components.offline.project import load_project
 from components.preview import main
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+JUDGED_ON = date(2026, 12, 1)
+"""The day every test judges Databricks runtime support on (conftest fixes it), so that no result changes with
+the calendar; a test about runtime ageing sets its own day with `runtimes.judged_on`."""
 
 
 def stacks() -> list[str]:

@@ -8,7 +8,14 @@ What the CLI itself refuses, and so must the preview: a config key without `<nam
 sdk/go/common/resource/config/key.go, `ParseKey`: "configuration keys should be of the form
 `<namespace>:<name>`"); a mapping key given twice, and yes/no/on/off as text rather than booleans in untyped
 values (gopkg.in/yaml.v3, README "Compatibility" and decode.go: "mapping key ... already defined"); an alias inside
-the value of its own anchor (decode.go, `alias`: "anchor ... value contains itself").
+the value of its own anchor (decode.go, `alias`: "anchor ... value contains itself"); a stack name
+outside 1-100 letters, digits, _ . - (sdk/go/common/tokens/stack_name.go, `ParseStackName`).
+
+What Azure or Databricks would refuse at deploy time, each refused here with its lifecycle row (components/offline/
+specs/azure-lifecycle-rules.md): a retired data flow compute type (`computeoptimized-retired`), an access mode that
+needs a cluster kind the linked service lacks (`access-mode-kind`), a single-user cluster with no user
+(`single-user-name`), a runtime past its end of support (`dbr-lts-support`), a rotation that an unused token does not
+live to see (`pat-lifecycle`), a region Azure does not have, a tag that would replace a standard one.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ class Case:
     """One bad input and the words the user must see."""
 
     stack_file: str | bytes = DEV
+    stack: str = "case"
+    """The stack name, and so the file name: stacks/Pulumi.<stack>.yaml."""
     sets: tuple[str, ...] = ()
     project_file: str | bytes | None = None
     """Replaces Pulumi.yaml; "" removes it."""
@@ -40,7 +49,7 @@ def config(*lines: str) -> str:
     """A stack file: dev's location and cluster, plus `lines` under config:."""
     return (
         "config:\n  azure-native:location: westeurope\n  adf-databricks:interactiveCluster:\n"
-        "    sparkVersion: 15.4.x-scala2.12\n    nodeType: Standard_DS3_v2\n    numWorkers: 1\n"
+        "    sparkVersion: 16.4.x-scala2.12\n    nodeType: Standard_DS3_v2\n    numWorkers: 1\n"
         + "".join(f"  {line}\n" for line in lines)
     )
 
@@ -251,6 +260,61 @@ STACK_FILES: dict[str, Case] = {
         stack_file=config("adf-databricks:names: {managedResourceGroup: rg-adf-databricks-case}"),
         expect=("adf-databricks:names.managedResourceGroup: the workspace's managed resource group",),
     ),
+    "retired data flow compute type": Case(
+        stack_file=config("adf-databricks:dataFlowRuntime: {computeType: ComputeOptimized}"),
+        expect=(
+            f'{FILE}:7:36: adf-databricks:dataFlowRuntime.computeType: "ComputeOptimized" is not allowed: the Compute '
+            "optimized data flow compute type is retired",
+            "use General or MemoryOptimized",
+        ),
+    ),
+    "access mode that needs a cluster kind": Case(
+        stack_file="config:\n  azure-native:location: westeurope\n  adf-databricks:clusterMode: newJobCluster\n"
+        "  adf-databricks:jobCluster:\n    sparkVersion: 16.4.x-scala2.12\n    nodeType: n\n    workers: 2\n"
+        "    dataSecurityMode: DATA_SECURITY_MODE_AUTO\n",
+        expect=(
+            f"{FILE}:8:5: adf-databricks:jobCluster.dataSecurityMode: DATA_SECURITY_MODE_AUTO needs the cluster "
+            "kind field",
+            "choose the mode: USER_ISOLATION (standard) or SINGLE_USER (dedicated)",
+        ),
+    ),
+    "single-user cluster without its user": Case(
+        stack_file="config:\n  azure-native:location: westeurope\n  adf-databricks:interactiveCluster:\n"
+        "    sparkVersion: 16.4.x-scala2.12\n    nodeType: n\n    numWorkers: 1\n    dataSecurityMode: SINGLE_USER\n",
+        expect=("adf-databricks:interactiveCluster.singleUserName: is required with dataSecurityMode SINGLE_USER",),
+    ),
+    "runtime past its end of support": Case(
+        stack_file="config:\n  azure-native:location: westeurope\n  adf-databricks:interactiveCluster:\n"
+        "    sparkVersion: 13.3.x-scala2.12\n    nodeType: n\n    numWorkers: 1\n",
+        expect=(
+            f'{FILE}:4:5: adf-databricks:interactiveCluster.sparkVersion: "13.3.x-scala2.12": Databricks Runtime '
+            "13.3 LTS reached end of support on 2026-08-22",
+            "use 16.4.x-scala2.12 (keeps Scala 2.12) or 17.3.x-scala2.13",
+        ),
+    ),
+    "rotation a revoked token never sees": Case(
+        stack_file=config("adf-databricks:token: {rotationDays: 90}"),
+        expect=(
+            "adf-databricks:token.rotationDays: 90: must be a whole number from 1 to 89: Databricks revokes a token "
+            "that goes unused for 90 days",
+        ),
+    ),
+    "region Azure does not have": Case(
+        stack_file=config().replace("westeurope", "westeruope"),
+        expect=(f'{FILE}:2:3: azure-native:location: "westeruope": is not an Azure region; did you mean westeurope?',),
+    ),
+    "tag that would replace a standard one": Case(
+        stack_file=config("adf-databricks:tags: {Environment: test}"),
+        expect=("adf-databricks:tags.Environment: would replace the standard tag environment",),
+    ),
+    "stack name the CLI refuses": Case(
+        stack="my stack",
+        expect=(
+            'stacks/Pulumi.my stack.yaml: stack: "my stack": the Pulumi CLI refuses this stack name (invalid '
+            "character ' ' at position 2)",
+            "rename the stack and its file, e.g. Pulumi.my-stack.yaml",
+        ),
+    ),
     "init script outside the allowed places": Case(
         stack_file="config:\n  azure-native:location: westeurope\n  adf-databricks:clusterMode: newJobCluster\n"
         "  adf-databricks:jobCluster:\n    sparkVersion: s\n    nodeType: n\n    workers: 2\n"
@@ -314,6 +378,13 @@ SETS: dict[str, Case] = {
     "empty required value": Case(
         sets=("azure-native:location=",), expect=("--set azure-native:location=: azure-native:location: is required",)
     ),
+    "rotation at 90 days": Case(
+        sets=("adf-databricks:token.rotationDays=90",),
+        expect=(
+            "--set adf-databricks:token.rotationDays=90: adf-databricks:token.rotationDays: 90: must be a whole "
+            "number from 1 to 89",
+        ),
+    ),
     "both a file and a --set problem": Case(
         stack_file=config("adf-databricks:protect: maybe"),
         sets=("adf-databricks:token.rotationDays=0",),
@@ -371,7 +442,7 @@ CASES |= {f"Pulumi.yaml: {k}": v for k, v in PROJECT_FILES.items()}
 
 def scratch(tmp_path: Path, case: Case) -> Path:
     project = copy_project(tmp_path / "project")
-    stack = project / "stacks" / "Pulumi.case.yaml"
+    stack = project / "stacks" / f"Pulumi.{case.stack}.yaml"
     if isinstance(case.stack_file, bytes):
         stack.write_bytes(case.stack_file)
     else:
@@ -401,7 +472,7 @@ def assert_one_clear_message(stdout: str, stderr: str, code: int, case: Case) ->
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
 def test_bad_input_ends_in_one_clear_message(tmp_path: Path, case: Case) -> None:
     project = scratch(tmp_path, case)
-    result = preview_here("case", *options(case), cwd=project)
+    result = preview_here(case.stack, *options(case), cwd=project)
     assert_one_clear_message(result.stdout, result.stderr, result.returncode, case)
 
 
@@ -411,7 +482,7 @@ PROCESS_CASES = {name: case for name, case in CASES.items() if case.process}
 @pytest.mark.parametrize("case", PROCESS_CASES.values(), ids=PROCESS_CASES.keys())
 def test_bad_input_as_typed_exits_1_without_a_traceback(tmp_path: Path, case: Case) -> None:
     project = scratch(tmp_path, case)
-    result = preview("case", *options(case), cwd=project)
+    result = preview(case.stack, *options(case), cwd=project)
     assert_one_clear_message(result.stdout, result.stderr, result.returncode, case)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -153,7 +154,7 @@ def test_settings_come_back_typed_and_frozen() -> None:
     settings = load_settings(
         {
             "clusterMode": "newJobCluster",
-            "jobCluster": '{"sparkVersion": "15.4.x-scala2.12", "nodeType": "n", "workers": "2:8"}',
+            "jobCluster": '{"sparkVersion": "16.4.x-scala2.12", "nodeType": "n", "workers": "2:8"}',
         },
         project="adf-databricks",
         stack="prod",
@@ -345,3 +346,126 @@ def test_init_scripts_are_where_the_readme_allows(path: str, allowed: bool) -> N
     else:
         problem = only(problems_for("prod", jobCluster=job), "jobCluster.initScripts[1]")
         assert "/Workspace/, /Volumes/ or dbfs:/" in problem
+
+
+# --- What Databricks, Azure or the Pulumi CLI would refuse at deploy time, refused here first ------------------
+
+
+@pytest.mark.parametrize("mode", ["SINGLE_USER", "DATA_SECURITY_MODE_DEDICATED", "LEGACY_SINGLE_USER"])
+def test_a_single_user_interactive_cluster_needs_the_user_it_serves(mode: str) -> None:
+    """Lifecycle row `single-user-name` (terraform-provider-databricks docs/resources/cluster.md: `single_user_name`
+    "is required when using data_security_mode set to SINGLE_USER"; DATA_SECURITY_MODE_DEDICATED is its current
+    name): Databricks would refuse the cluster at create, after the workspace exists."""
+    problem = only(
+        problems_for(interactiveCluster={**INTERACTIVE, "dataSecurityMode": mode}), "interactiveCluster.singleUserName"
+    )
+    assert f"is required with dataSecurityMode {mode}" in problem
+    assert "name the identity that deploys the stack" in problem
+
+
+@pytest.mark.parametrize("user_assigned", [False, True])
+def test_a_single_user_interactive_cluster_is_refused_with_managed_identity(user_assigned: bool) -> None:
+    """Lifecycle row `single-user-name`: with managed-identity auth the activities run as the factory's identity,
+    which Databricks knows by its application id. The factory reports only its system-assigned identity's object
+    id (azure-native `FactoryIdentityResponse`: principalId, tenantId), and a user-assigned identity's client id
+    exists only once it is created: a name written in the stack could not be checked before deploy, and a wrong
+    one fails every run. One problem, on the access mode, with what to use instead."""
+    problems = problems_for(
+        auth="managedIdentity",
+        managedIdentity={"userAssigned": user_assigned},
+        interactiveCluster={**INTERACTIVE, "dataSecurityMode": "SINGLE_USER", "singleUserName": "adf@example.com"},
+    )
+    assert [p.split(":")[1] for p in problems] == ["interactiveCluster.dataSecurityMode"]
+    assert "refused with auth managedIdentity" in problems[0]
+    assert "use USER_ISOLATION" in problems[0]
+
+
+def test_a_single_user_name_without_the_single_user_mode_is_refused() -> None:
+    problem = only(
+        problems_for(interactiveCluster={**INTERACTIVE, "singleUserName": "ci@example.com"}),
+        "interactiveCluster.singleUserName",
+    )
+    assert "only applies with dataSecurityMode SINGLE_USER (unset here)" in problem
+
+
+@pytest.mark.parametrize("days", [90, 120, 729])
+def test_rotation_is_refused_at_90_days_or_more(days: int) -> None:
+    """Lifecycle row `pat-lifecycle` (Azure Databricks, "Monitor and manage personal access tokens": a token unused
+    for 90 days is revoked): an idle stack's token would be gone before its rotation came due."""
+    problem = only(problems_for(token={"lifetimeDays": 365, "rotationDays": days}), "token.rotationDays")
+    assert f"{days}: must be a whole number from 1 to 89: Databricks revokes a token that goes unused for 90 days" in (
+        problem
+    )
+
+
+def test_the_two_rotation_rules_read_together_and_never_twice() -> None:
+    """Below 90 days (`pat-lifecycle`) and below lifetimeDays (`rotating-on-refresh`): each value gets the one
+    problem it has, both worded as "before"."""
+    late = only(problems_for(token={"lifetimeDays": 60, "rotationDays": 80}), "token.rotationDays")
+    assert late.endswith("80 must be below lifetimeDays (60): the token would expire before it is replaced")
+    both = problems_for(token={"lifetimeDays": 60, "rotationDays": 95})
+    assert len([p for p in both if p.startswith("adf-databricks:token.rotationDays:")]) == 1
+    assert "must come before that" in only(both, "token.rotationDays")
+    settings = load_settings(
+        {"interactiveCluster": INTERACTIVE, "token": {"lifetimeDays": 90, "rotationDays": 89}},
+        project="adf-databricks",
+        stack="dev",
+        location="westeurope",
+    )
+    assert settings.token.rotation_days == 89
+
+
+@pytest.mark.parametrize(
+    ("stack", "found"),
+    [
+        ("my stack", "invalid character ' ' at position 2"),
+        ("dev(eu)", "invalid character '(' at position 3"),
+        ("prod/eu", "invalid character '/' at position 4"),
+        ("a" * 101, "101 characters"),
+    ],
+)
+def test_a_stack_name_the_pulumi_cli_refuses_is_refused_with_the_rule(stack: str, found: str) -> None:
+    """pulumi/pulumi sdk/go/common/tokens/stack_name.go, `ParseStackName` (both the DIY and the Pulumi Cloud
+    backends parse stack references with it): 1-100 characters from A-Z a-z 0-9 _ . -."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"interactiveCluster": INTERACTIVE}, project="adf-databricks", stack=stack, location="westeurope")
+    [problem] = caught.value.problems
+    assert problem.startswith(f"stack: {json.dumps(stack)}: the Pulumi CLI refuses this stack name ({found})")
+    assert "1-100 characters, each a letter, digit, _, . or -" in problem
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod-weu", "1st.try", "_x", "a" * 100])
+def test_every_stack_name_the_pulumi_cli_takes_is_taken(stack: str) -> None:
+    load_settings({"interactiveCluster": INTERACTIVE}, project="adf-databricks", stack=stack, location="westeurope")
+
+
+@pytest.mark.parametrize("location", ["westeurope", "West Europe", "WESTEUROPE", "west  europe", "usgovvirginia"])
+def test_a_region_is_taken_in_any_case_and_spacing(location: str) -> None:
+    """pulumi/pulumi-azure-native PR #2281: "All location properties in Azure are case- and space-insensitive, so
+    both 'West Europe' and 'westeurope' are valid"."""
+    settings = load_settings(
+        {"interactiveCluster": INTERACTIVE}, project="adf-databricks", stack="dev", location=location
+    )
+    assert settings.location == location, "passed on as written"
+
+
+def test_a_location_azure_does_not_have_is_refused_with_the_closest_region() -> None:
+    """Regions: MicrosoftDocs/reliability-docs articles/reliability/regions-list.md (programmatic names); ARM would
+    refuse any other at the resource group's create."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"interactiveCluster": INTERACTIVE}, project="adf-databricks", stack="dev", location="West Eurpe")
+    [problem] = caught.value.problems
+    assert problem.startswith('azure-native:location: "West Eurpe": is not an Azure region; did you mean westeurope?')
+
+
+@pytest.mark.parametrize("name", ["project", "Environment", "MANAGED-BY"])
+def test_a_tag_that_would_replace_a_standard_tag_is_refused(name: str) -> None:
+    """learn.microsoft.com, "Use tags to organize your Azure resources and management hierarchy", limitations: tag
+    names are case-insensitive for operations, so `Environment` would overwrite the component's `environment`."""
+    problem = only(problems_for(tags={name: "x"}), f"tags.{name}")
+    assert f"would replace the standard tag {name.casefold()}" in problem
+
+
+def test_two_tags_that_differ_only_in_case_are_refused() -> None:
+    problem = only(problems_for(tags={"owner": "a", "Owner": "b"}), "tags.Owner")
+    assert "is the same tag as owner to Azure" in problem

@@ -1,8 +1,8 @@
 """The managed Azure integration runtime Mapping Data Flows run on: warm in dev, cold in prod.
 
 Today's Data Factory runs Data Flows on its own Spark, sized and kept warm by the activity's Azure
-integration runtime (azure-lifecycle-rules.md row 13; learn.microsoft.com "Optimizing performance of the
-Azure Integration Runtime"): the warm/cold choice for Data Flows is that runtime's time to live.
+integration runtime (lifecycle row `dataflow-vs-linked-service`; learn.microsoft.com "Optimizing performance of
+the Azure Integration Runtime"): the warm/cold choice for Data Flows is that runtime's time to live.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from components.offline.run import PROJECT_DIR
 RUNTIME = "azure-native:datafactory:IntegrationRuntime"
 FACTORY = "azure-native:datafactory:Factory"
 WARM = {"computeType": "General", "coreCount": 8, "timeToLiveMinutes": 15, "cleanup": False}
-WARM_IC = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "numWorkers": 1}
+WARM_IC = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "numWorkers": 1}
 
 
 def data_flow_properties(plan: Plan) -> dict[str, Any]:
@@ -32,9 +32,13 @@ def data_flow_properties(plan: Plan) -> dict[str, Any]:
 
 
 def test_dev_keeps_data_flow_spark_warm_between_runs(dev_plan: Plan) -> None:
+    """Lifecycle row `dataflow-vs-linked-service`: a TTL above 0 keeps the cluster warm for the next data-flow
+    run. `cleanup: false` ("quick re-use") was documented as a further benefit in a paragraph Microsoft has since
+    removed as redundant (MicrosoftDocs/azure-docs PR #188421, concepts-integration-runtime-performance.md), so dev
+    relies on the TTL alone and leaves cleanup to ADF's default."""
     flow = data_flow_properties(dev_plan)
     assert flow["timeToLive"] > 0
-    assert flow["cleanup"] is False, "quick re-use: the warm cluster serves the next data-flow run"
+    assert "cleanup" not in flow
 
 
 def test_prod_starts_data_flows_cold_and_pays_nothing_while_idle(prod_plan: Plan) -> None:
@@ -92,7 +96,7 @@ def problems(section: Any) -> list[str]:
     [
         ({"coreCount": 12}, "dataFlowRuntime.coreCount", "8, 16, 32, 48, 80, 144, 272"),
         ({"coreCount": True}, "dataFlowRuntime.coreCount", "use one of"),
-        ({"computeType": "Huge"}, "dataFlowRuntime.computeType", "General | MemoryOptimized | ComputeOptimized"),
+        ({"computeType": "Huge"}, "dataFlowRuntime.computeType", "use one of General | MemoryOptimized)"),
         ({"timeToLiveMinutes": -1}, "dataFlowRuntime.timeToLiveMinutes", "whole number"),
         ({"timeToLiveMinutes": "ten"}, "dataFlowRuntime.timeToLiveMinutes", "whole number"),
         ({"cleanup": False}, "dataFlowRuntime.cleanup", "timeToLiveMinutes > 0"),
@@ -104,6 +108,16 @@ def problems(section: Any) -> list[str]:
 def test_a_bad_runtime_section_names_the_key_and_what_is_allowed(section: Any, key: str, fragment: str) -> None:
     found = [p for p in problems(section) if p.startswith(f"adf-databricks:{key}:")]
     assert len(found) == 1 and fragment in found[0], problems(section)
+
+
+def test_the_retired_compute_optimized_type_is_refused_with_what_to_use() -> None:
+    """Lifecycle row `computeoptimized-retired` (MicrosoftDocs/azure-docs articles/data-factory/
+    compute-optimized-retire.md: Compute optimized data flows retired, support ended 31 August 2024; new runtimes
+    cannot use it): refused by name, with General or MemoryOptimized instead, not just "not allowed"."""
+    [problem] = problems({"computeType": "ComputeOptimized"})
+    assert problem.startswith('adf-databricks:dataFlowRuntime.computeType: "ComputeOptimized" is not allowed: ')
+    assert "retired" in problem and "31 August 2024" in problem
+    assert problem.endswith("use General or MemoryOptimized")
 
 
 def test_every_runtime_problem_is_reported_at_once() -> None:

@@ -25,10 +25,11 @@ def refusal(stack: str = "dev", **overrides: Any) -> list[str]:
     return caught.value.problems
 
 
-@pytest.mark.parametrize(("lifetime", "rotation"), [(90, 90), (30, 60), (1, 1)])
+@pytest.mark.parametrize(("lifetime", "rotation"), [(60, 60), (30, 60), (1, 1)])
 def test_rotation_at_or_after_expiry_is_an_error(lifetime: int, rotation: int) -> None:
-    """Rule 10 (hashicorp/terraform-provider-time `resource_time_rotating.go`): rotation happens only when
-    something runs refresh + up between rotationDays and lifetimeDays; with no window there is none."""
+    """Lifecycle row `rotating-on-refresh` (hashicorp/terraform-provider-time `resource_time_rotating.go`): rotation
+    happens only when something runs refresh + up between rotationDays and lifetimeDays; with no window there is
+    none. (At 90 days or more rotationDays is out of its range instead: `pat-lifecycle`, tests/test_config.py.)"""
     assert refusal(token={"lifetimeDays": lifetime, "rotationDays": rotation}) == [
         f"adf-databricks:token.rotationDays: {rotation} must be below lifetimeDays ({lifetime}): the token would "
         f"expire before it is replaced"
@@ -78,5 +79,6 @@ def test_an_interactive_cluster_that_would_drift_on_every_refresh_is_refused() -
     name (so aliases are sent canonical) and AUTO as the mode Databricks picked (so AUTO is refused)."""
     (problem,) = refusal(interactiveCluster={**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_AUTO"})
     assert problem.startswith("adf-databricks:interactiveCluster.dataSecurityMode: DATA_SECURITY_MODE_AUTO is not")
-    plan = run_stack("dev", {"interactiveCluster": {**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED"}})
+    dedicated = {**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED", "singleUserName": "ci@example.com"}
+    plan = run_stack("dev", {"interactiveCluster": dedicated})
     assert plan.one("databricks:index/cluster:Cluster").inputs["dataSecurityMode"] == "SINGLE_USER"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import DATABRICKS_LS, INTERACTIVE, JOB_CLUSTER, LINKED_SERVICE, POOL, PlanFor, databricks_link
 
+from components.config import ConfigError
 from components.offline.plan import Plan, reveal
+from components.offline.run import run_stack
 
 CLUSTER = "databricks:index/cluster:Cluster"
 POOL_TYPE = "databricks:index/instancePool:InstancePool"
@@ -33,7 +36,7 @@ def test_domain_is_the_workspace_url_over_https(dev_plan: Plan) -> None:
 
 def test_job_cluster_mode_describes_the_new_cluster(prod_plan: Plan) -> None:
     props = databricks_link(prod_plan)
-    assert props["newClusterVersion"] == "15.4.x-scala2.12"
+    assert props["newClusterVersion"] == "16.4.x-scala2.12"
     assert props["newClusterNodeType"] == "Standard_DS3_v2"
     assert props["newClusterNumOfWorker"] == "2:8"
     assert props["newClusterDriverNodeType"] == "Standard_DS4_v2"
@@ -57,10 +60,10 @@ def test_an_integer_worker_count_becomes_the_string_adf_expects(plan_for: PlanFo
 
 
 def test_cluster_tags_are_the_clusters_own_the_workspace_passes_on_the_rest(prod_plan: Plan) -> None:
-    """Lifecycle rule 6 (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"): the stack
-    tags reach every cluster through the workspace, so repeating them would only make Databricks store
+    """Lifecycle row `default-tags` (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"): the
+    stack tags reach every cluster through the workspace, so repeating them would only make Databricks store
     `x_<key>` copies and report a diff on every refresh."""
-    assert databricks_link(prod_plan)["newClusterCustomTags"] == {"workload": "adf-dataflows"}
+    assert databricks_link(prod_plan)["newClusterCustomTags"] == {"workload": "adf-databricks-activities"}
     assert prod_plan.one("azure-native:databricks:Workspace").inputs["tags"]["costCenter"] == "data-platform"
 
 
@@ -100,7 +103,7 @@ def test_instance_pool_mode_runs_job_clusters_from_the_pool(plan_for: PlanFor) -
     props = databricks_link(plan)
     pool = plan.one(POOL_TYPE)
     assert props["instancePoolId"] == pool.id
-    assert props["newClusterVersion"] == "15.4.x-scala2.12"
+    assert props["newClusterVersion"] == POOL["sparkVersion"]
     assert props["newClusterNumOfWorker"] == "4"
     assert "newClusterNodeType" not in props
     assert "existingClusterId" not in props
@@ -109,7 +112,7 @@ def test_instance_pool_mode_runs_job_clusters_from_the_pool(plan_for: PlanFor) -
 def test_instance_pool_preloads_the_spark_version_and_bounds_idle_cost(plan_for: PlanFor) -> None:
     plan = plan_for(clusterMode="instancePool", instancePool={**POOL, "minIdleInstances": 2, "maxCapacity": 12})
     pool = plan.one(POOL_TYPE).inputs
-    assert pool["preloadedSparkVersions"] == ["15.4.x-scala2.12"]
+    assert pool["preloadedSparkVersions"] == [POOL["sparkVersion"]]
     assert (pool["minIdleInstances"], pool["maxCapacity"], pool["idleInstanceAutoterminationMinutes"]) == (2, 12, 30)
     assert pool["nodeTypeId"] == "Standard_DS3_v2"
     assert plan.by_type(CLUSTER) == []
@@ -139,8 +142,8 @@ def test_linked_service_envelope_properties_come_from_config(plan_for: PlanFor) 
     plan = plan_for(
         linkedService={
             "name": "LS_Databricks",
-            "description": "Data Flow compute",
-            "annotations": ["dataflows"],
+            "description": "Databricks activities",
+            "annotations": ["databricks-activities"],
             "parameters": {"clusterSize": {"type": "String", "defaultValue": "small"}},
             "connectVia": "AutoResolveIntegrationRuntime",
         }
@@ -148,8 +151,8 @@ def test_linked_service_envelope_properties_come_from_config(plan_for: PlanFor) 
     link = plan.one(LINKED_SERVICE, DATABRICKS_LS).inputs
     props = link["properties"]
     assert link["linkedServiceName"] == "LS_Databricks"
-    assert props["description"] == "Data Flow compute"
-    assert props["annotations"] == ["dataflows"]
+    assert props["description"] == "Databricks activities"
+    assert props["annotations"] == ["databricks-activities"]
     assert props["parameters"] == {"clusterSize": {"type": "String", "defaultValue": "small"}}
     assert props["connectVia"] == {
         "referenceName": "AutoResolveIntegrationRuntime",
@@ -162,7 +165,7 @@ def test_interactive_cluster_does_not_block_pulumi_up_until_running(dev_plan: Pl
     assert cluster["noWait"] is True
     assert cluster["autoterminationMinutes"] == 30
     assert (cluster["sparkVersion"], cluster["nodeTypeId"], cluster["numWorkers"]) == (
-        "15.4.x-scala2.12",
+        "16.4.x-scala2.12",
         "Standard_DS3_v2",
         1,
     )
@@ -170,7 +173,7 @@ def test_interactive_cluster_does_not_block_pulumi_up_until_running(dev_plan: Pl
 
 def test_interactive_cluster_autoscales_when_asked(plan_for: PlanFor) -> None:
     size = {
-        "sparkVersion": "15.4.x-scala2.12",
+        "sparkVersion": "16.4.x-scala2.12",
         "nodeType": "Standard_DS3_v2",
         "autoscale": {"minWorkers": 1, "maxWorkers": 4},
     }
@@ -180,7 +183,7 @@ def test_interactive_cluster_autoscales_when_asked(plan_for: PlanFor) -> None:
 
 
 def test_single_node_cluster_uses_the_single_node_profile(plan_for: PlanFor) -> None:
-    size = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "singleNode": True}
+    size = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "singleNode": True}
     cluster = plan_for(interactiveCluster=size).one(CLUSTER).inputs
     assert cluster["numWorkers"] == 0
     assert cluster["sparkConf"]["spark.databricks.cluster.profile"] == "singleNode"
@@ -198,3 +201,40 @@ def test_every_databricks_resource_uses_the_workspace_provider(dev_plan: Plan, p
         for record in plan.resources:
             if record.type.startswith("databricks:"):
                 assert record.provider == provider.urn, record.name
+
+
+@pytest.mark.parametrize(
+    ("mode", "sent"),
+    [("DATA_SECURITY_MODE_STANDARD", "USER_ISOLATION"), ("DATA_SECURITY_MODE_DEDICATED", "SINGLE_USER")],
+)
+@pytest.mark.parametrize("cluster_mode", ["newJobCluster", "instancePool"])
+def test_current_access_mode_names_reach_adf_as_their_classic_aliases(
+    plan_for: PlanFor, cluster_mode: str, mode: str, sent: str
+) -> None:
+    """Lifecycle row `access-mode-kind`: the current names are valid only with a cluster `kind`, which Data Factory's
+    linked service cannot send, so each run's cluster would be refused. Their classic aliases name the same access
+    mode and need no kind: sent instead, so a user keeps the name Databricks' UI shows. Sources:"""
+    section = {"newJobCluster": ("jobCluster", JOB_CLUSTER), "instancePool": ("instancePool", POOL)}[cluster_mode]
+    plan = plan_for("prod", clusterMode=cluster_mode, **{section[0]: {**section[1], "dataSecurityMode": mode}})
+    assert databricks_link(plan)["dataSecurityMode"] == sent
+
+
+@pytest.mark.parametrize("section", ["jobCluster", "instancePool"])
+def test_the_auto_access_mode_is_refused_for_the_clusters_adf_creates(section: str) -> None:
+    """Lifecycle row `access-mode-kind`: DATA_SECURITY_MODE_AUTO lets Databricks pick the mode, which needs the
+    cluster `kind`; it has no classic equivalent, so it is refused with the two modes to choose from."""
+    cluster = {"jobCluster": JOB_CLUSTER, "instancePool": POOL}[section]
+    mode = {"jobCluster": "newJobCluster", "instancePool": "instancePool"}[section]
+    with pytest.raises(ConfigError) as caught:
+        run_stack("prod", {"clusterMode": mode, section: {**cluster, "dataSecurityMode": "DATA_SECURITY_MODE_AUTO"}})
+    [problem] = caught.value.problems
+    assert problem.startswith(f"adf-databricks:{section}.dataSecurityMode: DATA_SECURITY_MODE_AUTO needs the cluster")
+    assert problem.endswith("choose the mode: USER_ISOLATION (standard) or SINGLE_USER (dedicated)")
+
+
+def test_a_single_user_interactive_cluster_is_created_for_its_named_user(plan_for: PlanFor) -> None:
+    """Lifecycle row `single-user-name`: DATA_SECURITY_MODE_DEDICATED goes to the cluster as SINGLE_USER (no `kind`
+    here either), with the one user it serves."""
+    size = {**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED", "singleUserName": "ci@example.com"}
+    cluster = plan_for(interactiveCluster=size).one(CLUSTER).inputs
+    assert (cluster["dataSecurityMode"], cluster["singleUserName"]) == ("SINGLE_USER", "ci@example.com")

@@ -39,6 +39,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from support import JUDGED_ON
 
 from components.offline.plan import Plan, ResourceRecord, Secret
 from components.offline.project import Project, load_project, stack_config
@@ -63,14 +64,14 @@ PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {
         "dev",
         {
             "clusterMode": "instancePool",
-            "instancePool": {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"},
+            "instancePool": {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"},
         },
     ),
     "dev-job": (
         "dev",
         {
             "clusterMode": "newJobCluster",
-            "jobCluster": {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"},
+            "jobCluster": {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"},
         },
     ),
 }
@@ -635,6 +636,117 @@ CASES += [
 ]
 
 
+NEW_CLUSTER_VERSION = ("properties", "newClusterVersion")
+AS_PROD = {"prodStacks": ["dev"]}
+"""dev holds the interactive cluster and the pool plans: the policy config's prodStacks makes it prod here."""
+CASES += [
+    # prod-databricks-runtime-supported (lifecycle row `dbr-lts-support`): prod ships 16.4 LTS, which ends 2028-05-09
+    Case(
+        "runtime-prod-supported",
+        rules.prod_databricks_runtime_supported,
+        "prod",
+        rules.LINKED_SERVICE,
+        0,
+        name=DATABRICKS_LS,
+        config={"judgedOn": "2028-05-08"},
+    ),
+    Case(
+        "runtime-prod-ended",
+        rules.prod_databricks_runtime_supported,
+        "prod",
+        rules.LINKED_SERVICE,
+        1,
+        name=DATABRICKS_LS,
+        config={"judgedOn": "2028-05-09"},
+        fragment="properties.newClusterVersion in prod stack 'prod': Databricks Runtime 16.4 LTS reached",
+    ),
+    Case(
+        "runtime-prod-no-such-build",
+        rules.prod_databricks_runtime_supported,
+        "prod",
+        rules.LINKED_SERVICE,
+        1,
+        name=DATABRICKS_LS,
+        edit=setting(*NEW_CLUSTER_VERSION, value="17.3.x-scala2.12"),
+        fragment="17.3 LTS has no Scala 2.12 build",
+    ),
+    Case(
+        "runtime-dev-ended-is-not-prod",
+        rules.prod_databricks_runtime_supported,
+        "dev",
+        rules.CLUSTER,
+        0,
+        config={"judgedOn": "2028-05-09"},
+    ),
+    Case(
+        "runtime-cluster-ended",
+        rules.prod_databricks_runtime_supported,
+        "dev",
+        rules.CLUSTER,
+        1,
+        config={**AS_PROD, "judgedOn": "2028-05-09"},
+        fragment="sparkVersion in prod stack 'dev'",
+    ),
+    Case(
+        "runtime-pool-ended",
+        rules.prod_databricks_runtime_supported,
+        "dev-pool",
+        rules.INSTANCE_POOL,
+        1,
+        config={**AS_PROD, "judgedOn": "2028-06-01"},
+        fragment="preloadedSparkVersions[0] in prod stack 'dev'",
+    ),
+    Case(
+        "runtime-key-vault-link-has-none",
+        rules.prod_databricks_runtime_supported,
+        "prod",
+        rules.LINKED_SERVICE,
+        0,
+        name=KEY_VAULT_LS,
+        config={"judgedOn": "2030-01-01"},
+    ),
+    # prod-databricks-runtime-ageing (advisory): six months ahead, and runtimes the table does not track
+    Case(
+        "runtime-prod-not-yet-ageing",
+        rules.prod_databricks_runtime_ageing,
+        "prod",
+        rules.LINKED_SERVICE,
+        0,
+        name=DATABRICKS_LS,
+        config={"judgedOn": "2027-11-08"},
+    ),
+    Case(
+        "runtime-prod-ageing",
+        rules.prod_databricks_runtime_ageing,
+        "prod",
+        rules.LINKED_SERVICE,
+        1,
+        name=DATABRICKS_LS,
+        config={"judgedOn": "2027-11-09"},
+        fragment="reaches end of support on 2028-05-09 (judged on 2027-11-09)",
+    ),
+    Case(
+        "runtime-prod-ended-is-not-a-mere-warning",
+        rules.prod_databricks_runtime_ageing,
+        "prod",
+        rules.LINKED_SERVICE,
+        0,
+        name=DATABRICKS_LS,
+        config={"judgedOn": "2028-05-09"},
+    ),
+    Case(
+        "runtime-prod-untracked",
+        rules.prod_databricks_runtime_ageing,
+        "prod",
+        rules.LINKED_SERVICE,
+        1,
+        name=DATABRICKS_LS,
+        edit=setting(*NEW_CLUSTER_VERSION, value="16.2.x-scala2.12"),
+        fragment="16.2 is not an LTS version this package tracks",
+    ),
+]
+
+
 def case_record(plan: Plan, case: Case) -> ResourceRecord:
     return plan.one(case.type, case.name)
 
@@ -675,7 +787,7 @@ def test_every_resource_rule_has_a_passing_and_a_failing_case() -> None:
         assert verdicts == {True, False}, policy.name
 
 
-def test_the_pack_has_the_ten_rules_all_mandatory() -> None:
+def test_the_pack_has_twelve_rules_all_mandatory_but_the_runtime_warning() -> None:
     names = [p.name for p in rules.ALL_POLICIES]
     assert names == [
         "databricks-cluster-autotermination",
@@ -688,8 +800,12 @@ def test_the_pack_has_the_ten_rules_all_mandatory() -> None:
         "token-not-in-stack-outputs",
         "prod-data-flow-runtime-ttl-cap",
         "databricks-activities-on-stack-linked-service",
+        "prod-databricks-runtime-supported",
+        "prod-databricks-runtime-ageing",
     ]
-    assert {p.enforcement_level for p in rules.ALL_POLICIES} == {EnforcementLevel.MANDATORY}
+    levels = {p.name: p.enforcement_level for p in rules.ALL_POLICIES}
+    assert levels.pop("prod-databricks-runtime-ageing") == EnforcementLevel.ADVISORY
+    assert set(levels.values()) == {EnforcementLevel.MANDATORY}
     assert all(p.description and p.remediation_steps for p in rules.ALL_POLICIES)
     assert [p.name for p in STACK_POLICIES] == [
         "token-not-in-stack-outputs",
@@ -1038,7 +1154,9 @@ def test_the_cli_sees_the_pack(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None
     info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
     assert info.name == "adf-databricks-policies"
     assert [p.name for p in info.policies] == [p.name for p in rules.ALL_POLICIES]
-    assert {p.enforcementLevel for p in info.policies} == {analyzer_pb2.MANDATORY}
+    levels = {p.name: p.enforcementLevel for p in info.policies}
+    assert levels.pop("prod-databricks-runtime-ageing") == analyzer_pb2.ADVISORY, "the pack's default does not win"
+    assert set(levels.values()) == {analyzer_pb2.MANDATORY}
     schema = {p.name: json_format.MessageToDict(p.configSchema) for p in info.policies}
     assert schema["prod-resources-protected"]["properties"]["prodStacks"]["default"] == ["prod*"]
 
@@ -1047,12 +1165,45 @@ def test_the_cli_sees_the_pack(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None
 def test_the_cli_passes_the_real_stacks(
     analyzer: analyzer_pb2_grpc.AnalyzerStub, plans: Callable[[str], Plan], key: str
 ) -> None:
+    """Runtime support judged on the tests' day, passed as the CLI passes policy config (the pack runs in a process
+    of its own, on its own clock)."""
     plan = plans(key)
-    for record in plan.resources:
-        response = analyzer.Analyze(analyze_request(plan, record))
-        assert [d.message for d in response.diagnostics] == [], record.name
+    configured = {}
+    for name in ("prod-databricks-runtime-supported", "prod-databricks-runtime-ageing"):
+        configured[name] = analyzer_pb2.PolicyConfig(enforcementLevel=analyzer_pb2.MANDATORY)
+        configured[name].properties.update({"judgedOn": JUDGED_ON.isoformat()})
+    configured["prod-databricks-runtime-ageing"].enforcementLevel = analyzer_pb2.ADVISORY
+    try:
+        analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=configured))
+        for record in plan.resources:
+            response = analyzer.Analyze(analyze_request(plan, record))
+            assert [d.message for d in response.diagnostics] == [], record.name
+    finally:
+        analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
     response = analyzer.AnalyzeStack(analyze_stack_request(plan, stack_outputs(plan)))
     assert [d.message for d in response.diagnostics] == []
+
+
+def test_the_cli_reports_an_ended_prod_runtime(
+    analyzer: analyzer_pb2_grpc.AnalyzerStub, plans: Callable[[str], Plan]
+) -> None:
+    """Lifecycle row `dbr-lts-support`, through the CLI's own path: prod's 16.4 LTS on its end-of-support day is a
+    mandatory violation on the linked service that sends it."""
+    plan = plans("prod")
+    record = plan.one(rules.LINKED_SERVICE, DATABRICKS_LS)
+    config = analyzer_pb2.PolicyConfig(enforcementLevel=analyzer_pb2.MANDATORY)
+    config.properties.update({"judgedOn": "2028-05-09"})
+    try:
+        analyzer.Configure(
+            analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={"prod-databricks-runtime-supported": config})
+        )
+        diagnostics = analyzer.Analyze(analyze_request(plan, record)).diagnostics
+    finally:
+        analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
+    assert [(d.policyName, d.enforcementLevel) for d in diagnostics] == [
+        ("prod-databricks-runtime-supported", analyzer_pb2.MANDATORY)
+    ]
+    assert "16.4 LTS reached end of support on 2028-05-09" in diagnostics[0].message
 
 
 def test_the_cli_blocks_an_inline_token_without_printing_it(

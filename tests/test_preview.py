@@ -76,7 +76,7 @@ def test_adf_format_prints_the_code_view_of_each_linked_service() -> None:
     assert databricks["type"] == "AzureDatabricks"
     assert databricks["typeProperties"]["newClusterNumOfWorker"] == "2:8"
     assert databricks["typeProperties"]["accessToken"]["type"] == "AzureKeyVaultSecret"
-    assert databricks["annotations"] == ["prod", "dataflows"]
+    assert databricks["annotations"] == ["prod", "databricks-activities"]
     assert services["AzureKeyVault"]["properties"]["typeProperties"]["baseUrl"].startswith("https://")
     assert {s["type"] for s in services.values()} == {"Microsoft.DataFactory/factories/linkedservices"}
 

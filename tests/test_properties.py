@@ -17,11 +17,13 @@ from spec_check import plan_violations
 from components import naming
 from components.config import ConfigError, as_int, load_settings
 from components.offline.project import ProjectError, as_cli_strings, load_project, parse_override, read_stack
-from components.settings import NameOverrides
+from components.settings import STANDARD_TAG_NAMES, NameOverrides
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-spark_versions = st.sampled_from(["15.4.x-scala2.12", "14.3.x-scala2.12", "16.4.x-photon-scala2.12"])
+spark_versions = st.sampled_from(
+    ["16.4.x-scala2.12", "15.4.x-scala2.12", "17.3.x-scala2.13", "16.4.x-photon-scala2.12", "16.4.x-cpu-ml-scala2.12"]
+)
 node_types = st.sampled_from(["Standard_DS3_v2", "Standard_E8ds_v5", "Standard_F4s"])
 stack_names = st.from_regex(r"[A-Za-z0-9_.-]{1,100}", fullmatch=True)
 adf_names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,40}", fullmatch=True)
@@ -62,7 +64,7 @@ def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
     config: dict[str, Any] = {
         "clusterMode": mode,
         "auth": auth,
-        "token": {"lifetimeDays": lifetime, "rotationDays": draw(st.integers(1, lifetime - 1))},
+        "token": {"lifetimeDays": lifetime, "rotationDays": draw(st.integers(1, min(lifetime - 1, 89)))},
         "workspace": {
             # Serverless compute needs a premium workspace.
             "sku": "premium" if mode == "serverless" else draw(st.sampled_from(["premium", "standard", "trial"])),
@@ -72,16 +74,21 @@ def valid_configs(draw: st.DrawFn) -> dict[str, Any]:
             "name": draw(adf_names),
             "annotations": draw(st.lists(st.text(min_size=1, max_size=8).filter(str.strip), max_size=2)),
         },
+        # Azure compares tag names without case: none may name a standard tag or repeat another in other case.
         "tags": draw(
             st.dictionaries(
-                st.from_regex(r"[a-zA-Z][a-zA-Z0-9]{0,10}", fullmatch=True), st.text(max_size=20), max_size=3
-            )
+                st.from_regex(r"[a-zA-Z][a-zA-Z0-9]{0,10}", fullmatch=True).filter(
+                    lambda name: name.casefold() not in STANDARD_TAG_NAMES
+                ),
+                st.text(max_size=20),
+                max_size=3,
+            ).filter(lambda tags: len({name.casefold() for name in tags}) == len(tags))
         ),
     }
     if draw(st.booleans()):
         ttl = draw(st.integers(0, 240))
         config["dataFlowRuntime"] = {
-            "computeType": draw(st.sampled_from(["General", "MemoryOptimized", "ComputeOptimized"])),
+            "computeType": draw(st.sampled_from(["General", "MemoryOptimized"])),
             "coreCount": draw(st.sampled_from([8, 16, 32, 48, 80, 144, 272])),
             "timeToLiveMinutes": ttl,
             **({"cleanup": draw(st.booleans())} if ttl else {}),
@@ -119,6 +126,7 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("workspace", {"sku": "gold"}),
     ("token", {"lifetimeDays": 0}),
     ("token", {"rotationDays": -1}),
+    ("token", {"rotationDays": 90}),
     ("keyVault", {"defaultAction": "Block"}),
     ("keyVault", {"allowedIpRanges": ["10.0.0.0/33"]}),
     ("dataFactory", {"publicNetworkAccess": "Maybe"}),
@@ -128,8 +136,10 @@ BAD_VALUES: list[tuple[str, Any]] = [
     ("existingResourceGroupName", "ends-with-dot."),
     ("protect", "yes"),
     ("tags", {"bad/name": "x"}),
+    ("tags", {"Environment": "x"}),
     ("dataFlowRuntime", {"coreCount": 12}),
     ("dataFlowRuntime", {"computeType": "Huge"}),
+    ("dataFlowRuntime", {"computeType": "ComputeOptimized"}),
 ]
 
 

@@ -14,8 +14,9 @@ from typing import Any, Final
 from components.offline.plan import Plan
 
 SOURCES: Final[Mapping[str, str]] = {
-    "cluster-start": "ADF's Data Flow docs of the Databricks era (kromerm/adfdataflowdocs "
-    "AzureDatabricksModeForDataFlow.md): a new job cluster's warm-up 'can take 5-7 minutes in most cases'; 3-7 "
+    "cluster-start": "a new Databricks job cluster's warm-up 'can take 5-7 minutes in most cases', the last public "
+    "figure, from ADF's retired docs of the time Data Flows ran on Databricks job clusters (kromerm/adfdataflowdocs "
+    "AzureDatabricksModeForDataFlow.md); today it is what a Databricks activity's new job cluster goes through. 3-7 "
     "min is the cluster-start range this project plans with (benchmarks/creation_times.py CLUSTER_START_SECONDS)",
     "autotermination": "Azure Databricks 'Compute configuration reference': an all-purpose cluster stops after "
     "autotermination_minutes idle; until then its VMs and DBUs are billed",
@@ -23,14 +24,14 @@ SOURCES: Final[Mapping[str, str]] = {
     "instances); Databricks charges no DBUs for idle pool instances, the VM provider billing applies",
     "serverless": "Azure Databricks 'Run your Databricks job with serverless compute for workflows': no "
     "infrastructure to start, billed per use (serverless DBUs, VMs included), nothing while idle; needs Unity "
-    "Catalog (azure-lifecycle-rules.md row 14)",
+    "Catalog (lifecycle row `serverless-vs-pools`)",
     "job-activity": "Azure Data Factory 'Transform data by running a Databricks job': the Job activity runs on "
     "serverless clusters; no cluster in the linked service",
     "ir-ttl": "Azure Data Factory 'Optimizing performance of the Azure Integration Runtime': a cold Data Flow "
-    "cluster takes a few minutes to start; within the TTL the next run reuses it and start-up is greatly reduced; "
-    "'Quick re-use' (cleanup: false) 'makes for the shortest start-up time' (the same page until "
-    "MicrosoftDocs/azure-docs PR #188421); priced in vCore-hours; the AutoResolve runtime has no TTL "
-    "(azure-lifecycle-rules.md row 13)",
+    "cluster takes a few minutes to start; within the TTL the next data-flow run reuses the warm cluster and its "
+    "start-up is greatly reduced; priced in vCore-hours; the AutoResolve runtime has no TTL (lifecycle row "
+    "`dataflow-vs-linked-service`). The TTL alone keeps the cluster warm: the page's 'Quick re-use' paragraph on "
+    "cleanup: false was removed as redundant (MicrosoftDocs/azure-docs PR #188421)",
 }
 
 

@@ -16,7 +16,7 @@ func main() {
 			Location:    config.Require(ctx, "azure-native:location"),
 			ClusterMode: &mode,
 			InteractiveCluster: &adf.InteractiveClusterArgs{
-				SparkVersion:           pulumi.StringRef("15.4.x-scala2.12"),
+				SparkVersion:           pulumi.StringRef("16.4.x-scala2.12"),
 				NodeType:               pulumi.StringRef("Standard_DS3_v2"),
 				NumWorkers:             pulumi.IntRef(1),
 				AutoterminationMinutes: pulumi.IntRef(30),

@@ -8,7 +8,7 @@ const platform = new adf.AdfDatabricks("data-platform", {
     location: new pulumi.Config("azure-native").require("location"),
     clusterMode: adf.ClusterMode.INSTANCE_POOL,
     instancePool: {
-        sparkVersion: "15.4.x-scala2.12",
+        sparkVersion: "16.4.x-scala2.12",
         nodeType: "Standard_DS3_v2",
         workers: "4",
         minIdleInstances: 1,
