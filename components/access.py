@@ -33,7 +33,8 @@ def role_assignment(
     """`identity_key` names who gets the role (project/stack/identity), so the GUID is stable.
 
     A new principal or scope replaces the assignment; its name is fixed, so the old one must go first
-    (azure-native does so for explicitly named resources, lifecycle rule 4): stated here, not left implicit.
+    (azure-native does so for explicitly named resources, lifecycle row `fixed-name-delete-first`): stated here, not
+    left implicit.
     """
     return authorization.RoleAssignment(
         name,

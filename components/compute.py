@@ -2,7 +2,7 @@
 
 Neither carries the stack's Azure tags: the workspace has them and every cluster inherits them as default
 tags; repeating one as a custom tag is stored as `x_<key>` and shows a diff on every refresh (lifecycle
-rule 6). Only the section's own `customTags` are sent.
+`default-tags`). Only the section's own `customTags` are sent.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def interactive_cluster(
     opts: pulumi.ResourceOptions,
 ) -> databricks.Cluster:
     """Pinned: an unpinned all-purpose cluster is deleted 30 days after it last terminated, leaving the
-    linked service's existingClusterId pointing at nothing (lifecycle rule 7)."""
+    linked service's existingClusterId pointing at nothing (lifecycle row `cluster-retention`)."""
     size = spec.size
     options = spec.options
     spark_conf = dict(options.spark_conf)
@@ -84,7 +84,7 @@ def instance_pool(
     name: str, *, spec: InstancePoolSpec, pool_name: str, opts: pulumi.ResourceOptions
 ) -> databricks.InstancePool:
     """The pool carries the section's customTags: a cluster from a pool may not repeat the pool's tag keys,
-    and Data Factory ignores the linked service's cluster tags in pool configurations (lifecycle rule 5)."""
+    and Data Factory ignores the linked service's cluster tags in pool configurations (lifecycle row `pool-tags`)."""
     return databricks.InstancePool(
         f"{name}-instance-pool",
         instance_pool_name=pool_name,

@@ -563,8 +563,8 @@ def _workspace(section: Section) -> WorkspaceSpec:
     return spec
 
 
-# Lifecycle rule 11: without front-end private endpoints (which this project does not create) neither CI
-# nor a laptop reaches such a workspace, so the deploy would fail after the workspace exists.
+# Lifecycle row `workspace-pna-private-link`: without front-end private endpoints (which this project does not create)
+# neither CI nor a laptop reaches such a workspace, so the deploy would fail after the workspace exists.
 PRIVATE_NETWORKING_NOT_PROVIDED = (
     "Disabled is not supported: private networking (private endpoints for the workspace) is not provided yet, "
     "and without it the deploy cannot reach the workspace to create clusters and tokens; use Enabled"
@@ -584,7 +584,8 @@ def _token(section: Section) -> TokenSpec:
 
 
 def _check_rotation_window(section: Section, spec: TokenSpec) -> None:
-    """Rotation must come before expiry (lifecycle rule 10): else Data Factory runs fail in between."""
+    """Rotation must come before expiry (lifecycle row `rotating-on-refresh`): else Data Factory runs fail in
+    between."""
     if spec.expires_before_rotation:
         section.problems.add(
             f"{section.key}.rotationDays",
@@ -877,7 +878,7 @@ def load_settings(
 
 def _check_cluster_tags(problems: Problems, settings: PlatformSettings) -> None:
     """Clusters inherit the workspace's tags; repeating a key makes Databricks store it as `x_<key>` and
-    every refresh report a diff, so every `up` edits (restarts) the cluster (lifecycle rule 6)."""
+    every refresh report a diff, so every `up` edits (restarts) the cluster (lifecycle row `default-tags`)."""
     inherited = set(settings.azure_tags)
     for key, spec in (
         ("interactiveCluster", settings.interactive_cluster),
@@ -905,7 +906,7 @@ def _check_interactive_security_mode(problems: Problems, settings: PlatformSetti
 
 
 def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:
-    """Data Factory ignores a driver node type in instance-pool configurations (lifecycle rule 5)."""
+    """Data Factory ignores a driver node type in instance-pool configurations (lifecycle row `pool-tags`)."""
     pool = settings.instance_pool
     if pool and pool.options.driver_node_type:
         problems.add(

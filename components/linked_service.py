@@ -25,7 +25,7 @@ class DatabricksEndpoints:
     """The token's Key Vault secret (accessToken auth), as the secret resource reports its name."""
 
 
-# Lifecycle rule 5: ADF ignores these in instance-pool configurations (the pool's settings decide), so
+# Lifecycle row `pool-tags`: ADF ignores these in instance-pool configurations (the pool's settings decide), so
 # pool mode never sends them; the pool itself carries the tags.
 IGNORED_WITH_A_POOL = ("new_cluster_driver_node_type", "new_cluster_custom_tags")
 

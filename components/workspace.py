@@ -14,9 +14,9 @@ from .settings import NetworkAccess, WorkspaceSpec
 # Classic (non-serverless) compute: ADF's job and interactive clusters need it. Required on create
 # since API 2026-01-01 and immutable afterwards.
 COMPUTE_MODE = "Hybrid"
-# Lifecycle rule 12: left to choose, the Databricks provider's Azure auth changes with the environment (with a
-# GitHub OIDC token around it may pick another method and fail). Pinned to the Azure CLI login, which a laptop
-# (`az login`) and CI (azure/login by OIDC, .github/actions/pulumi) both provide.
+# Lifecycle row `databricks-auth-autoselect`: left to choose, the Databricks provider's Azure auth changes with the
+# environment (with a GitHub OIDC token around it may pick another method and fail). Pinned to the Azure CLI login,
+# which a laptop (`az login`) and CI (azure/login by OIDC, .github/actions/pulumi) both provide.
 DATABRICKS_AUTH_TYPE = "azure-cli"
 
 

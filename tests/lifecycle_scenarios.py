@@ -7,21 +7,25 @@ Nothing here imports the program or the mocks.
 A step: the stack (a file in `stacks/`), the config overrides for that run (on top of the stack file, as
 `pulumi config set` would leave them; `None` removes an override again), the action (`up` or `destroy`),
 how many days after the previous step it runs, which resources a refresh drops from state before it
-(`time` Rotating resources remove themselves when due, lifecycle rule 10), who deploys, and what the run
-must do. Resources are named by their logical names.
+(`time` Rotating resources remove themselves when due, lifecycle row `rotating-on-refresh`), who deploys, and what the
+run must do. Resources are named by their logical names.
 
-Rules are the rows of ../shared/specs/azure-lifecycle-rules.md.
+Rules are the rows of the lifecycle table (components/offline/specs/azure-lifecycle-rules.md, the project's copy of
+../shared/specs/azure-lifecycle-rules.md), cited by their short names: the numbers may change.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-STACKS_DIR = Path(__file__).resolve().parents[1] / "stacks"
+ROOT = Path(__file__).resolve().parents[1]
+STACKS_DIR = ROOT / "stacks"
+LIFECYCLE_TABLE = ROOT / "components" / "offline" / "specs" / "azure-lifecycle-rules.md"
 P = "adf-databricks"
 
 VAULT = f"{P}-key-vault"
@@ -81,7 +85,8 @@ class Step:
 class Scenario:
     name: str
     stack: str
-    rules: tuple[int, ...]
+    rules: tuple[str, ...]
+    """The rows of the lifecycle table the scenario exercises, by short name."""
     steps: tuple[Step, ...]
 
 
@@ -90,6 +95,11 @@ NOTHING: frozenset[str] = frozenset()
 
 def names(*items: str) -> frozenset[str]:
     return frozenset(items)
+
+
+def lifecycle_rows() -> set[str]:
+    """The short names of the lifecycle table's rows (`| 17 `role-assignment-name-tenant-unique` | ...`)."""
+    return set(re.findall(r"^\| \d+ `([a-z0-9-]+)` \|", LIFECYCLE_TABLE.read_text(), flags=re.M))
 
 
 def stack_files() -> list[str]:
@@ -121,7 +131,7 @@ def _every_stack() -> list[Scenario]:
             Scenario(
                 f"{stack}: second up reads state back and changes nothing",
                 stack,
-                (8, 9, 10),
+                ("token-owner-list", "token-forcenew", "rotating-on-refresh"),
                 (
                     Step("up", Expect()),
                     Step("up", Expect(created=NOTHING, deleted=NOTHING, changed=NOTHING), days_later=1),
@@ -132,7 +142,7 @@ def _every_stack() -> list[Scenario]:
             Scenario(
                 f"{stack}: destroy makes no data-plane call and skips what goes with its parent",
                 stack,
-                (1,),
+                ("kv-secret-dataplane-delete",),
                 (
                     Step("up", Expect()),
                     Step(
@@ -150,7 +160,7 @@ def _every_stack() -> list[Scenario]:
                 Scenario(
                     f"{stack}: rotation due: new token before old, new secret version, nothing else",
                     stack,
-                    (9, 10),
+                    ("token-forcenew", "rotating-on-refresh"),
                     (
                         Step("up", Expect()),
                         Step(
@@ -171,7 +181,7 @@ def _every_stack() -> list[Scenario]:
                 Scenario(
                     f"{stack}: auth accessToken → managedIdentity → accessToken keeps vault and secret",
                     stack,
-                    (1, 2, 3),
+                    ("kv-secret-dataplane-delete", "kv-soft-delete-name", "azure-native-no-adopt"),
                     (
                         Step("up", Expect()),
                         Step(
@@ -201,7 +211,7 @@ def _every_stack() -> list[Scenario]:
             Scenario(
                 f"{stack}: re-create after destroy, into the recovered vault",
                 stack,
-                (2, 3),
+                ("kv-soft-delete-name", "azure-native-no-adopt"),
                 (
                     Step("up", Expect()),
                     Step("destroy", Expect(), config={"protect": False}),
@@ -225,7 +235,7 @@ def _every_stack() -> list[Scenario]:
                 Scenario(
                     f"{stack}: a deploy by another identity shows a new token owner before it happens",
                     stack,
-                    (8,),
+                    ("token-owner-list",),
                     (
                         Step("up", Expect(token_owner="<deployer>")),
                         Step(
@@ -254,7 +264,7 @@ def _key_vault(stack: str) -> dict[str, Any]:
 MODE_SWITCHES = Scenario(
     "dev: clusterMode existingCluster → newJobCluster → instancePool → existingCluster",
     "dev",
-    (4, 5, 7),
+    ("fixed-name-delete-first", "pool-tags", "cluster-retention"),
     (
         Step("up", Expect()),
         Step(
@@ -281,7 +291,7 @@ MODE_SWITCHES = Scenario(
 PROTECTED_IDENTITY_SWITCH = Scenario(
     "prod: managedIdentity with a user-assigned identity → accessToken is refused while protected",
     "prod",
-    (2,),
+    ("kv-soft-delete-name",),
     (
         Step("up", Expect()),
         Step(
@@ -302,7 +312,7 @@ PROTECTED_IDENTITY_SWITCH = Scenario(
 FOREIGN_DEPLOYER_REFUSED = Scenario(
     "dev with token.owner: a deploy by anyone else is refused before anything is registered",
     "dev",
-    (8,),
+    ("token-owner-list",),
     (
         Step("up", Expect(), config={"token": {"lifetimeDays": 90, "rotationDays": 60, "owner": "<deployer>"}}),
         Step(

@@ -1,8 +1,8 @@
 """The managed Azure integration runtime Mapping Data Flows run on: warm in dev, cold in prod.
 
 Today's Data Factory runs Data Flows on its own Spark, sized and kept warm by the activity's Azure
-integration runtime (azure-lifecycle-rules.md row 13; learn.microsoft.com "Optimizing performance of the
-Azure Integration Runtime"): the warm/cold choice for Data Flows is that runtime's time to live.
+integration runtime (azure-lifecycle-rules.md, `dataflow-vs-linked-service`; learn.microsoft.com "Optimizing performance
+of the Azure Integration Runtime"): the warm/cold choice for Data Flows is that runtime's time to live.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ engine's diff, and the cloud that outlives the state. This file adds those, each
   `pkg/resource/deploy/step.go`, `DeleteStep.Apply` checks `protect` before it checks for a dry run); a
   delete reaches the provider unless `retainOnDelete` is set or the `deletedWith` resource is deleted in
   the same run (the same function);
-- the cloud: azure-native refuses to create what exists (rule 3), a Key Vault secret's delete goes
-  through the data plane, which `defaultAction: Deny` refuses for our deployer (rule 1), a deleted vault
-  is soft-deleted with its secrets and keeps its name until it is recovered (rule 2).
+- the cloud: azure-native refuses to create what exists (`azure-native-no-adopt`), a Key Vault secret's delete goes
+  through the data plane, which `defaultAction: Deny` refuses for our deployer (`kv-secret-dataplane-delete`), a deleted
+  vault is soft-deleted with its secrets and keeps its name until it is recovered (`kv-soft-delete-name`).
 
 The mocks still only serve state: what a scenario's run does follows from the program's registrations.
 """
@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -43,6 +45,7 @@ from lifecycle_scenarios import (
     Scenario,
     Step,
     is_protected,
+    lifecycle_rows,
     stack_files,
     uses_token,
 )
@@ -62,10 +65,10 @@ SECRET_TYPE = "azure-native:keyvault:Secret"
 TOKEN_TYPE = "databricks:index/token:Token"
 
 FORCE_NEW: dict[str, tuple[str, ...]] = {
-    # Rule 9 (terraform-provider-databricks tokens/resource_token.go: ForceNew on all three).
+    # `token-forcenew` (terraform-provider-databricks tokens/resource_token.go: ForceNew on all three).
     TOKEN_TYPE: ("comment", "lifetimeSeconds", "scopes"),
-    # Rule 4: azure-native replaces when a property of the resource's path (its name, group, parent) or
-    # a create-only property changes (provider.go Diff, gen/replacement.go).
+    # `fixed-name-delete-first`: azure-native replaces when a property of the resource's path (its name, group, parent)
+    # or a create-only property changes (provider.go Diff, gen/replacement.go).
     VAULT_TYPE: ("vaultName", "resourceGroupName", "location"),
     SECRET_TYPE: ("secretName", "vaultName", "resourceGroupName"),
     "azure-native:databricks:Workspace": ("workspaceName", "resourceGroupName", "location", "managedResourceGroupId"),
@@ -236,7 +239,7 @@ class World:
         outcome.provider_deletes = {r.name for r in calls}
         for record in calls + replaced:
             if record.type == SECRET_TYPE and self._firewalled(record):
-                problems.append(f"rule 1: deleting secret {record.name} goes through the vault's data plane: 403")
+                problems.append(f"kv-secret-dataplane-delete: deleting secret {record.name} (vault data plane): 403")
         live = set(self.live) - {cloud_id(r) for r in calls + replaced}
         for record in made:
             ident = cloud_id(record)
@@ -291,11 +294,11 @@ class World:
         if record.type == VAULT_TYPE:
             recover = _get(record.inputs, "properties.createMode") == "recover"
             if ident in self.soft_deleted_vaults and not recover:
-                return [f"rule 2: vault {ident} is soft-deleted and keeps its name: create it with createMode recover"]
+                return [f"kv-soft-delete-name: vault {ident} is soft-deleted: create it with createMode recover"]
             if recover and ident not in self.soft_deleted_vaults:
-                return [f"rule 2: createMode recover but no deleted vault {ident}"]
+                return [f"kv-soft-delete-name: createMode recover but no deleted vault {ident}"]
         if ident in live:
-            return [f"rule 3: cannot create already existing resource {ident}"]
+            return [f"azure-native-no-adopt: cannot create already existing resource {ident}"]
         return []
 
 
@@ -367,8 +370,8 @@ def one(plan: Plan, name: str) -> ResourceRecord:
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_the_secret_is_never_deleted_through_the_data_plane(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 1, pulumi-azure-native `provider/pkg/resources/customresources/custom_keyvault.go`: a secret's
-    create/update/read go through ARM, its DELETE through the vault's data plane, which the firewall
+    """`kv-secret-dataplane-delete`, pulumi-azure-native `provider/pkg/resources/customresources/custom_keyvault.go`: a
+    secret's create/update/read go through ARM, its DELETE through the vault's data plane, which the firewall
     (`defaultAction: Deny`) and the deployer's missing data-plane role refuse. Pulumi SDK `ResourceOptions`
     (sdk/python/lib/pulumi/resource.py): with `retain_on_delete` "the provider's Delete method will not be
     called"; with `deleted_with` not when that resource "is being deleted as well"."""
@@ -386,10 +389,10 @@ def test_the_secret_is_never_deleted_through_the_data_plane(stack: str, plans: d
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_nothing_is_created_over_an_existing_secret(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 3, pulumi-azure-native `provider/pkg/provider/provider.go` `defaultCreate`: `crudClient.CanCreate`
-    refuses "cannot create already existing resource" (Secret uses the default create; custom_keyvault.go
-    overrides DELETE only). So the secret is created once per workspace and otherwise only updated: its
-    name carries the workspace id and is fixed at creation."""
+    """`azure-native-no-adopt`, pulumi-azure-native `provider/pkg/provider/provider.go` `defaultCreate`:
+    `crudClient.CanCreate` refuses "cannot create already existing resource" (Secret uses the default create;
+    custom_keyvault.go overrides DELETE only). So the secret is created once per workspace and otherwise only updated:
+    its name carries the workspace id and is fixed at creation."""
     plan = plans[stack]
     secret = one(plan, SECRET)
     workspace_id = one(plan, WORKSPACE).outputs["workspaceId"]
@@ -398,9 +401,9 @@ def test_nothing_is_created_over_an_existing_secret(stack: str, plans: dict[str,
 
 
 def test_managed_identity_mode_leaves_the_secret_disabled_and_its_value_alone() -> None:
-    """Rules 1 and 3: neither deleting the secret (data plane) nor creating it again (exists) would work, so
-    managedIdentity mode keeps it, disabled; `ignore_changes` keeps the last value in place (Pulumi docs,
-    "ignoreChanges": the old value is used), so no token value is needed to keep it."""
+    """`kv-secret-dataplane-delete` and `azure-native-no-adopt`: neither deleting the secret (data plane) nor creating
+    it again (exists) would work, so managedIdentity mode keeps it, disabled; `ignore_changes` keeps the last value in
+    place (Pulumi docs, "ignoreChanges": the old value is used), so no token value is needed to keep it."""
     world = World("dev")
     world.up()
     world.overrides["auth"] = "managedIdentity"
@@ -415,8 +418,8 @@ def test_managed_identity_mode_leaves_the_secret_disabled_and_its_value_alone() 
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_the_vault_recovery_switch_is_forgotten_after_the_create(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 2 (learn.microsoft.com, "Azure Key Vault soft-delete overview"): a deleted vault keeps its name;
-    only `createMode: recover` creates it again. Azure does not return createMode, so the switch is ignored
+    """`kv-soft-delete-name` (learn.microsoft.com, "Azure Key Vault soft-delete overview"): a deleted vault keeps its
+    name; only `createMode: recover` creates it again. Azure does not return createMode, so the switch is ignored
     after the create: the next up, and removing the switch, change nothing."""
     vault = one(plans[stack], VAULT)
     assert "properties.createMode" in vault.ignore_changes
@@ -426,7 +429,7 @@ def test_the_vault_recovery_switch_is_forgotten_after_the_create(stack: str, pla
 
 @pytest.mark.parametrize("stack", [s for s in stack_files() if uses_token(s)])
 def test_rotation_is_create_before_delete(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 9 (terraform-provider-databricks `tokens/resource_token.go`): comment, lifetime and scopes force a
+    """`token-forcenew` (terraform-provider-databricks `tokens/resource_token.go`): comment, lifetime and scopes force a
     new token, and a token has no name, so the new one is created before the old is deleted. The rotation
     timestamp is in the comment; the secret's expiry is the token's (epoch ms → s)."""
     plan = plans[stack]
@@ -438,8 +441,8 @@ def test_rotation_is_create_before_delete(stack: str, plans: dict[str, Plan]) ->
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_fixed_name_resources_are_deleted_before_they_are_replaced(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 4 (pulumi-azure-native provider.go Diff): explicitly named resources are replaced delete-first;
-    role assignments are replaced when principalId or scope changes. Stated on each, not left implicit."""
+    """`fixed-name-delete-first` (pulumi-azure-native provider.go Diff): explicitly named resources are replaced
+    delete-first; role assignments are replaced when principalId or scope changes. Stated on each, not left implicit."""
     plan = plans[stack]
     fixed = [
         r
@@ -476,7 +479,7 @@ def test_git_integration_set_in_adf_studio_survives_the_next_up(plans: dict[str,
 
 
 def test_the_dev_cluster_is_pinned() -> None:
-    """Rule 7 (Databricks docs "Pin a compute"; provider `clusters/resource_cluster.go` `is_pinned`): an
+    """`cluster-retention` (Databricks docs "Pin a compute"; provider `clusters/resource_cluster.go` `is_pinned`): an
     unpinned all-purpose cluster is deleted 30 days after it terminated, leaving existingClusterId dangling."""
     plan = World("dev").up().plan
     assert plan is not None
@@ -484,7 +487,7 @@ def test_the_dev_cluster_is_pinned() -> None:
 
 
 def test_clusters_and_pools_do_not_repeat_the_workspace_tags() -> None:
-    """Rule 6 (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"; reported:
+    """`default-tags` (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"; reported:
     terraform-provider-databricks #1637): a custom tag repeating a workspace tag becomes `x_<key>` and
     differs on every refresh; with `refresh: always` every up would edit (restart) the cluster."""
     world = World("dev")
@@ -511,7 +514,7 @@ def test_clusters_and_pools_do_not_repeat_the_workspace_tags() -> None:
 
 
 def test_pool_mode_sends_only_what_data_factory_applies() -> None:
-    """Rule 5 (ADF REST model: `newClusterCustomTags`, `newClusterDriverNodeType` are "ignored in instance
+    """`pool-tags` (ADF REST model: `newClusterCustomTags`, `newClusterDriverNodeType` are "ignored in instance
     pool configurations"; terraform-provider-databricks docs/resources/instance_pool.md: a pool cluster's
     tags may not repeat the pool's keys): the tags go on the pool, the driver type is refused."""
     world = World("dev")
@@ -533,7 +536,8 @@ def test_pool_mode_sends_only_what_data_factory_applies() -> None:
 
 
 def test_every_auth_switch_keeps_the_vault_and_its_role_follows_the_auth() -> None:
-    """Rule 2: the vault is never deleted by a switch; its reader role and linked service follow the auth."""
+    """`kv-soft-delete-name`: the vault is never deleted by a switch; its reader role and linked service follow the
+    auth."""
     world = World("dev")
     first = world.up().plan
     assert first is not None
@@ -541,3 +545,33 @@ def test_every_auth_switch_keeps_the_vault_and_its_role_follows_the_auth() -> No
     second = world.up()
     assert VAULT not in second.deleted | second.changed
     assert {READS_SECRETS, KEY_VAULT_LS} <= second.deleted
+
+
+def test_every_scenario_cites_rows_the_lifecycle_table_has() -> None:
+    rows = lifecycle_rows()
+    assert {"kv-secret-dataplane-delete", "role-assignment-name-tenant-unique", "pat-lifecycle"} <= rows
+    for scenario in SCENARIOS:
+        assert scenario.rules and set(scenario.rules) <= rows, scenario.name
+
+
+CITED_BY_NUMBER = re.compile(r"\b(?:[Ll]ifecycle )?[Rr](?:ule|ow)s? \d+\b|azure-lifecycle-rules\.md,? rows? \d")
+"""A row cited by its number: "rule", "row", "lifecycle rule" or the table's file name followed by digits."""
+
+
+def test_lifecycle_rows_are_cited_by_name_never_by_number() -> None:
+    """The table's numbers may change (its preamble says so); a number left in code, tests, policy, benchmarks or
+    workflows would then point at the wrong fact."""
+    assert all(
+        CITED_BY_NUMBER.search(f"{words} 4")
+        for words in ("rule", "rows", "Lifecycle rule", "azure-lifecycle-rules.md row")
+    )
+    root = Path(__file__).resolve().parents[1]
+    cited = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("components", "tests", "policy", "benchmarks", ".github")
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".yml", ".yaml", ".md", ".toml"} and "specs" not in path.parts
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if CITED_BY_NUMBER.search(line)
+    ]
+    assert cited == []

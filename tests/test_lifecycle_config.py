@@ -27,7 +27,7 @@ def refusal(stack: str = "dev", **overrides: Any) -> list[str]:
 
 @pytest.mark.parametrize(("lifetime", "rotation"), [(90, 90), (30, 60), (1, 1)])
 def test_rotation_at_or_after_expiry_is_an_error(lifetime: int, rotation: int) -> None:
-    """Rule 10 (hashicorp/terraform-provider-time `resource_time_rotating.go`): rotation happens only when
+    """`rotating-on-refresh` (hashicorp/terraform-provider-time `resource_time_rotating.go`): rotation happens only when
     something runs refresh + up between rotationDays and lifetimeDays; with no window there is none."""
     assert refusal(token={"lifetimeDays": lifetime, "rotationDays": rotation}) == [
         f"adf-databricks:token.rotationDays: {rotation} must be below lifetimeDays ({lifetime}): the token would "
@@ -39,22 +39,22 @@ def test_rotation_at_or_after_expiry_is_an_error(lifetime: int, rotation: int) -
     "workspace", [{"publicNetworkAccess": "Disabled"}, {"publicNetworkAccess": "Disabled", "vnet": VNET}]
 )
 def test_a_private_workspace_is_refused_until_private_networking_is_provided(workspace: dict[str, Any]) -> None:
-    """Rule 11 (Azure Databricks docs, "Enable Azure Private Link"): without front-end private endpoints
-    neither CI nor a laptop reaches the workspace, so the deploy would fail after the workspace exists."""
+    """`workspace-pna-private-link` (Azure Databricks docs, "Enable Azure Private Link"): without front-end private
+    endpoints neither CI nor a laptop reaches the workspace, so the deploy would fail after the workspace exists."""
     (problem,) = refusal(workspace=workspace)
     assert problem.startswith("adf-databricks:workspace.publicNetworkAccess: Disabled is not supported")
     assert "private networking" in problem and "not provided yet" in problem
 
 
 def test_a_driver_node_type_in_pool_mode_is_refused() -> None:
-    """Rule 5 (ADF REST model, `newClusterDriverNodeType`: ignored in instance pool configurations)."""
+    """`pool-tags` (ADF REST model, `newClusterDriverNodeType`: ignored in instance pool configurations)."""
     (problem,) = refusal(clusterMode="instancePool", instancePool={**POOL, "driverNodeType": "Standard_DS4_v2"})
     assert problem.startswith("adf-databricks:instancePool.driverNodeType: Data Factory ignores a driver node type")
 
 
 @pytest.mark.parametrize("key", ["costCenter", "project", "environment", "managed-by"])
 def test_a_cluster_tag_repeating_a_workspace_tag_is_refused(key: str) -> None:
-    """Rule 6: the workspace passes its tags to every cluster; a repeated key becomes `x_<key>` and drifts."""
+    """`default-tags`: the workspace passes its tags to every cluster; a repeated key becomes `x_<key>` and drifts."""
     problems = refusal(interactiveCluster={**INTERACTIVE, "customTags": {key: "x", "team": "bi"}})
     assert problems == [
         f"adf-databricks:interactiveCluster.customTags.{key}: the workspace already tags every cluster with this "

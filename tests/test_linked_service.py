@@ -57,7 +57,7 @@ def test_an_integer_worker_count_becomes_the_string_adf_expects(plan_for: PlanFo
 
 
 def test_cluster_tags_are_the_clusters_own_the_workspace_passes_on_the_rest(prod_plan: Plan) -> None:
-    """Lifecycle rule 6 (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"): the stack
+    """Lifecycle row `default-tags` (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"): the stack
     tags reach every cluster through the workspace, so repeating them would only make Databricks store
     `x_<key>` copies and report a diff on every refresh."""
     assert databricks_link(prod_plan)["newClusterCustomTags"] == {"workload": "adf-dataflows"}

@@ -18,9 +18,9 @@ def _live(engine: Engine, type_: str) -> list[dict]:
 
 
 def test_a_due_rotation_replaces_the_token_new_before_old_and_updates_the_secret(engine: Engine) -> None:
-    """Rules 9 and 10: the Rotating resource vanishes on refresh once due (Pulumi.yaml has `refresh: always`),
-    the token's comment carries the rotation timestamp and forces a new token, created before the old one is
-    deleted; the Key Vault secret is updated in between, so the linked service never sees a gap."""
+    """`token-forcenew` and `rotating-on-refresh`: the Rotating resource vanishes on refresh once due (Pulumi.yaml has
+    `refresh: always`), the token's comment carries the rotation timestamp and forces a new token, created before the
+    old one is deleted; the Key Vault secret is updated in between, so the linked service never sees a gap."""
     assert engine.run("up", "dev").ok
     [old] = _live(engine, TOKEN)
     engine.advance(61)  # dev: rotationDays 60, lifetimeDays 90

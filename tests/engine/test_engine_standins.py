@@ -1,7 +1,7 @@
 """The stand-in providers' model of the cloud, called directly (no engine): each rule it claims, checked.
 
-Rule numbers are the rows of `shared/specs/azure-lifecycle-rules.md`; `rules.py` names the provider source
-of each replacement rule.
+Rules are the rows of `shared/specs/azure-lifecycle-rules.md`, cited by short name; `rules.py` names the provider
+source of each replacement rule.
 """
 
 from __future__ import annotations
@@ -80,14 +80,14 @@ def test_the_stand_ins_serve_the_mocks_state(cloud: Path) -> None:
 
 
 def test_the_token_value_is_a_secret_output(cloud: Path) -> None:
-    """Rule 9 / terraform-provider-databricks `tokens/resource_token.go`: `token_value` is sensitive."""
+    """`token-forcenew` / terraform-provider-databricks `tokens/resource_token.go`: `token_value` is sensitive."""
     _, outputs = create(StandIn("databricks", cloud), TOKEN, "token", {"comment": "c", "lifetimeSeconds": 3600})
     assert outputs["tokenValue"].is_secret
     assert not outputs["tokenId"].is_secret
 
 
 def test_secret_delete_behind_a_deny_firewall_is_refused_with_403(cloud: Path) -> None:
-    """Rule 1: the delete goes through the vault's data plane, which the firewall guards."""
+    """`kv-secret-dataplane-delete`: the delete goes through the vault's data plane, which the firewall guards."""
     provider = StandIn("azure-native", cloud)
     create(provider, VAULT, "kv", vault_inputs("Deny"))
     secret_id, _ = create(provider, SECRET, "secret", SECRET_INPUTS)
@@ -108,8 +108,8 @@ def test_secret_delete_needs_a_data_plane_role_even_with_the_firewall_open(cloud
 
 
 def test_a_deleted_vault_keeps_its_name_and_is_recovered_with_its_secrets(cloud: Path) -> None:
-    """Rules 2 and 3: soft delete reserves the name; createMode recover restores the vault and its secrets,
-    and a create then meets the existing secret."""
+    """`kv-soft-delete-name` and `azure-native-no-adopt`: soft delete reserves the name; createMode recover restores the
+    vault and its secrets, and a create then meets the existing secret."""
     provider = StandIn("azure-native", cloud)
     vault_id, _ = create(provider, VAULT, "kv", vault_inputs("Allow"))
     secret_id, _ = create(provider, SECRET, "secret", SECRET_INPUTS)
@@ -140,7 +140,8 @@ def test_a_deleted_vault_keeps_its_name_and_is_recovered_with_its_secrets(cloud:
 def test_diff_replaces_what_the_provider_replaces(
     cloud: Path, type_: str, changed: dict[str, Any], replaces: list[str], delete_first: bool
 ) -> None:
-    """Rules 4 and 9: replace-on-change keys; fixed-name azure-native resources delete before replacing."""
+    """`fixed-name-delete-first` and `token-forcenew`: replace-on-change keys; fixed-name azure-native resources delete
+    before replacing."""
     package = "azure-native" if type_ in AZURE_NATIVE else "databricks"
     old = {"location": "westeurope", "principalId": "p", "comment": "c", "lifetimeSeconds": 3600, "numWorkers": 1}
     response = asyncio.run(
@@ -160,7 +161,7 @@ def test_diff_replaces_what_the_provider_replaces(
 
 
 def test_a_token_is_invisible_to_another_identity(cloud: Path) -> None:
-    """Rule 8: the token API lists only the caller's tokens."""
+    """`token-owner-list`: the token API lists only the caller's tokens."""
     provider = StandIn("databricks", cloud)
     token_id, outputs = create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 3600})
     read = p.ReadRequest(urn(TOKEN, "token"), token_id, outputs, {})
@@ -171,7 +172,7 @@ def test_a_token_is_invisible_to_another_identity(cloud: Path) -> None:
 
 
 def test_a_rotating_resource_vanishes_on_read_once_due(cloud: Path) -> None:
-    """Rule 10: due is noticed on read."""
+    """`rotating-on-refresh`: due is noticed on read."""
     provider = StandIn("time", cloud)
     rotation_id, outputs = create(provider, ROTATING, "rotation", {"rotationDays": 60})
     read = p.ReadRequest(urn(ROTATING, "rotation"), rotation_id, outputs, {})

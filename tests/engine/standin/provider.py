@@ -5,18 +5,21 @@ protocol, so the real engine drives it exactly as it drives the real plugin: Che
 Update, Delete, Invoke. The state it serves comes from `components.offline.cloud_state.FakeCloud`, the same
 builders the mock runtime uses (one fake cloud), kept between runs in the store file of `store.py`.
 
-Modelled (rule numbers of `shared/specs/azure-lifecycle-rules.md`; replacement rules in `rules.py`):
-- rule 1: deleting a Key Vault secret goes through the vault's data plane: refused with 403 when the vault's
-  firewall denies the deployer's address or the deployer holds no data-plane role. Create/update go
-  through ARM and pass.
-- rule 2: deleting a vault soft-deletes it with its secrets and keeps its name for the retention period;
-  creating a vault of that name then fails with 409 unless `properties.createMode` is `recover`, which
+Modelled (rows of `shared/specs/azure-lifecycle-rules.md`, by short name; replacement rules in `rules.py`):
+- `kv-secret-dataplane-delete`: deleting a Key Vault secret goes through the vault's data plane: refused with
+  403 when the vault's firewall denies the deployer's address or the deployer holds no data-plane role.
+  Create/update go through ARM and pass.
+- `kv-soft-delete-name`: deleting a vault soft-deletes it with its secrets and keeps its name for the retention
+  period; creating a vault of that name then fails with 409 unless `properties.createMode` is `recover`, which
   restores it (secrets included) and fails when there is nothing to recover.
-- rule 3: azure-native refuses to create a resource whose ARM id already exists.
-- rule 4: fixed-name azure-native resources are replaced delete-before-replace; replace-on-change keys.
-- rules 8, 9: a token belongs to the identity that created it; a read by another identity finds nothing
-  (the token API lists the caller's tokens); comment/lifetime changes replace it; its value is secret.
-- rule 10: a `Rotating` that is due vanishes on read, so refresh drops it and the next up re-creates it.
+- `azure-native-no-adopt`: azure-native refuses to create a resource whose ARM id already exists.
+- `fixed-name-delete-first`: fixed-name azure-native resources are replaced delete-before-replace;
+  replace-on-change keys.
+- `token-owner-list`, `token-forcenew`: a token belongs to the identity that created it; a read by another
+  identity finds nothing (the token API lists the caller's tokens); comment/lifetime changes replace it; its
+  value is secret.
+- `rotating-on-refresh`: a `Rotating` that is due vanishes on read, so refresh drops it and the next up
+  re-creates it.
 Every resource keeps its inputs in state under `__inputs`, as azure-native does, and diffs against them.
 
 Not modelled: anything else Azure or Databricks validate (the specs tests cover payloads), long-running
@@ -194,10 +197,10 @@ class StandIn(p.Provider):
     @staticmethod
     def _vanished(cloud: dict[str, Any], typ: str, found: dict[str, Any]) -> bool:
         if typ == "databricks:index/token:Token":
-            # The token API lists only the caller's tokens (rule 8).
+            # The token API lists only the caller's tokens (`token-owner-list`).
             return bool(found["owner"] != cloud["identity"])
         if typ == "time:index/rotating:Rotating":
-            # Due: the time provider removes it from state on read (rule 10).
+            # Due: the time provider removes it from state on read (`rotating-on-refresh`).
             return bool(cloud["now"] >= found["state"]["unix"] + int(found["state"]["rotationDays"]) * 86_400)
         return False
 

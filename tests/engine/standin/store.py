@@ -4,11 +4,13 @@ What a real cloud remembers between `pulumi` runs, and what our rules need to se
 
 - `now`: the cloud's clock (epoch seconds). Every create ticks it by one second, as time passes between
   API calls; tests move it by days to make a rotation due.
-- `identity`: who calls the APIs (the deployer). Databricks tokens belong to it (rule 8).
-- `dataPlaneRoles`: identities holding a Key Vault data-plane role such as Key Vault Secrets Officer (rule 1).
-- `deployerIp`: the address data-plane calls come from, checked against a vault's `ipRules` (rule 1).
+- `identity`: who calls the APIs (the deployer). Databricks tokens belong to it (`token-owner-list`).
+- `dataPlaneRoles`: identities holding a Key Vault data-plane role such as Key Vault Secrets Officer
+(`kv-secret-dataplane-delete`).
+- `deployerIp`: the address data-plane calls come from, checked against a vault's `ipRules`
+(`kv-secret-dataplane-delete`).
 - `resources`: live resources by id, with their type, state and (tokens) owner.
-- `deletedVaults`: soft-deleted vaults by name, with the secrets they held (rule 2).
+- `deletedVaults`: soft-deleted vaults by name, with the secrets they held (`kv-soft-delete-name`).
 - `log`: every create/update/delete/read the providers served, in order, for assertions on ordering.
 
 The file is locked for each operation: the engine runs providers concurrently.
