@@ -50,10 +50,9 @@ class _TokenStore:
 
 @dataclass(frozen=True)
 class _Grantee:
-    """The identity Data Factory authenticates as, and a stable key naming it for role assignments."""
+    """The identity Data Factory authenticates as: its role assignments are named after its principal id."""
 
     principal_id: pulumi.Input[str]
-    key: str
 
 
 class AdfDatabricks(pulumi.ComponentResource):
@@ -139,11 +138,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             uami=uami,
             opts=stateful,
         )
-        grantee = (
-            _Grantee(uami.principal_id, f"{s.project}/{s.stack}/uami")
-            if uami
-            else _Grantee(adf.identity.apply(lambda i: i.principal_id if i else ""), f"{s.project}/{s.stack}/factory")
-        )
+        grantee = _Grantee(uami.principal_id if uami else adf.identity.apply(lambda i: i.principal_id if i else ""))
         token = (
             token_store.rotating_token(
                 name,
@@ -283,7 +278,6 @@ class AdfDatabricks(pulumi.ComponentResource):
             scope=vault.id,
             principal_id=grantee.principal_id,
             subscription_id=scope.subscription_id,
-            identity_key=grantee.key,
             opts=scope.child,
         )
         vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
@@ -316,7 +310,6 @@ class AdfDatabricks(pulumi.ComponentResource):
             scope=dbw.id,
             principal_id=grantee.principal_id,
             subscription_id=scope.subscription_id,
-            identity_key=grantee.key,
             opts=scope.child,
         )
         if not uami:
