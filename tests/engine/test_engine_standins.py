@@ -182,3 +182,71 @@ def test_a_rotating_resource_vanishes_on_read_once_due(cloud: Path) -> None:
     with store.opened(cloud) as state:
         state["now"] += 2 * 86_400
     assert asyncio.run(provider.read(read)).resource_id is None
+
+
+ROLE = "azure-native:authorization:RoleAssignment"
+
+
+def grant(name: str, scope: str, principal: str = "p") -> dict[str, Any]:
+    return {
+        "roleAssignmentName": name,
+        "scope": scope,
+        "principalId": principal,
+        "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/secrets-user",
+    }
+
+
+def test_role_assignment_names_are_unique_across_the_tenants_subscriptions(cloud: Path) -> None:
+    """`role-assignment-name-tenant-unique`: a name held at another scope, in another subscription of the tenant, is
+    refused; so is the same principal, role and scope under another name."""
+    provider = StandIn("azure-native", cloud)
+    create(provider, ROLE, "grant", grant("n-1", "/subscriptions/a/vault"))
+    with store.opened(cloud) as state:
+        state["subscriptionId"] = "b"
+    with pytest.raises(CloudError, match="RoleAssignmentUpdateNotPermitted"):
+        create(provider, ROLE, "grant", grant("n-1", "/subscriptions/b/vault", principal="q"))
+    with pytest.raises(CloudError, match="RoleAssignmentExists"):
+        create(provider, ROLE, "grant", grant("n-2", "/subscriptions/a/vault"))
+    create(provider, ROLE, "grant", grant("n-2", "/subscriptions/b/vault", principal="q"))
+
+
+def test_the_601st_token_in_a_workspace_is_refused(cloud: Path) -> None:
+    """`pat-lifecycle`: 600 tokens per user per workspace (error QUOTA_EXCEEDED); another user's, or another
+    workspace's, do not count."""
+    provider = StandIn("databricks", cloud)
+    asyncio.run(
+        provider.configure(p.ConfigureRequest({}, {"host": wire("https://adb-1.azuredatabricks.net")}, True, True))
+    )
+    with store.opened(cloud) as state:
+        state["tokensHeldElsewhere"] = 598
+    create(provider, TOKEN, "token", {"comment": "599th", "lifetimeSeconds": 3600})
+    create(provider, TOKEN, "token", {"comment": "600th", "lifetimeSeconds": 3600})
+    with pytest.raises(CloudError, match="QUOTA_EXCEEDED"):
+        create(provider, TOKEN, "token", {"comment": "601st", "lifetimeSeconds": 3600})
+    with store.opened(cloud) as state:
+        state["identity"] = "alice@example.com"
+    create(provider, TOKEN, "token", {"comment": "alice's", "lifetimeSeconds": 3600})
+
+
+def test_a_token_longer_lived_than_the_admins_cap_is_refused(cloud: Path) -> None:
+    """`pat-lifecycle`: `maxTokenLifetimeDays` caps new tokens ("Monitor and manage personal access tokens")."""
+    provider = StandIn("databricks", cloud)
+    with store.opened(cloud) as state:
+        state["maxTokenLifetimeDays"] = 30
+    create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 30 * 86_400})
+    with pytest.raises(CloudError, match="maxTokenLifetimeDays: 30"):
+        create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 31 * 86_400})
+
+
+def test_an_unused_token_is_revoked_after_90_days(cloud: Path) -> None:
+    """`pat-lifecycle`: a token nobody used for 90 days is revoked: a read finds it gone, for its owner too."""
+    provider = StandIn("databricks", cloud)
+    token_id, outputs = create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 180 * 86_400})
+    read = p.ReadRequest(urn(TOKEN, "token"), token_id, outputs, {})
+    with store.opened(cloud) as state:
+        state["now"] += 89 * 86_400
+    assert asyncio.run(provider.read(read)).resource_id == token_id
+    with store.opened(cloud) as state:
+        state["now"] += 86_400
+    assert asyncio.run(provider.read(read)).resource_id is None
+    assert token_id not in store.read(cloud)["resources"]
