@@ -18,7 +18,6 @@ import json
 import runpy
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +31,6 @@ REPO = Path(__file__).resolve().parents[2]
 def real_program() -> None:
     """The project's `__main__.py`, exactly as `pulumi up` would run it."""
     runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
-
-
-def program(variant: str) -> Callable[[], None]:
-    """The real program, or the real program as an earlier release ran it (`tests/earlier_versions.py`)."""
-
-    def run_variant() -> None:
-        with VARIANTS[variant]():
-            real_program()
-
-    return run_variant
 
 
 def _event(event: auto.EngineEvent) -> dict[str, Any] | None:
@@ -91,13 +80,22 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     stack = auto.create_or_select_stack(
         stack_name=request["stack"],
         project_name="adf-databricks",
-        program=program(request.get("program", "real")),
+        program=real_program,
         opts=auto.LocalWorkspaceOptions(work_dir=request["project_dir"]),
     )
     common: dict[str, Any] = {"on_event": on_event, "on_output": output.append, "color": "never"}
+    result: dict[str, Any] = {"ok": True, "events": events, "output": output}
+    # An earlier release's variant (tests/earlier_versions.py) holds for the whole operation: the program's
+    # `apply` callbacks run after the program function has returned.
+    with VARIANTS[request.get("program", "real")]():
+        return _operate(stack, request, common, result)
+
+
+def _operate(
+    stack: auto.Stack, request: dict[str, Any], common: dict[str, Any], result: dict[str, Any]
+) -> dict[str, Any]:
     options: dict[str, Any] = request.get("options", {})
     op = request["op"]
-    result: dict[str, Any] = {"ok": True, "events": events, "output": output}
     try:
         if op == "preview":
             preview = stack.preview(**common, **options)
