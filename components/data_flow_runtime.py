@@ -1,8 +1,8 @@
 """The managed Azure integration runtime that ADF's Mapping Data Flows run on.
 
 Today's Data Factory runs Data Flows on its own Spark, sized and kept warm by the Azure integration
-runtime of the activity, not on our Databricks compute (azure-lifecycle-rules.md row 13). Its time to
-live (TTL) is the warm/cold choice for Data Flows: > 0 keeps the cluster for the next data-flow run and is
+runtime of the activity, not on our Databricks compute (azure-lifecycle-rules.md, `dataflow-vs-linked-service`). Its
+time to live (TTL) is the warm/cold choice for Data Flows: > 0 keeps the cluster for the next data-flow run and is
 billed for that time; 0 starts cold each run. ADF's default AutoResolve runtime has no TTL at all.
 
 Day 2: the runtime is updated in place (one ARM PUT) when compute type, core count, TTL or cleanup

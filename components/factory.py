@@ -105,7 +105,8 @@ def linked_service(
 ) -> datafactory.LinkedService:
     """`referenced`: what the payload names by string (secret, Key Vault linked service, credential).
 
-    Its name is fixed (pipelines refer to it), so a replacement deletes it first (lifecycle rule 4).
+    Its name is fixed (pipelines refer to it), so a replacement deletes it first (lifecycle row
+    `fixed-name-delete-first`).
     """
     return datafactory.LinkedService(
         name,

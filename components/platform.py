@@ -50,10 +50,9 @@ class _TokenStore:
 
 @dataclass(frozen=True)
 class _Grantee:
-    """The identity Data Factory authenticates as, and a stable key naming it for role assignments."""
+    """The identity Data Factory authenticates as: its role assignments are named after its principal id."""
 
     principal_id: pulumi.Input[str]
-    key: str
 
 
 class AdfDatabricks(pulumi.ComponentResource):
@@ -139,11 +138,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             uami=uami,
             opts=stateful,
         )
-        grantee = (
-            _Grantee(uami.principal_id, f"{s.project}/{s.stack}/uami")
-            if uami
-            else _Grantee(adf.identity.apply(lambda i: i.principal_id if i else ""), f"{s.project}/{s.stack}/factory")
-        )
+        grantee = _Grantee(uami.principal_id if uami else adf.identity.apply(lambda i: i.principal_id if i else ""))
         token = (
             token_store.rotating_token(
                 name,
@@ -185,7 +180,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
 
         # ADF objects go with their factory (its ARM delete), and, having fixed names, are replaced delete-first
-        # (lifecycle rule 4).
+        # (lifecycle row `fixed-name-delete-first`).
         in_factory = pulumi.ResourceOptions(parent=self, deleted_with=goes_with(s, adf), delete_before_replace=True)
         smoke = smoke_pipeline.smoke_test(
             name,
@@ -249,7 +244,8 @@ class AdfDatabricks(pulumi.ComponentResource):
     def _token_store(
         self, scope: _Scope, dbw: azure_databricks.Workspace, token: databricks.Token | None
     ) -> _TokenStore:
-        """The vault and the secret exist in every auth mode: switching auth deletes neither (rules 1-3)."""
+        """The vault and the secret exist in every auth mode: switching auth deletes neither
+        (`kv-secret-dataplane-delete`, `kv-soft-delete-name` and `azure-native-no-adopt`)."""
         vault = token_store.token_vault(
             scope.name,
             spec=scope.settings.key_vault,
@@ -282,7 +278,6 @@ class AdfDatabricks(pulumi.ComponentResource):
             scope=vault.id,
             principal_id=grantee.principal_id,
             subscription_id=scope.subscription_id,
-            identity_key=grantee.key,
             opts=scope.child,
         )
         vault_uri = vault.properties.apply(lambda p: p.vault_uri or "")
@@ -315,7 +310,6 @@ class AdfDatabricks(pulumi.ComponentResource):
             scope=dbw.id,
             principal_id=grantee.principal_id,
             subscription_id=scope.subscription_id,
-            identity_key=grantee.key,
             opts=scope.child,
         )
         if not uami:
@@ -338,15 +332,15 @@ def goes_with(settings: PlatformSettings, parent: pulumi.Resource) -> pulumi.Res
     The engine skips a child's delete when its `deleted_with` resource is deleted in the same operation. In a
     protected stack a stray `destroy` deletes what is unprotected and then stops at the protected parent: the
     skipped children would be gone from state while they still exist, and the next `up` would meet them
-    ("cannot create already existing resource", lifecycle rule 3). There each child's delete is its own call,
-    so state stays whole (shown through the real engine: tests/engine/scenarios.py, protected prod destroy).
+    ("cannot create already existing resource", lifecycle row `azure-native-no-adopt`). There each child's delete is its
+    own call, so state stays whole (shown through the real engine: tests/engine/scenarios.py, protected prod destroy).
     """
     return None if settings.protect else parent
 
 
 def _refuse_foreign_token_owner(settings: PlatformSettings, deployer: str) -> None:
-    """A token is visible only to the identity that created it (lifecycle rule 8): a deploy by anyone else
-    loses it from state and leaves it valid. With `token.owner` set, refuse before anything is registered."""
+    """A token is visible only to the identity that created it (lifecycle row `token-owner-list`): a deploy by anyone
+    else loses it from state and leaves it valid. With `token.owner` set, refuse before anything is registered."""
     owner = settings.token.owner
     if settings.uses_token and owner and deployer.lower() != owner.lower():
         raise pulumi.RunError(

@@ -1,9 +1,9 @@
 """The rotating Databricks access token and the Key Vault that holds it for Data Factory.
 
 Day 2 (../shared/specs/azure-lifecycle-rules.md): the vault stays in every auth mode, because deleting it
-reserves its name for 90 days (rule 2); the secret is never deleted by Pulumi, because azure-native deletes
-secrets through the vault's data plane, which our firewall and RBAC refuse (rule 1); and nothing here is
-ever created over something that exists, because azure-native refuses that (rule 3).
+reserves its name for 90 days (`kv-soft-delete-name`); the secret is never deleted by Pulumi, because azure-native
+deletes secrets through the vault's data plane, which our firewall and RBAC refuse (`kv-secret-dataplane-delete`); and
+nothing here is ever created over something that exists, because azure-native refuses that (`azure-native-no-adopt`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def rotating_token(
     Key Vault secret, then deletes the old token: the linked service never sees a gap.
 
     `owner` (the deploying identity's object id) is in the comment too: Databricks lists a token only to
-    the identity that created it (rule 8), so a deploy by anyone else shows up as a replaced token
+    the identity that created it (`token-owner-list`), so a deploy by anyone else shows up as a replaced token
     whose comment names the new owner, in the preview, before it happens.
     """
     rotation = time.Rotating(f"{name}-token-rotation", rotation_days=spec.rotation_days, opts=opts)
@@ -80,8 +80,8 @@ def token_vault(
     """The vault, in every auth mode.
 
     `spec.recover` creates it with `createMode: recover`: the way to re-create a stack while its
-    deleted vault still holds the name (rule 2), since azure-native will not adopt a vault recovered
-    out of band (rule 3). Azure never reports createMode back, so it is ignored after the create: the
+    deleted vault still holds the name (`kv-soft-delete-name`), since azure-native will not adopt a vault recovered
+    out of band (`azure-native-no-adopt`). Azure never reports createMode back, so it is ignored after the create: the
     next `up`, and removing the switch, change nothing.
     """
     return keyvault.Vault(
@@ -129,14 +129,15 @@ def token_secret(
 
     Day 2, per lifecycle rule:
     - never deleted by Pulumi (`retain_on_delete`, and `deleted_with` the vault): deleting goes through
-      the vault's data plane, which the firewall and the deployer's missing data-plane role refuse (rule 1);
-      the vault's own delete (ARM, soft delete) takes the secret with it. Not in a protected stack
-      (`protected`): there a stray `destroy` stops at the protected vault, and a secret already dropped from
-      state would meet itself on the next `up` (rule 3); its delete is refused instead, leaving state whole.
+      the vault's data plane, which the firewall and the deployer's missing data-plane role refuse
+      (`kv-secret-dataplane-delete`); the vault's own delete (ARM, soft delete) takes the secret with it. Not in a
+      protected stack (`protected`): there a stray `destroy` stops at the protected vault, and a secret already dropped
+      from state would meet itself on the next `up` (`azure-native-no-adopt`); its delete is refused instead, leaving
+      state whole.
     - never deleted by an auth switch either: with `token=None` (managedIdentity) the secret stays,
       disabled, still holding the (deleted, so useless) last token, because its value is left unchanged.
       Switching back updates it in place through ARM; re-creating it would fail, since azure-native refuses
-      to create what exists (rule 3).
+      to create what exists (`azure-native-no-adopt`).
     - its name carries the workspace id and is fixed at creation (`ignore_changes`): a stack re-created
       into a recovered vault gets a new workspace and so a new secret, instead of meeting the old one.
     """

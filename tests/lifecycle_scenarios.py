@@ -1,27 +1,33 @@
 """Day-2 scenarios as plain data: sequences of runs on one stack and what each run must do.
 
-One catalogue for two tiers: `tests/test_lifecycle.py` runs it on Pulumi's mock runtime (state carried from
-run to run, the engine's diff emulated), the engine tier runs the same steps through the real Pulumi CLI.
-Nothing here imports the program or the mocks.
+One catalogue for two tiers: `tests/test_lifecycle.py` runs every scenario on Pulumi's mock runtime (state carried
+from run to run, the engine's diff emulated); `tests/engine/test_engine_catalogue.py` runs those marked `engine`
+through the real Pulumi CLI, with the same expectations. Nothing here imports the program or the mocks.
 
 A step: the stack (a file in `stacks/`), the config overrides for that run (on top of the stack file, as
 `pulumi config set` would leave them; `None` removes an override again), the action (`up` or `destroy`),
-how many days after the previous step it runs, which resources a refresh drops from state before it
-(`time` Rotating resources remove themselves when due, lifecycle rule 10), who deploys, and what the run
-must do. Resources are named by their logical names.
+how many days after the previous step it runs, what changed in the cloud meanwhile (an admin's setting, tokens
+held elsewhere), who deploys, which program (today's, or an earlier release's: `tests/earlier_versions.py`), and
+what the run must do. A refresh drops what the fake cloud says is gone (`components/offline/cloud_state.py`
+`gone_on_read`: a due `Rotating`, `rotating-on-refresh`; another identity's or a revoked token, `token-owner-list`,
+`pat-lifecycle`); `refresh_drops` names more. Resources are named by their logical names.
 
-Rules are the rows of ../shared/specs/azure-lifecycle-rules.md.
+Rules are the rows of the lifecycle table (components/offline/specs/azure-lifecycle-rules.md, the project's copy of
+../shared/specs/azure-lifecycle-rules.md), cited by their short names: the numbers may change.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-STACKS_DIR = Path(__file__).resolve().parents[1] / "stacks"
+ROOT = Path(__file__).resolve().parents[1]
+STACKS_DIR = ROOT / "stacks"
+LIFECYCLE_TABLE = ROOT / "components" / "offline" / "specs" / "azure-lifecycle-rules.md"
 P = "adf-databricks"
 
 VAULT = f"{P}-key-vault"
@@ -43,6 +49,8 @@ JOB_CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2"
 POOL_SECTION = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"}
 OTHER_DEPLOYER = "7c1e4f0a-2b9d-4c8e-a6f3-5d0b9e2a1c47"
 """A person's object id, not the CI identity's."""
+ELSEWHERE_SUBSCRIPTION = "2d8b4e6f-1a3c-4f5e-9b7d-0c2e4a6f8b1d"
+"""Another subscription of the same Entra tenant, where a second copy of the project deploys (`Step.elsewhere`)."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,11 @@ class Expect:
     replaced: frozenset[str] = frozenset()
     """Of `changed`, those the provider replaces (a force-new property changed)."""
     refused: str | None = None
-    """A fragment of the refusal that stops the run before anything changes."""
+    """A fragment of the error that stops the run."""
+    intact: frozenset[str] = frozenset()
+    """With `refused`: resources the failed run left exactly as they were (same id, same state, still existing)."""
+    delete_first: frozenset[str] = frozenset()
+    """Of `replaced`, those whose old resource is deleted before the new one is created."""
     no_provider_delete: frozenset[str] = frozenset()
     """Deleted from state without a delete call to their provider (retainOnDelete / deletedWith)."""
     inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -75,14 +87,26 @@ class Step:
     refresh_drops: frozenset[str] = frozenset()
     deployer: str | None = None
     """The deploying identity's object id; `None` = the identity that deployed before (CI)."""
+    cloud: dict[str, Any] = field(default_factory=dict)
+    """What changed in the fake cloud before the run, as the engine tier's store names it (tests/engine/standin/
+    store.py): `maxTokenLifetimeDays` (a workspace admin's cap on new tokens, 0 = none), `tokensHeldElsewhere`
+    (tokens the deployer holds in the workspace besides the stack's)."""
+    program: str = "real"
+    """Which program runs: `real`, or an earlier release's naming (a key of `tests/earlier_versions.py` VARIANTS)."""
+    elsewhere: bool = False
+    """Run by a second copy of the project, with its own state: the same project and stack names, deployed into
+    another subscription (`ELSEWHERE_SUBSCRIPTION`) of the same tenant, as a second team would."""
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
     stack: str
-    rules: tuple[int, ...]
+    rules: tuple[str, ...]
+    """The rows of the lifecycle table the scenario exercises, by short name."""
     steps: tuple[Step, ...]
+    engine: bool = False
+    """Also run through the real CLI (tests/engine/test_engine_catalogue.py); every scenario runs on the mocks."""
 
 
 NOTHING: frozenset[str] = frozenset()
@@ -90,6 +114,11 @@ NOTHING: frozenset[str] = frozenset()
 
 def names(*items: str) -> frozenset[str]:
     return frozenset(items)
+
+
+def lifecycle_rows() -> set[str]:
+    """The short names of the lifecycle table's rows (`| 17 `role-assignment-name-tenant-unique` | ...`)."""
+    return set(re.findall(r"^\| \d+ `([a-z0-9-]+)` \|", LIFECYCLE_TABLE.read_text(), flags=re.M))
 
 
 def stack_files() -> list[str]:
@@ -121,7 +150,7 @@ def _every_stack() -> list[Scenario]:
             Scenario(
                 f"{stack}: second up reads state back and changes nothing",
                 stack,
-                (8, 9, 10),
+                ("token-owner-list", "token-forcenew", "rotating-on-refresh"),
                 (
                     Step("up", Expect()),
                     Step("up", Expect(created=NOTHING, deleted=NOTHING, changed=NOTHING), days_later=1),
@@ -132,7 +161,7 @@ def _every_stack() -> list[Scenario]:
             Scenario(
                 f"{stack}: destroy makes no data-plane call and skips what goes with its parent",
                 stack,
-                (1,),
+                ("kv-secret-dataplane-delete",),
                 (
                     Step("up", Expect()),
                     Step(
@@ -150,7 +179,7 @@ def _every_stack() -> list[Scenario]:
                 Scenario(
                     f"{stack}: rotation due: new token before old, new secret version, nothing else",
                     stack,
-                    (9, 10),
+                    ("token-forcenew", "rotating-on-refresh"),
                     (
                         Step("up", Expect()),
                         Step(
@@ -171,7 +200,7 @@ def _every_stack() -> list[Scenario]:
                 Scenario(
                     f"{stack}: auth accessToken → managedIdentity → accessToken keeps vault and secret",
                     stack,
-                    (1, 2, 3),
+                    ("kv-secret-dataplane-delete", "kv-soft-delete-name", "azure-native-no-adopt"),
                     (
                         Step("up", Expect()),
                         Step(
@@ -201,7 +230,7 @@ def _every_stack() -> list[Scenario]:
             Scenario(
                 f"{stack}: re-create after destroy, into the recovered vault",
                 stack,
-                (2, 3),
+                ("kv-soft-delete-name", "azure-native-no-adopt"),
                 (
                     Step("up", Expect()),
                     Step("destroy", Expect(), config={"protect": False}),
@@ -225,7 +254,7 @@ def _every_stack() -> list[Scenario]:
                 Scenario(
                     f"{stack}: a deploy by another identity shows a new token owner before it happens",
                     stack,
-                    (8,),
+                    ("token-owner-list",),
                     (
                         Step("up", Expect(token_owner="<deployer>")),
                         Step(
@@ -243,7 +272,33 @@ def _every_stack() -> list[Scenario]:
                     ),
                 )
             )
+        scenarios.append(_earlier_role_names(stack))
     return scenarios
+
+
+QUIET = Expect(created=NOTHING, deleted=NOTHING, changed=NOTHING)
+
+
+def _earlier_role_names(stack: str) -> Scenario:
+    """A stack deployed before role-assignment names depended on scope, principal and role: one `up` renames each
+    assignment, which replaces it (the name is its identity), old one first, and touches nothing else."""
+    grants = names(READS_SECRETS) if uses_token(stack) else names(USES_WORKSPACE)
+    return Scenario(
+        f"{stack}: deployed with the earlier role-assignment names, the next up replaces each assignment delete-first "
+        "and nothing else",
+        stack,
+        ("role-assignment-name-tenant-unique", "fixed-name-delete-first", "rbac-propagation"),
+        (
+            Step("up", Expect(), program="earlier-role-names"),
+            Step(
+                "up",
+                Expect(created=NOTHING, deleted=NOTHING, changed=grants, replaced=grants, delete_first=grants),
+                days_later=1,
+            ),
+            Step("up", QUIET, days_later=1),
+        ),
+        engine=True,
+    )
 
 
 def _key_vault(stack: str) -> dict[str, Any]:
@@ -254,7 +309,7 @@ def _key_vault(stack: str) -> dict[str, Any]:
 MODE_SWITCHES = Scenario(
     "dev: clusterMode existingCluster → newJobCluster → instancePool → existingCluster",
     "dev",
-    (4, 5, 7),
+    ("fixed-name-delete-first", "pool-tags", "cluster-retention"),
     (
         Step("up", Expect()),
         Step(
@@ -281,7 +336,7 @@ MODE_SWITCHES = Scenario(
 PROTECTED_IDENTITY_SWITCH = Scenario(
     "prod: managedIdentity with a user-assigned identity → accessToken is refused while protected",
     "prod",
-    (2,),
+    ("kv-soft-delete-name",),
     (
         Step("up", Expect()),
         Step(
@@ -302,7 +357,7 @@ PROTECTED_IDENTITY_SWITCH = Scenario(
 FOREIGN_DEPLOYER_REFUSED = Scenario(
     "dev with token.owner: a deploy by anyone else is refused before anything is registered",
     "dev",
-    (8,),
+    ("token-owner-list",),
     (
         Step("up", Expect(), config={"token": {"lifetimeDays": 90, "rotationDays": 60, "owner": "<deployer>"}}),
         Step(
@@ -314,4 +369,126 @@ FOREIGN_DEPLOYER_REFUSED = Scenario(
     ),
 )
 
-SCENARIOS: tuple[Scenario, ...] = (*_every_stack(), MODE_SWITCHES, PROTECTED_IDENTITY_SWITCH, FOREIGN_DEPLOYER_REFUSED)
+USER_ASSIGNED = {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}}
+
+EARLIER_ROLE_NAMES_USER_ASSIGNED = Scenario(
+    "dev with a user-assigned identity, deployed with the earlier role-assignment names: the next up replaces its "
+    "workspace role delete-first and nothing else",
+    "dev",
+    ("role-assignment-name-tenant-unique", "fixed-name-delete-first"),
+    (
+        Step("up", Expect(), config=USER_ASSIGNED, program="earlier-role-names"),
+        Step(
+            "up",
+            Expect(
+                created=NOTHING,
+                deleted=NOTHING,
+                changed=names(USES_WORKSPACE),
+                replaced=names(USES_WORKSPACE),
+                delete_first=names(USES_WORKSPACE),
+            ),
+            days_later=1,
+        ),
+    ),
+)
+
+TWO_TEAMS_ONE_TENANT = Scenario(
+    "dev deployed by two teams into two subscriptions of one tenant: both deploy, and both stay quiet",
+    "dev",
+    ("role-assignment-name-tenant-unique",),
+    (
+        Step("up", Expect()),
+        Step("up", Expect(), elsewhere=True),
+        Step("up", QUIET, days_later=1),
+        Step("up", QUIET, elsewhere=True),
+    ),
+    engine=True,
+)
+
+TWO_TEAMS_EARLIER_NAMES = Scenario(
+    "with the earlier role-assignment names, the second team's deploy is refused: the name is taken in the tenant",
+    "dev",
+    ("role-assignment-name-tenant-unique",),
+    (
+        Step("up", Expect(), program="earlier-role-names"),
+        Step("up", Expect(refused="RoleAssignmentUpdateNotPermitted"), program="earlier-role-names", elsewhere=True),
+    ),
+    engine=True,
+)
+
+LONG_LIVED_TOKEN = {"lifetimeDays": 180, "rotationDays": 60}
+"""A token that outlives 90 idle days: what revokes it then is its idleness, not its expiry."""
+
+IDLE_TOKEN_REVOKED = Scenario(
+    "dev left alone for 90 days: Databricks revoked the unused token; the next up creates a new one and writes it "
+    "to the secret",
+    "dev",
+    ("pat-lifecycle", "rotating-on-refresh"),
+    (
+        Step("up", Expect(), config={"token": LONG_LIVED_TOKEN}),
+        Step("up", Expect(created=names(TOKEN, ROTATION), deleted=NOTHING, changed=names(SECRET)), days_later=90),
+        Step("up", QUIET, days_later=1),
+    ),
+    engine=True,
+)
+
+TOKEN_QUOTA_REACHED = Scenario(
+    "dev whose deployer holds 600 tokens: the due rotation is refused (QUOTA_EXCEEDED) with the old token and the "
+    "secret intact; once tokens are freed the next up rotates",
+    "dev",
+    ("pat-lifecycle", "token-forcenew"),
+    (
+        Step("up", Expect()),
+        Step(
+            "up",
+            Expect(refused="QUOTA_EXCEEDED", intact=names(TOKEN, SECRET)),
+            cloud={"tokensHeldElsewhere": 599},
+            days_later=60,
+        ),
+        Step(
+            "up",
+            Expect(deleted=NOTHING, changed=names(TOKEN, SECRET), replaced=names(TOKEN)),
+            cloud={"tokensHeldElsewhere": 0},
+            days_later=1,
+        ),
+        Step("up", QUIET, days_later=1),
+    ),
+    engine=True,
+)
+
+ADMIN_CAPS_TOKEN_LIFETIME = Scenario(
+    "dev after a workspace admin caps new tokens at 30 days: the due rotation fails at the new token's create with "
+    "the old token and the secret intact; token.lifetimeDays within the cap rotates",
+    "dev",
+    ("pat-lifecycle", "token-forcenew"),
+    (
+        Step("up", Expect()),
+        Step(
+            "up",
+            Expect(refused="maxTokenLifetimeDays", intact=names(TOKEN, SECRET)),
+            cloud={"maxTokenLifetimeDays": 30},
+            days_later=60,
+        ),
+        Step(
+            "up",
+            Expect(deleted=NOTHING, replaced=names(TOKEN), inputs={TOKEN: {"lifetimeSeconds": 30 * 86_400}}),
+            config={"token": {"lifetimeDays": 30, "rotationDays": 20}},
+            days_later=1,
+        ),
+        Step("up", QUIET, days_later=1),
+    ),
+    engine=True,
+)
+
+SCENARIOS: tuple[Scenario, ...] = (
+    *_every_stack(),
+    MODE_SWITCHES,
+    PROTECTED_IDENTITY_SWITCH,
+    FOREIGN_DEPLOYER_REFUSED,
+    EARLIER_ROLE_NAMES_USER_ASSIGNED,
+    TWO_TEAMS_ONE_TENANT,
+    TWO_TEAMS_EARLIER_NAMES,
+    IDLE_TOKEN_REVOKED,
+    TOKEN_QUOTA_REACHED,
+    ADMIN_CAPS_TOKEN_LIFETIME,
+)

@@ -10,9 +10,14 @@ engine's diff, and the cloud that outlives the state. This file adds those, each
   `pkg/resource/deploy/step.go`, `DeleteStep.Apply` checks `protect` before it checks for a dry run); a
   delete reaches the provider unless `retainOnDelete` is set or the `deletedWith` resource is deleted in
   the same run (the same function);
-- the cloud: azure-native refuses to create what exists (rule 3), a Key Vault secret's delete goes
-  through the data plane, which `defaultAction: Deny` refuses for our deployer (rule 1), a deleted vault
-  is soft-deleted with its secrets and keeps its name until it is recovered (rule 2).
+- the cloud: azure-native refuses to create what exists (`azure-native-no-adopt`), a Key Vault secret's delete goes
+  through the data plane, which `defaultAction: Deny` refuses for our deployer (`kv-secret-dataplane-delete`), a deleted
+  vault is soft-deleted with its secrets and keeps its name until it is recovered (`kv-soft-delete-name`); and, by the
+  fake cloud's own rules (components/offline/cloud_state.py, which the engine tier's stand-ins apply too), what a
+  refresh finds gone (`gone_on_read`), which role assignments the tenant refuses (`role_assignment_refusal`: names are
+  tenant-wide, shared with a second copy of the stack in another subscription) and which tokens Databricks refuses
+  (`token_refusal`: 600 per user, an admin's lifetime cap). A replacement deletes the old resource before creating
+  the new one only where the program asks (`delete_before_replace`); else the old one still exists during the create.
 
 The mocks still only serve state: what a scenario's run does follows from the program's registrations.
 """
@@ -21,14 +26,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+from earlier_versions import VARIANTS
 from lifecycle_scenarios import (
     CLUSTER,
     DATABRICKS_LS,
+    ELSEWHERE_SUBSCRIPTION,
     FACTORY,
     KEY_VAULT_LS,
     POOL,
@@ -43,11 +52,26 @@ from lifecycle_scenarios import (
     Scenario,
     Step,
     is_protected,
+    lifecycle_rows,
     stack_files,
     uses_token,
 )
 
+from components.access import assignment_name
 from components.naming import digest
+from components.offline.cloud_state import (
+    DAY,
+    OFFLINE_SUBSCRIPTION_ID,
+    ROLE_ASSIGNMENT,
+    ROTATING,
+    gone_on_read,
+    role_assignment_refusal,
+    token_refusal,
+    token_revoked,
+)
+from components.offline.cloud_state import (
+    TOKEN as TOKEN_TYPE,
+)
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord, reveal
 from components.offline.run import run_stack
@@ -59,13 +83,12 @@ CI_DEPLOYER = AzureMocks().call(
 
 VAULT_TYPE = "azure-native:keyvault:Vault"
 SECRET_TYPE = "azure-native:keyvault:Secret"
-TOKEN_TYPE = "databricks:index/token:Token"
 
 FORCE_NEW: dict[str, tuple[str, ...]] = {
-    # Rule 9 (terraform-provider-databricks tokens/resource_token.go: ForceNew on all three).
+    # `token-forcenew` (terraform-provider-databricks tokens/resource_token.go: ForceNew on all three).
     TOKEN_TYPE: ("comment", "lifetimeSeconds", "scopes"),
-    # Rule 4: azure-native replaces when a property of the resource's path (its name, group, parent) or
-    # a create-only property changes (provider.go Diff, gen/replacement.go).
+    # `fixed-name-delete-first`: azure-native replaces when a property of the resource's path (its name, group, parent)
+    # or a create-only property changes (provider.go Diff, gen/replacement.go).
     VAULT_TYPE: ("vaultName", "resourceGroupName", "location"),
     SECRET_TYPE: ("secretName", "vaultName", "resourceGroupName"),
     "azure-native:databricks:Workspace": ("workspaceName", "resourceGroupName", "location", "managedResourceGroupId"),
@@ -78,8 +101,8 @@ FORCE_NEW: dict[str, tuple[str, ...]] = {
 class StateMocks(AzureMocks):
     """Serves what the provider would read back for resources in state, and new ids for new ones."""
 
-    def __init__(self, state: list[ResourceRecord], now: float, deployer: str) -> None:
-        super().__init__(now=now)
+    def __init__(self, state: list[ResourceRecord], now: float, deployer: str, subscription_id: str) -> None:
+        super().__init__(subscription_id=subscription_id, now=now)
         self.state = {(r.type, r.name): r for r in state}
         self.deployer = deployer
 
@@ -157,6 +180,8 @@ class Outcome:
     changed: set[str] = field(default_factory=set)
     replaced: set[str] = field(default_factory=set)
     provider_deletes: set[str] = field(default_factory=set)
+    delete_first: set[str] = field(default_factory=set)
+    """Replaced resources whose old one went before the new one was created."""
     refused: str | None = None
     plan: Plan | None = None
 
@@ -175,10 +200,26 @@ class World:
     """Deleted vault id → the ids of the secrets it will bring back when recovered."""
     retained: set[str] = field(default_factory=set)
     """Ids Pulumi dropped from state without deleting them."""
+    subscription_id: str = OFFLINE_SUBSCRIPTION_ID
+    tenant: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Every role assignment in the Entra tenant (id → inputs), shared with the copy deployed elsewhere."""
+    owners: dict[str, str] = field(default_factory=dict)
+    """Token id → the identity that created it."""
+    cloud: dict[str, Any] = field(default_factory=lambda: {"maxTokenLifetimeDays": 0, "tokensHeldElsewhere": 0})
+    """The workspace's settings the fake cloud's rules read (`Step.cloud` names them)."""
+    program: str = "real"
+    neighbour: World | None = None
+
+    def elsewhere(self) -> World:
+        """The same project and stack, deployed by a second team into another subscription of the same tenant."""
+        if self.neighbour is None:
+            self.neighbour = World(self.stack, now=self.now, subscription_id=ELSEWHERE_SUBSCRIPTION, tenant=self.tenant)
+        return self.neighbour
 
     def configure(self, step: Step) -> None:
-        self.now += step.days_later * 86_400
         self.deployer = step.deployer or CI_DEPLOYER
+        self.program = step.program
+        self.cloud.update(step.cloud)
         for key, value in step.config.items():
             if value is None:
                 self.overrides.pop(key, None)
@@ -186,9 +227,12 @@ class World:
                 self.overrides[key] = _placeholders(value)
 
     def up(self, drops: frozenset[str] = frozenset()) -> Outcome:
+        drops |= self._gone_on_refresh()
         before = [r for r in self.state if r.name not in drops]
+        mocks = StateMocks(before, self.now, self.deployer, self.subscription_id)
         try:
-            plan = run_stack(self.stack, dict(self.overrides), mocks=StateMocks(before, self.now, self.deployer))
+            with VARIANTS[self.program]():
+                plan = run_stack(self.stack, dict(self.overrides), mocks=mocks)
         except Exception as error:  # a refusal by config validation or the program
             return Outcome(refused=str(error))
         old = {r.urn: r for r in before}
@@ -208,6 +252,7 @@ class World:
         gone = [r for urn, r in old.items() if urn not in new]
         outcome.deleted = {r.name for r in gone}
         replaced_old = [old[urn] for urn in new if urn in old and new[urn].name in outcome.replaced]
+        outcome.delete_first = {r.name for r in replaced_old if new[r.urn].delete_before_replace}
         self._apply(
             outcome,
             gone,
@@ -236,14 +281,18 @@ class World:
         outcome.provider_deletes = {r.name for r in calls}
         for record in calls + replaced:
             if record.type == SECRET_TYPE and self._firewalled(record):
-                problems.append(f"rule 1: deleting secret {record.name} goes through the vault's data plane: 403")
-        live = set(self.live) - {cloud_id(r) for r in calls + replaced}
+                problems.append(f"kv-secret-dataplane-delete: deleting secret {record.name} (vault data plane): 403")
+        first = [r for r in replaced if r.name in outcome.delete_first]
+        gone_before_creates = {cloud_id(r) for r in calls + first}
+        live = set(self.live) - gone_before_creates
         for record in made:
             ident = cloud_id(record)
             if record.type == VAULT_TYPE and _get(record.inputs, "properties.createMode") == "recover":
                 live |= self.soft_deleted_vaults.get(ident or "", set())
+        tenant = [inputs for ident, inputs in self.tenant.items() if ident not in gone_before_creates]
         for record in made:
             problems += self._create_problems(record, live)
+            problems += self._service_refusals(record, live, tenant)
         if problems:
             outcome.refused = "; ".join(problems)
             return
@@ -264,10 +313,13 @@ class World:
                     self.soft_deleted_vaults[ident] = children
             elif record.retain_on_delete:
                 self.retained.add(ident)
+                continue
             else:
                 self.live.discard(ident)  # went with its `deleted_with` parent
+            self.tenant.pop(ident, None)
         for record in replaced:
             self.live.discard(cloud_id(record) or "")
+            self.tenant.pop(cloud_id(record) or "", None)
         for record in made:
             ident = cloud_id(record)
             if ident is None:
@@ -275,6 +327,38 @@ class World:
             if record.type == VAULT_TYPE and ident in self.soft_deleted_vaults:
                 self.live |= self.soft_deleted_vaults.pop(ident)
             self.live.add(ident)
+            if record.type == ROLE_ASSIGNMENT:
+                self.tenant[ident] = reveal(record.inputs)
+            if record.type == TOKEN_TYPE:
+                self.owners[ident] = self.deployer
+
+    def _gone_on_refresh(self) -> frozenset[str]:
+        """What a refresh finds gone, by the fake cloud's rules; a token Databricks revoked no longer exists."""
+        gone = set()
+        for record in self.state:
+            if record.type not in (TOKEN_TYPE, ROTATING):
+                continue
+            outputs = reveal(record.outputs)
+            owner = self.owners.get(record.id, self.deployer)
+            if gone_on_read(record.type, outputs, owner=owner, caller=self.deployer, now=int(self.now)):
+                gone.add(record.name)
+            if record.type == TOKEN_TYPE and token_revoked(outputs, now=int(self.now)):
+                self.live.discard(record.id)
+        return frozenset(gone)
+
+    def _service_refusals(self, record: ResourceRecord, live: set[str], tenant: list[dict[str, Any]]) -> list[str]:
+        """What Azure or Databricks refuse to create, given what exists while the create runs."""
+        refusal = None
+        if record.type == ROLE_ASSIGNMENT:
+            refusal = role_assignment_refusal(reveal(record.inputs), tenant)
+        if record.type == TOKEN_TYPE:
+            held = sum(1 for ident in live if self.owners.get(ident) == self.deployer)
+            refusal = token_refusal(
+                reveal(record.inputs),
+                held=held + int(self.cloud["tokensHeldElsewhere"]),
+                max_lifetime_days=int(self.cloud["maxTokenLifetimeDays"]),
+            )
+        return [str(refusal)] if refusal else []
 
     def _firewalled(self, secret: ResourceRecord) -> bool:
         vaults = [
@@ -291,11 +375,11 @@ class World:
         if record.type == VAULT_TYPE:
             recover = _get(record.inputs, "properties.createMode") == "recover"
             if ident in self.soft_deleted_vaults and not recover:
-                return [f"rule 2: vault {ident} is soft-deleted and keeps its name: create it with createMode recover"]
+                return [f"kv-soft-delete-name: vault {ident} is soft-deleted: create it with createMode recover"]
             if recover and ident not in self.soft_deleted_vaults:
-                return [f"rule 2: createMode recover but no deleted vault {ident}"]
+                return [f"kv-soft-delete-name: createMode recover but no deleted vault {ident}"]
         if ident in live:
-            return [f"rule 3: cannot create already existing resource {ident}"]
+            return [f"azure-native-no-adopt: cannot create already existing resource {ident}"]
         return []
 
 
@@ -307,19 +391,38 @@ def _placeholders(value: Any) -> Any:
     return value
 
 
+def target(world: World, step: Step) -> World:
+    """The world a step runs in: the stack's own, or its copy in another subscription of the tenant."""
+    return world.elsewhere() if step.elsewhere else world
+
+
 def run(world: World, step: Step) -> Outcome:
-    world.configure(step)
+    world.now += step.days_later * DAY
+    runs_in = target(world, step)
+    runs_in.now = world.now
+    runs_in.configure(step)
     if step.action == "destroy":
         if step.config:
-            prepared = world.up()
+            prepared = runs_in.up()
             assert prepared.refused is None, prepared.refused
-        return world.destroy()
-    return world.up(step.refresh_drops)
+        return runs_in.destroy()
+    return runs_in.up(step.refresh_drops)
 
 
-def check(outcome: Outcome, expect: Expect, world: World) -> None:
+Snapshot = dict[str, tuple[str, Any, Any]]
+
+
+def snapshot(world: World) -> Snapshot:
+    return {r.name: (r.id, reveal(r.inputs), reveal(r.outputs)) for r in world.state}
+
+
+def check(outcome: Outcome, expect: Expect, world: World, before: Snapshot | None = None) -> None:
     if expect.refused is not None:
         assert outcome.refused is not None and expect.refused in outcome.refused, outcome.refused
+        after = snapshot(world)
+        for name in expect.intact:
+            assert before is not None and after[name] == before[name], name
+            assert after[name][0] in world.live, f"{name} no longer exists"
         return
     assert outcome.refused is None, outcome.refused
     for name in ("created", "deleted", "changed"):
@@ -327,6 +430,7 @@ def check(outcome: Outcome, expect: Expect, world: World) -> None:
         if wanted is not None:
             assert getattr(outcome, name) == set(wanted), name
     assert outcome.replaced >= set(expect.replaced)
+    assert outcome.delete_first >= set(expect.delete_first)
     assert set(expect.no_provider_delete).isdisjoint(outcome.provider_deletes)
     assert outcome.plan is not None or not expect.inputs
     for name, paths in expect.inputs.items():
@@ -345,7 +449,8 @@ def test_scenario(scenario: Scenario) -> None:
     """Each step of the catalogue, in order, on one stack: what it creates, deletes, changes or refuses."""
     world = World(scenario.stack)
     for step in scenario.steps:
-        check(run(world, step), step.expect, world)
+        before = snapshot(target(world, step))
+        check(run(world, step), step.expect, target(world, step), before)
 
 
 def test_the_catalogue_covers_every_stack_file() -> None:
@@ -367,8 +472,8 @@ def one(plan: Plan, name: str) -> ResourceRecord:
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_the_secret_is_never_deleted_through_the_data_plane(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 1, pulumi-azure-native `provider/pkg/resources/customresources/custom_keyvault.go`: a secret's
-    create/update/read go through ARM, its DELETE through the vault's data plane, which the firewall
+    """`kv-secret-dataplane-delete`, pulumi-azure-native `provider/pkg/resources/customresources/custom_keyvault.go`: a
+    secret's create/update/read go through ARM, its DELETE through the vault's data plane, which the firewall
     (`defaultAction: Deny`) and the deployer's missing data-plane role refuse. Pulumi SDK `ResourceOptions`
     (sdk/python/lib/pulumi/resource.py): with `retain_on_delete` "the provider's Delete method will not be
     called"; with `deleted_with` not when that resource "is being deleted as well"."""
@@ -386,10 +491,10 @@ def test_the_secret_is_never_deleted_through_the_data_plane(stack: str, plans: d
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_nothing_is_created_over_an_existing_secret(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 3, pulumi-azure-native `provider/pkg/provider/provider.go` `defaultCreate`: `crudClient.CanCreate`
-    refuses "cannot create already existing resource" (Secret uses the default create; custom_keyvault.go
-    overrides DELETE only). So the secret is created once per workspace and otherwise only updated: its
-    name carries the workspace id and is fixed at creation."""
+    """`azure-native-no-adopt`, pulumi-azure-native `provider/pkg/provider/provider.go` `defaultCreate`:
+    `crudClient.CanCreate` refuses "cannot create already existing resource" (Secret uses the default create;
+    custom_keyvault.go overrides DELETE only). So the secret is created once per workspace and otherwise only updated:
+    its name carries the workspace id and is fixed at creation."""
     plan = plans[stack]
     secret = one(plan, SECRET)
     workspace_id = one(plan, WORKSPACE).outputs["workspaceId"]
@@ -398,9 +503,9 @@ def test_nothing_is_created_over_an_existing_secret(stack: str, plans: dict[str,
 
 
 def test_managed_identity_mode_leaves_the_secret_disabled_and_its_value_alone() -> None:
-    """Rules 1 and 3: neither deleting the secret (data plane) nor creating it again (exists) would work, so
-    managedIdentity mode keeps it, disabled; `ignore_changes` keeps the last value in place (Pulumi docs,
-    "ignoreChanges": the old value is used), so no token value is needed to keep it."""
+    """`kv-secret-dataplane-delete` and `azure-native-no-adopt`: neither deleting the secret (data plane) nor creating
+    it again (exists) would work, so managedIdentity mode keeps it, disabled; `ignore_changes` keeps the last value in
+    place (Pulumi docs, "ignoreChanges": the old value is used), so no token value is needed to keep it."""
     world = World("dev")
     world.up()
     world.overrides["auth"] = "managedIdentity"
@@ -415,8 +520,8 @@ def test_managed_identity_mode_leaves_the_secret_disabled_and_its_value_alone() 
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_the_vault_recovery_switch_is_forgotten_after_the_create(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 2 (learn.microsoft.com, "Azure Key Vault soft-delete overview"): a deleted vault keeps its name;
-    only `createMode: recover` creates it again. Azure does not return createMode, so the switch is ignored
+    """`kv-soft-delete-name` (learn.microsoft.com, "Azure Key Vault soft-delete overview"): a deleted vault keeps its
+    name; only `createMode: recover` creates it again. Azure does not return createMode, so the switch is ignored
     after the create: the next up, and removing the switch, change nothing."""
     vault = one(plans[stack], VAULT)
     assert "properties.createMode" in vault.ignore_changes
@@ -426,7 +531,7 @@ def test_the_vault_recovery_switch_is_forgotten_after_the_create(stack: str, pla
 
 @pytest.mark.parametrize("stack", [s for s in stack_files() if uses_token(s)])
 def test_rotation_is_create_before_delete(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 9 (terraform-provider-databricks `tokens/resource_token.go`): comment, lifetime and scopes force a
+    """`token-forcenew` (terraform-provider-databricks `tokens/resource_token.go`): comment, lifetime and scopes force a
     new token, and a token has no name, so the new one is created before the old is deleted. The rotation
     timestamp is in the comment; the secret's expiry is the token's (epoch ms → s)."""
     plan = plans[stack]
@@ -438,8 +543,8 @@ def test_rotation_is_create_before_delete(stack: str, plans: dict[str, Plan]) ->
 
 @pytest.mark.parametrize("stack", stack_files())
 def test_fixed_name_resources_are_deleted_before_they_are_replaced(stack: str, plans: dict[str, Plan]) -> None:
-    """Rule 4 (pulumi-azure-native provider.go Diff): explicitly named resources are replaced delete-first;
-    role assignments are replaced when principalId or scope changes. Stated on each, not left implicit."""
+    """`fixed-name-delete-first` (pulumi-azure-native provider.go Diff): explicitly named resources are replaced
+    delete-first; role assignments are replaced when principalId or scope changes. Stated on each, not left implicit."""
     plan = plans[stack]
     fixed = [
         r
@@ -476,7 +581,7 @@ def test_git_integration_set_in_adf_studio_survives_the_next_up(plans: dict[str,
 
 
 def test_the_dev_cluster_is_pinned() -> None:
-    """Rule 7 (Databricks docs "Pin a compute"; provider `clusters/resource_cluster.go` `is_pinned`): an
+    """`cluster-retention` (Databricks docs "Pin a compute"; provider `clusters/resource_cluster.go` `is_pinned`): an
     unpinned all-purpose cluster is deleted 30 days after it terminated, leaving existingClusterId dangling."""
     plan = World("dev").up().plan
     assert plan is not None
@@ -484,7 +589,7 @@ def test_the_dev_cluster_is_pinned() -> None:
 
 
 def test_clusters_and_pools_do_not_repeat_the_workspace_tags() -> None:
-    """Rule 6 (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"; reported:
+    """`default-tags` (pulumi-databricks `Cluster.default_tags`: "any workspace and pool tags"; reported:
     terraform-provider-databricks #1637): a custom tag repeating a workspace tag becomes `x_<key>` and
     differs on every refresh; with `refresh: always` every up would edit (restart) the cluster."""
     world = World("dev")
@@ -511,7 +616,7 @@ def test_clusters_and_pools_do_not_repeat_the_workspace_tags() -> None:
 
 
 def test_pool_mode_sends_only_what_data_factory_applies() -> None:
-    """Rule 5 (ADF REST model: `newClusterCustomTags`, `newClusterDriverNodeType` are "ignored in instance
+    """`pool-tags` (ADF REST model: `newClusterCustomTags`, `newClusterDriverNodeType` are "ignored in instance
     pool configurations"; terraform-provider-databricks docs/resources/instance_pool.md: a pool cluster's
     tags may not repeat the pool's keys): the tags go on the pool, the driver type is refused."""
     world = World("dev")
@@ -533,7 +638,8 @@ def test_pool_mode_sends_only_what_data_factory_applies() -> None:
 
 
 def test_every_auth_switch_keeps_the_vault_and_its_role_follows_the_auth() -> None:
-    """Rule 2: the vault is never deleted by a switch; its reader role and linked service follow the auth."""
+    """`kv-soft-delete-name`: the vault is never deleted by a switch; its reader role and linked service follow the
+    auth."""
     world = World("dev")
     first = world.up().plan
     assert first is not None
@@ -541,3 +647,102 @@ def test_every_auth_switch_keeps_the_vault_and_its_role_follows_the_auth() -> No
     second = world.up()
     assert VAULT not in second.deleted | second.changed
     assert {READS_SECRETS, KEY_VAULT_LS} <= second.deleted
+
+
+def test_every_scenario_cites_rows_the_lifecycle_table_has() -> None:
+    rows = lifecycle_rows()
+    assert {"kv-secret-dataplane-delete", "role-assignment-name-tenant-unique", "pat-lifecycle"} <= rows
+    for scenario in SCENARIOS:
+        assert scenario.rules and set(scenario.rules) <= rows, scenario.name
+
+
+CITED_BY_NUMBER = re.compile(r"\b(?:[Ll]ifecycle )?[Rr](?:ule|ow)s? \d+\b|azure-lifecycle-rules\.md,? rows? \d")
+"""A row cited by its number: "rule", "row", "lifecycle rule" or the table's file name followed by digits."""
+
+
+def test_lifecycle_rows_are_cited_by_name_never_by_number() -> None:
+    """The table's numbers may change (its preamble says so); a number left in code, tests, policy, benchmarks or
+    workflows would then point at the wrong fact."""
+    assert all(
+        CITED_BY_NUMBER.search(f"{words} 4")
+        for words in ("rule", "rows", "Lifecycle rule", "azure-lifecycle-rules.md row")
+    )
+    root = Path(__file__).resolve().parents[1]
+    cited = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("components", "tests", "policy", "benchmarks", ".github")
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".yml", ".yaml", ".md", ".toml"} and "specs" not in path.parts
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if CITED_BY_NUMBER.search(line)
+    ]
+    assert cited == []
+
+
+# --- The fake cloud's rules for role assignments and tokens, each checked where it draws its line.
+
+
+def test_role_assignments_are_named_after_scope_principal_and_role() -> None:
+    """`role-assignment-name-tenant-unique` (learn.microsoft.com, "Create Azure RBAC resources by using Bicep", section
+    Name: a GUID "that uses the scope, principal ID, and role ID together"): the same project and stack in another
+    subscription of the tenant gets other names; in the same subscription, the same names run after run."""
+    here, there = World("dev").up().plan, World("dev", subscription_id=ELSEWHERE_SUBSCRIPTION).up().plan
+    assert here is not None and there is not None
+    grant = one(here, READS_SECRETS).inputs
+    assert grant["roleAssignmentName"] == assignment_name(
+        grant["scope"], grant["principalId"], grant["roleDefinitionId"]
+    )
+    assert grant["scope"] == one(here, VAULT).id
+    assert grant["roleAssignmentName"] != one(there, READS_SECRETS).inputs["roleAssignmentName"]
+    assert assignment_name("/X", "A", "R") == assignment_name("/x", "a", "r")
+
+
+GRANT = {"roleAssignmentName": "n-1", "scope": "/s/vault", "principalId": "p", "roleDefinitionId": "/r/secrets-user"}
+
+
+@pytest.mark.parametrize(
+    ("existing", "code"),
+    [
+        pytest.param(
+            {**GRANT, "scope": "/other-subscription/vault"}, "RoleAssignmentUpdateNotPermitted", id="name-taken"
+        ),
+        pytest.param(
+            {**GRANT, "roleAssignmentName": "N-1", "principalId": "q"}, "RoleAssignmentUpdateNotPermitted", id="case"
+        ),
+        pytest.param({**GRANT, "roleAssignmentName": "n-2"}, "RoleAssignmentExists", id="same-grant-other-name"),
+        pytest.param({**GRANT, "roleAssignmentName": "n-2", "scope": "/s/workspace"}, None, id="another-grant"),
+    ],
+)
+def test_the_tenant_refuses_a_taken_name_and_a_repeated_grant(existing: dict[str, str], code: str | None) -> None:
+    """`role-assignment-name-tenant-unique`: names are unique tenant-wide whatever the scope ("Understand Azure role
+    assignments", section Name); one principal holds one role at one scope once (`RoleAssignmentExists`)."""
+    refusal = role_assignment_refusal(GRANT, [existing])
+    assert (refusal.code if refusal else None) == code
+
+
+@pytest.mark.parametrize(
+    ("held", "lifetime_days", "cap_days", "code"),
+    [
+        pytest.param(599, 90, 0, None, id="599-held"),
+        pytest.param(600, 90, 0, "QUOTA_EXCEEDED", id="600-held"),
+        pytest.param(0, 30, 30, None, id="at-the-cap"),
+        pytest.param(0, 31, 30, "INVALID_PARAMETER_VALUE", id="above-the-cap"),
+        pytest.param(0, 0, 30, "INVALID_PARAMETER_VALUE", id="no-expiry-under-a-cap"),
+    ],
+)
+def test_databricks_refuses_the_601st_token_and_one_longer_than_the_cap(
+    held: int, lifetime_days: int, cap_days: int, code: str | None
+) -> None:
+    """`pat-lifecycle` (Azure Databricks docs, "Authenticate with Azure Databricks personal access tokens (legacy)":
+    600 per user per workspace; databricks-sdk-py `TokensAPI.create`: QUOTA_EXCEEDED; "Monitor and manage personal
+    access tokens": `maxTokenLifetimeDays` caps new tokens)."""
+    refusal = token_refusal({"lifetimeSeconds": lifetime_days * DAY}, held=held, max_lifetime_days=cap_days)
+    assert (refusal.code if refusal else None) == code
+
+
+def test_a_token_unused_for_90_days_is_revoked_and_use_restarts_the_clock() -> None:
+    """`pat-lifecycle`: Azure Databricks revokes tokens not used for 90 days."""
+    made = {"creationTime": 1_000 * 1_000}
+    assert not token_revoked(made, now=1_000 + 90 * DAY - 1)
+    assert token_revoked(made, now=1_000 + 90 * DAY)
+    assert not token_revoked(made, now=1_000 + 120 * DAY, last_used=1_000 + 40 * DAY)

@@ -34,8 +34,9 @@ def test_managed_identity_links_by_msi_to_the_workspace(plan_for: PlanFor) -> No
 
 
 def test_managed_identity_creates_no_token_and_only_a_disabled_secret(plan_for: PlanFor) -> None:
-    """The vault and its secret stay in every auth mode (lifecycle rules 1-3, tests/test_lifecycle.py);
-    without a token the secret is disabled and holds no credential."""
+    """The vault and its secret stay in every auth mode (lifecycle rows `kv-secret-dataplane-delete`,
+    `kv-soft-delete-name` and `azure-native-no-adopt`, tests/test_lifecycle.py); without a token the secret is
+    disabled and holds no credential."""
     plan = plan_for(auth="managedIdentity")
     assert sorted(r.type for r in plan.resources if r.type in TOKEN_PARTS) == [
         "azure-native:keyvault:Secret",
@@ -98,7 +99,7 @@ def test_token_is_replaced_new_before_old_when_rotation_is_due(dev_plan: Plan) -
 
 
 def test_a_token_that_expires_before_rotation_is_refused(plan_for: PlanFor) -> None:
-    """Lifecycle rule 10: nothing rotates after expiry; the runs between would fail."""
+    """Lifecycle row `rotating-on-refresh`: nothing rotates after expiry; the runs between would fail."""
     with pytest.raises(ConfigError) as refused:
         plan_for(token={"lifetimeDays": 30, "rotationDays": 45})
     assert refused.value.problems == [

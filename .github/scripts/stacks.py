@@ -24,7 +24,8 @@ from components.offline.run import run_stack  # noqa: E402
 from components.settings import PlatformSettings  # noqa: E402
 
 ROTATION_CHAIN = ("time:index/rotating:Rotating", "databricks:index/token:Token", "azure-native:keyvault:Secret")
-"""What a due rotation changes (lifecycle rules 9-10): nothing else is touched by the scheduled run."""
+"""What a due rotation changes (lifecycle rows `token-forcenew` and `rotating-on-refresh`): nothing else is touched
+by the scheduled run."""
 
 
 def settings(stack: str, root: Path = ROOT) -> PlatformSettings:

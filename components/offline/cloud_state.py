@@ -4,13 +4,18 @@ Per resource type, the ids and computed outputs that Azure, Databricks and the t
 create (camelCase, as on the wire), and the values of the invokes our program makes. Inputs in, state out:
 these builders never decide an outcome. `components.offline.mocks` serves them to Pulumi's mock runtime;
 `tests/engine/standin` serves them to the real engine through provider plugins.
+
+Below the builders, the rules by which the services refuse a create or take something away on their own (rows
+of the lifecycle table, by short name). They are plain functions of what exists: whoever keeps the cloud's memory
+between runs applies them (the engine tier's store, the mock tier's lifecycle world), so both tiers meet the same
+cloud.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +24,10 @@ from components.naming import digest
 OFFLINE_SUBSCRIPTION_ID = "6f1a5c2e-3b7d-4e8a-9c0f-2d4b6a8e1c3f"
 OFFLINE_TENANT_ID = "0b9e2f4a-7c1d-4a3e-8f5b-6d2c9e1a7b40"
 State = tuple[str, dict[str, Any]]
+DAY = 86_400
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+TOKEN = "databricks:index/token:Token"
+ROTATING = "time:index/rotating:Rotating"
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,11 @@ class FakeCloud:
             "azure-native:datafactory:LinkedService": self._factory_child("linkedservices", "linkedServiceName"),
             "azure-native:datafactory:CredentialOperation": self._factory_child("credentials", "credentialName"),
             "azure-native:managedidentity:UserAssignedIdentity": self._user_assigned_identity,
-            "azure-native:authorization:RoleAssignment": self._role_assignment,
+            ROLE_ASSIGNMENT: self._role_assignment,
             "databricks:index/cluster:Cluster": self._cluster,
             "databricks:index/instancePool:InstancePool": self._instance_pool,
-            "databricks:index/token:Token": self._token,
-            "time:index/rotating:Rotating": self._rotating,
+            TOKEN: self._token,
+            ROTATING: self._rotating,
             "azure-native:datafactory:Pipeline": self._factory_child("pipelines", "pipelineName"),
             "azure-native:datafactory:IntegrationRuntime": _with_runtime_state(
                 self._factory_child("integrationruntimes", "integrationRuntimeName")
@@ -227,3 +236,102 @@ def _with_runtime_state(build: Callable[[NewResource], State]) -> Callable[[NewR
         return resource_id, {**outputs, "properties": {**outputs["properties"], "state": "Initial"}}
 
     return with_state
+
+
+# --- What the services refuse, and what they take away on their own -----------------------------------------
+
+
+class CloudError(Exception):
+    """A request the service refuses, as its API reports it: an error code and a message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+TOKEN_IDLE_DAYS = 90
+"""`pat-lifecycle`: Azure Databricks revokes a personal access token not used for 90 days (Azure Databricks docs,
+"Authenticate with Azure Databricks personal access tokens (legacy)")."""
+TOKENS_PER_USER = 600
+"""`pat-lifecycle`: a user may hold at most 600 tokens per workspace (the same page; databricks-sdk-py
+`TokensAPI.create`: "If the user's token quota is exceeded, this call returns an error QUOTA_EXCEEDED")."""
+
+
+def role_assignment_refusal(new: Mapping[str, Any], tenant: Iterable[Mapping[str, Any]]) -> CloudError | None:
+    """Why Azure refuses to create the role assignment `new`, given every assignment the tenant holds (inputs).
+
+    `role-assignment-name-tenant-unique`: names (GUIDs) are unique in the whole Entra tenant, whatever the scope
+    (learn.microsoft.com, "Understand Azure role assignments", section Name: reusing a name "will fail"; reported
+    as `RoleAssignmentUpdateNotPermitted`, e.g. jasonmasten.com, "Tenant ID, application ID, principal ID, and scope
+    are not allowed to be updated", 2021); and one principal holds one role at one scope once: a second assignment
+    under another name is refused with `RoleAssignmentExists` (reported: openshift/cloud-credential-operator
+    commit ec23983, Azure/bicep discussion #19690; the REST API's common errors list the code). GUIDs and ARM ids
+    compare case-insensitively.
+    """
+    name = str(new["roleAssignmentName"]).lower()
+    granted = _grant(new)
+    for other in tenant:
+        if str(other["roleAssignmentName"]).lower() == name and _grant(other) != granted:
+            return CloudError(
+                "RoleAssignmentUpdateNotPermitted",
+                f"the role assignment name {new['roleAssignmentName']} is taken in this tenant by an assignment at "
+                f"{other['scope']}; names are unique tenant-wide, and an assignment's principal and scope never change",
+            )
+        if _grant(other) == granted and str(other["roleAssignmentName"]).lower() != name:
+            return CloudError(
+                "RoleAssignmentExists",
+                f"principal {new['principalId']} already holds this role at {new['scope']} "
+                f"(assignment {other['roleAssignmentName']})",
+            )
+    return None
+
+
+def _grant(inputs: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (str(inputs["scope"]).lower(), str(inputs["principalId"]).lower(), str(inputs["roleDefinitionId"]).lower())
+
+
+def token_refusal(new: Mapping[str, Any], *, held: int, max_lifetime_days: int) -> CloudError | None:
+    """Why Databricks refuses to create the token `new` for a caller who already holds `held` tokens in the
+    workspace, where an admin capped new tokens at `max_lifetime_days` (0: no cap).
+
+    `pat-lifecycle`: the quota (`TOKENS_PER_USER`, error `QUOTA_EXCEEDED`), and the workspace's
+    `maxTokenLifetimeDays`, which "only applies to new tokens" (Azure Databricks docs, "Monitor and manage personal
+    access tokens", "Set the maximum lifetime of new tokens"). Databricks does not publish the code or text of the
+    lifetime refusal: both are ours here, and the message names the setting.
+    """
+    if held >= TOKENS_PER_USER:
+        return CloudError(
+            "QUOTA_EXCEEDED", f"the caller holds {held} tokens in this workspace; the quota is {TOKENS_PER_USER}"
+        )
+    lifetime = int(new.get("lifetimeSeconds") or 0)
+    if max_lifetime_days and not 0 < lifetime <= max_lifetime_days * DAY:
+        asked = f"{lifetime // DAY} days" if lifetime > 0 else "no expiry"
+        return CloudError(
+            "INVALID_PARAMETER_VALUE",
+            f"token lifetime ({asked}) exceeds the workspace's maximum lifetime for new tokens "
+            f"(maxTokenLifetimeDays: {max_lifetime_days})",
+        )
+    return None
+
+
+def token_revoked(state: Mapping[str, Any], *, now: int, last_used: int | None = None) -> bool:
+    """`pat-lifecycle`: a token nobody used for `TOKEN_IDLE_DAYS` is revoked; never used, it counts from its
+    creation (`creationTime`, epoch milliseconds as the Token API reports it)."""
+    since = last_used if last_used is not None else int(state["creationTime"]) // 1000
+    return now - since >= TOKEN_IDLE_DAYS * DAY
+
+
+def gone_on_read(
+    typ: str, state: Mapping[str, Any], *, owner: str, caller: str, now: int, last_used: int | None = None
+) -> bool:
+    """Whether a read (a refresh) finds the resource gone, so the engine drops it from state.
+
+    - `token-owner-list`: the Token API lists only the caller's tokens, and the provider reads a token by listing;
+    - `pat-lifecycle`: an idle token was revoked (`token_revoked`);
+    - `rotating-on-refresh`: a due `Rotating` removes itself on read.
+    """
+    if typ == TOKEN:
+        return owner != caller or token_revoked(state, now=now, last_used=last_used)
+    if typ == ROTATING:
+        return now >= int(state["unix"]) + int(state["rotationDays"]) * DAY
+    return False

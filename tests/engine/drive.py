@@ -14,7 +14,6 @@ mock runtime's global state.
 
 from __future__ import annotations
 
-import copy
 import json
 import runpy
 import sys
@@ -22,50 +21,16 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import pulumi
 from pulumi import automation as auto
 
+from tests.earlier_versions import VARIANTS
+
 REPO = Path(__file__).resolve().parents[2]
-OLD_TYPE_TOKEN = "adf-databricks:platform:AdfDatabricks"
 
 
 def real_program() -> None:
     """The project's `__main__.py`, exactly as `pulumi up` would run it."""
     runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
-
-
-def old_token_program() -> None:
-    """The program as a stack deployed before issue 14 holds it: the component under its old type token.
-
-    The real program, with the component registering `adf-databricks:platform:AdfDatabricks` and no aliases,
-    so every child and every input is what such a stack holds; only the component's type differs.
-    """
-    init = pulumi.ComponentResource.__init__
-
-    def registering_old_token(
-        self: pulumi.ComponentResource,
-        t: str,
-        name: str,
-        props: Any = None,
-        opts: pulumi.ResourceOptions | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> None:
-        if t.endswith(":AdfDatabricks"):
-            t = OLD_TYPE_TOKEN
-            opts = copy.copy(opts) if opts else None
-            if opts:
-                opts.aliases = None
-        init(self, t, name, props, opts, *args, **kwargs)
-
-    pulumi.ComponentResource.__init__ = registering_old_token  # type: ignore[method-assign]
-    try:
-        real_program()
-    finally:
-        pulumi.ComponentResource.__init__ = init  # type: ignore[method-assign]
-
-
-PROGRAMS = {"real": real_program, "old-type-token": old_token_program}
 
 
 def _event(event: auto.EngineEvent) -> dict[str, Any] | None:
@@ -115,13 +80,22 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
     stack = auto.create_or_select_stack(
         stack_name=request["stack"],
         project_name="adf-databricks",
-        program=PROGRAMS[request.get("program", "real")],
+        program=real_program,
         opts=auto.LocalWorkspaceOptions(work_dir=request["project_dir"]),
     )
     common: dict[str, Any] = {"on_event": on_event, "on_output": output.append, "color": "never"}
+    result: dict[str, Any] = {"ok": True, "events": events, "output": output}
+    # An earlier release's variant (tests/earlier_versions.py) holds for the whole operation: the program's
+    # `apply` callbacks run after the program function has returned.
+    with VARIANTS[request.get("program", "real")]():
+        return _operate(stack, request, common, result)
+
+
+def _operate(
+    stack: auto.Stack, request: dict[str, Any], common: dict[str, Any], result: dict[str, Any]
+) -> dict[str, Any]:
     options: dict[str, Any] = request.get("options", {})
     op = request["op"]
-    result: dict[str, Any] = {"ok": True, "events": events, "output": output}
     try:
         if op == "preview":
             preview = stack.preview(**common, **options)

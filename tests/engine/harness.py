@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
+from components.offline.cloud_state import OFFLINE_SUBSCRIPTION_ID
 from tests.engine.standin import store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,9 +87,13 @@ class Result:
 class Engine:
     """One project, one backend, one fake cloud."""
 
-    def __init__(self, root: Path, tools: Path) -> None:
+    def __init__(
+        self, root: Path, tools: Path, store_path: Path | None = None, subscription: str = OFFLINE_SUBSCRIPTION_ID
+    ) -> None:
         self.root = root
         self.tools = tools
+        self.subscription = subscription
+        self.neighbour: Engine | None = None
         self.project = root / "project"
         self.project.mkdir()
         shutil.copy(REPO / "Pulumi.yaml", self.project / "Pulumi.yaml")
@@ -111,8 +116,9 @@ class Engine:
             "policy/adf-databricks-policy",
             f'cd "{REPO / "policy"}" && exec .venv/bin/python -u __main__.py',
         )
-        self.store = root / "cloud.json"
-        store.write(self.store, store.initial(EPOCH))
+        self.store = store_path or root / "cloud.json"
+        if store_path is None:
+            store.write(self.store, store.initial(EPOCH))
         (root / "state").mkdir()
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "ARM_", "DATABRICKS_"))},
@@ -124,6 +130,15 @@ class Engine:
             "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
             store.ENV: str(self.store),
         }
+
+    def elsewhere(self, subscription: str) -> Engine:
+        """A second copy of the project, with its own folder and state backend, deploying into `subscription` of
+        the same tenant: it shares this fake cloud (and so the tenant's role assignments)."""
+        if self.neighbour is None:
+            root = self.root / "elsewhere"
+            root.mkdir()
+            self.neighbour = Engine(root, self.tools, store_path=self.store, subscription=subscription)
+        return self.neighbour
 
     def _script(self, name: str, body: str) -> None:
         path = self.bin / name
@@ -162,6 +177,7 @@ class Engine:
     # --- running --------------------------------------------------------------------------------------
 
     def run(self, op: str, stack: str, program: str = "real", **options: Any) -> Result:
+        self.change_cloud(subscriptionId=self.subscription)
         request_path = self.root / "request.json"
         result_path = self.root / "result.json"
         result_path.unlink(missing_ok=True)

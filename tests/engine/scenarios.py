@@ -102,8 +102,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         "prod: destroy refuses to delete the protected resources (the unprotected ones go first)",
         "prod",
         (
-            # Rule 1 kept out of the way (firewall allows the deployer, who holds a data-plane role), so the
-            # destroy reaches the protected resources.
+            # `kv-secret-dataplane-delete` kept out of the way (firewall allows the deployer, who holds a data-plane
+            # role), so the destroy reaches the protected resources.
             Step("up", config={"keyVault": {"allowedIpRanges": ["203.0.113.0/24"]}}),
             Step("cloud", cloud={"dataPlaneRoles": ["ci-deployer"]}),
             Step("destroy", ok=False, error=("protect",), survives=PROTECTED),
@@ -125,7 +125,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "policy/rules.py prod-resources-protected (mandatory)",
     ),
     Scenario(
-        "dev: a refresh by another identity loses the token; the next up creates another (rule 8)",
+        "dev: a refresh by another identity loses the token; the next up creates another (`token-owner-list`)",
         "dev",
         (
             UP,
@@ -134,7 +134,7 @@ SCENARIOS: tuple[Scenario, ...] = (
             Step("identity", identity="ci-deployer"),
             Step("up", ops={"databricks:index/token:Token": ("create",)}),
         ),
-        "rule 8: the Token API lists only the caller's tokens; the provider reads a token by listing",
+        "`token-owner-list`: the Token API lists only the caller's tokens; the provider reads a token by listing",
     ),
     Scenario(
         "dev: auth accessToken -> managedIdentity -> accessToken, each an up that succeeds",
@@ -144,13 +144,14 @@ SCENARIOS: tuple[Scenario, ...] = (
             Step("up", config={"auth": "managedIdentity"}),
             Step("up", config={"auth": "accessToken"}),
         ),
-        "issue 11 item 2; rules 1-3: the secret's delete goes through the data plane, the vault soft-deletes",
+        "issue 11 item 2; `kv-secret-dataplane-delete`, `kv-soft-delete-name` and `azure-native-no-adopt`: the "
+        "secret's delete goes through the data plane, the vault soft-deletes",
     ),
     Scenario(
         "dev: destroy succeeds with the vault firewall on and no data-plane role",
         "dev",
         (UP, Step("destroy")),
-        "issue 11 item 1; rule 1",
+        "issue 11 item 1; `kv-secret-dataplane-delete`",
     ),
     Scenario(
         "dev: a stack deployed with the old component type token updates to the new one without a replace",

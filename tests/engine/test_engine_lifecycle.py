@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+from pulumi.runtime.rpc import UNKNOWN
+
+from components.access import assignment_name
 from tests.engine.harness import DAY, Engine
 
 TOKEN = "databricks:index/token:Token"
@@ -18,9 +21,9 @@ def _live(engine: Engine, type_: str) -> list[dict]:
 
 
 def test_a_due_rotation_replaces_the_token_new_before_old_and_updates_the_secret(engine: Engine) -> None:
-    """Rules 9 and 10: the Rotating resource vanishes on refresh once due (Pulumi.yaml has `refresh: always`),
-    the token's comment carries the rotation timestamp and forces a new token, created before the old one is
-    deleted; the Key Vault secret is updated in between, so the linked service never sees a gap."""
+    """`token-forcenew` and `rotating-on-refresh`: the Rotating resource vanishes on refresh once due (Pulumi.yaml has
+    `refresh: always`), the token's comment carries the rotation timestamp and forces a new token, created before the
+    old one is deleted; the Key Vault secret is updated in between, so the linked service never sees a gap."""
     assert engine.run("up", "dev").ok
     [old] = _live(engine, TOKEN)
     engine.advance(61)  # dev: rotationDays 60, lifetimeDays 90
@@ -92,3 +95,23 @@ def test_the_fake_cloud_clock_is_days(engine: Engine) -> None:
     before = engine.cloud()["now"]
     engine.advance(2)
     assert engine.cloud()["now"] == before + 2 * DAY
+
+
+ROLE = "azure-native:authorization:RoleAssignment"
+
+
+def test_role_assignment_names_are_computed_in_a_new_stacks_preview_and_shown_once_deployed(engine: Engine) -> None:
+    """`role-assignment-name-tenant-unique`: the name is a GUID of the scope's ARM id, the identity's principal id
+    and the role (learn.microsoft.com, "Create Azure RBAC resources by using Bicep", section Name). Before the vault
+    and the factory exist, the engine's preview shows it as unknown; once they do, the preview shows the name."""
+    first = engine.run("preview", "dev")
+    assert first.ok, first.text[-4000:]
+    assert [e["inputs"]["roleAssignmentName"] for e in first.steps("create") if e["type"] == ROLE] == [UNKNOWN]
+
+    assert engine.run("up", "dev").ok
+    [live] = [r["state"] for r in engine.cloud()["resources"].values() if r["type"] == ROLE]
+    assert live["roleAssignmentName"] == assignment_name(live["scope"], live["principalId"], live["roleDefinitionId"])
+    again = engine.run("preview", "dev")
+    assert [(e["op"], e["inputs"]["roleAssignmentName"]) for e in again.steps("same") if e["type"] == ROLE] == [
+        ("same", live["roleAssignmentName"])
+    ]

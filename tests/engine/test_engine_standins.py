@@ -1,7 +1,7 @@
 """The stand-in providers' model of the cloud, called directly (no engine): each rule it claims, checked.
 
-Rule numbers are the rows of `shared/specs/azure-lifecycle-rules.md`; `rules.py` names the provider source
-of each replacement rule.
+Rules are the rows of `shared/specs/azure-lifecycle-rules.md`, cited by short name; `rules.py` names the provider
+source of each replacement rule.
 """
 
 from __future__ import annotations
@@ -80,14 +80,14 @@ def test_the_stand_ins_serve_the_mocks_state(cloud: Path) -> None:
 
 
 def test_the_token_value_is_a_secret_output(cloud: Path) -> None:
-    """Rule 9 / terraform-provider-databricks `tokens/resource_token.go`: `token_value` is sensitive."""
+    """`token-forcenew` / terraform-provider-databricks `tokens/resource_token.go`: `token_value` is sensitive."""
     _, outputs = create(StandIn("databricks", cloud), TOKEN, "token", {"comment": "c", "lifetimeSeconds": 3600})
     assert outputs["tokenValue"].is_secret
     assert not outputs["tokenId"].is_secret
 
 
 def test_secret_delete_behind_a_deny_firewall_is_refused_with_403(cloud: Path) -> None:
-    """Rule 1: the delete goes through the vault's data plane, which the firewall guards."""
+    """`kv-secret-dataplane-delete`: the delete goes through the vault's data plane, which the firewall guards."""
     provider = StandIn("azure-native", cloud)
     create(provider, VAULT, "kv", vault_inputs("Deny"))
     secret_id, _ = create(provider, SECRET, "secret", SECRET_INPUTS)
@@ -108,8 +108,8 @@ def test_secret_delete_needs_a_data_plane_role_even_with_the_firewall_open(cloud
 
 
 def test_a_deleted_vault_keeps_its_name_and_is_recovered_with_its_secrets(cloud: Path) -> None:
-    """Rules 2 and 3: soft delete reserves the name; createMode recover restores the vault and its secrets,
-    and a create then meets the existing secret."""
+    """`kv-soft-delete-name` and `azure-native-no-adopt`: soft delete reserves the name; createMode recover restores the
+    vault and its secrets, and a create then meets the existing secret."""
     provider = StandIn("azure-native", cloud)
     vault_id, _ = create(provider, VAULT, "kv", vault_inputs("Allow"))
     secret_id, _ = create(provider, SECRET, "secret", SECRET_INPUTS)
@@ -140,7 +140,8 @@ def test_a_deleted_vault_keeps_its_name_and_is_recovered_with_its_secrets(cloud:
 def test_diff_replaces_what_the_provider_replaces(
     cloud: Path, type_: str, changed: dict[str, Any], replaces: list[str], delete_first: bool
 ) -> None:
-    """Rules 4 and 9: replace-on-change keys; fixed-name azure-native resources delete before replacing."""
+    """`fixed-name-delete-first` and `token-forcenew`: replace-on-change keys; fixed-name azure-native resources delete
+    before replacing."""
     package = "azure-native" if type_ in AZURE_NATIVE else "databricks"
     old = {"location": "westeurope", "principalId": "p", "comment": "c", "lifetimeSeconds": 3600, "numWorkers": 1}
     response = asyncio.run(
@@ -160,7 +161,7 @@ def test_diff_replaces_what_the_provider_replaces(
 
 
 def test_a_token_is_invisible_to_another_identity(cloud: Path) -> None:
-    """Rule 8: the token API lists only the caller's tokens."""
+    """`token-owner-list`: the token API lists only the caller's tokens."""
     provider = StandIn("databricks", cloud)
     token_id, outputs = create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 3600})
     read = p.ReadRequest(urn(TOKEN, "token"), token_id, outputs, {})
@@ -171,7 +172,7 @@ def test_a_token_is_invisible_to_another_identity(cloud: Path) -> None:
 
 
 def test_a_rotating_resource_vanishes_on_read_once_due(cloud: Path) -> None:
-    """Rule 10: due is noticed on read."""
+    """`rotating-on-refresh`: due is noticed on read."""
     provider = StandIn("time", cloud)
     rotation_id, outputs = create(provider, ROTATING, "rotation", {"rotationDays": 60})
     read = p.ReadRequest(urn(ROTATING, "rotation"), rotation_id, outputs, {})
@@ -181,3 +182,71 @@ def test_a_rotating_resource_vanishes_on_read_once_due(cloud: Path) -> None:
     with store.opened(cloud) as state:
         state["now"] += 2 * 86_400
     assert asyncio.run(provider.read(read)).resource_id is None
+
+
+ROLE = "azure-native:authorization:RoleAssignment"
+
+
+def grant(name: str, scope: str, principal: str = "p") -> dict[str, Any]:
+    return {
+        "roleAssignmentName": name,
+        "scope": scope,
+        "principalId": principal,
+        "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/secrets-user",
+    }
+
+
+def test_role_assignment_names_are_unique_across_the_tenants_subscriptions(cloud: Path) -> None:
+    """`role-assignment-name-tenant-unique`: a name held at another scope, in another subscription of the tenant, is
+    refused; so is the same principal, role and scope under another name."""
+    provider = StandIn("azure-native", cloud)
+    create(provider, ROLE, "grant", grant("n-1", "/subscriptions/a/vault"))
+    with store.opened(cloud) as state:
+        state["subscriptionId"] = "b"
+    with pytest.raises(CloudError, match="RoleAssignmentUpdateNotPermitted"):
+        create(provider, ROLE, "grant", grant("n-1", "/subscriptions/b/vault", principal="q"))
+    with pytest.raises(CloudError, match="RoleAssignmentExists"):
+        create(provider, ROLE, "grant", grant("n-2", "/subscriptions/a/vault"))
+    create(provider, ROLE, "grant", grant("n-2", "/subscriptions/b/vault", principal="q"))
+
+
+def test_the_601st_token_in_a_workspace_is_refused(cloud: Path) -> None:
+    """`pat-lifecycle`: 600 tokens per user per workspace (error QUOTA_EXCEEDED); another user's, or another
+    workspace's, do not count."""
+    provider = StandIn("databricks", cloud)
+    asyncio.run(
+        provider.configure(p.ConfigureRequest({}, {"host": wire("https://adb-1.azuredatabricks.net")}, True, True))
+    )
+    with store.opened(cloud) as state:
+        state["tokensHeldElsewhere"] = 598
+    create(provider, TOKEN, "token", {"comment": "599th", "lifetimeSeconds": 3600})
+    create(provider, TOKEN, "token", {"comment": "600th", "lifetimeSeconds": 3600})
+    with pytest.raises(CloudError, match="QUOTA_EXCEEDED"):
+        create(provider, TOKEN, "token", {"comment": "601st", "lifetimeSeconds": 3600})
+    with store.opened(cloud) as state:
+        state["identity"] = "alice@example.com"
+    create(provider, TOKEN, "token", {"comment": "alice's", "lifetimeSeconds": 3600})
+
+
+def test_a_token_longer_lived_than_the_admins_cap_is_refused(cloud: Path) -> None:
+    """`pat-lifecycle`: `maxTokenLifetimeDays` caps new tokens ("Monitor and manage personal access tokens")."""
+    provider = StandIn("databricks", cloud)
+    with store.opened(cloud) as state:
+        state["maxTokenLifetimeDays"] = 30
+    create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 30 * 86_400})
+    with pytest.raises(CloudError, match="maxTokenLifetimeDays: 30"):
+        create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 31 * 86_400})
+
+
+def test_an_unused_token_is_revoked_after_90_days(cloud: Path) -> None:
+    """`pat-lifecycle`: a token nobody used for 90 days is revoked: a read finds it gone, for its owner too."""
+    provider = StandIn("databricks", cloud)
+    token_id, outputs = create(provider, TOKEN, "token", {"comment": "c", "lifetimeSeconds": 180 * 86_400})
+    read = p.ReadRequest(urn(TOKEN, "token"), token_id, outputs, {})
+    with store.opened(cloud) as state:
+        state["now"] += 89 * 86_400
+    assert asyncio.run(provider.read(read)).resource_id == token_id
+    with store.opened(cloud) as state:
+        state["now"] += 86_400
+    assert asyncio.run(provider.read(read)).resource_id is None
+    assert token_id not in store.read(cloud)["resources"]

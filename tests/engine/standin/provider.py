@@ -5,18 +5,26 @@ protocol, so the real engine drives it exactly as it drives the real plugin: Che
 Update, Delete, Invoke. The state it serves comes from `components.offline.cloud_state.FakeCloud`, the same
 builders the mock runtime uses (one fake cloud), kept between runs in the store file of `store.py`.
 
-Modelled (rule numbers of `shared/specs/azure-lifecycle-rules.md`; replacement rules in `rules.py`):
-- rule 1: deleting a Key Vault secret goes through the vault's data plane: refused with 403 when the vault's
-  firewall denies the deployer's address or the deployer holds no data-plane role. Create/update go
-  through ARM and pass.
-- rule 2: deleting a vault soft-deletes it with its secrets and keeps its name for the retention period;
-  creating a vault of that name then fails with 409 unless `properties.createMode` is `recover`, which
+Modelled (rows of `shared/specs/azure-lifecycle-rules.md`, by short name; replacement rules in `rules.py`):
+- `kv-secret-dataplane-delete`: deleting a Key Vault secret goes through the vault's data plane: refused with
+  403 when the vault's firewall denies the deployer's address or the deployer holds no data-plane role.
+  Create/update go through ARM and pass.
+- `kv-soft-delete-name`: deleting a vault soft-deletes it with its secrets and keeps its name for the retention
+  period; creating a vault of that name then fails with 409 unless `properties.createMode` is `recover`, which
   restores it (secrets included) and fails when there is nothing to recover.
-- rule 3: azure-native refuses to create a resource whose ARM id already exists.
-- rule 4: fixed-name azure-native resources are replaced delete-before-replace; replace-on-change keys.
-- rules 8, 9: a token belongs to the identity that created it; a read by another identity finds nothing
-  (the token API lists the caller's tokens); comment/lifetime changes replace it; its value is secret.
-- rule 10: a `Rotating` that is due vanishes on read, so refresh drops it and the next up re-creates it.
+- `azure-native-no-adopt`: azure-native refuses to create a resource whose ARM id already exists.
+- `fixed-name-delete-first`: fixed-name azure-native resources are replaced delete-before-replace;
+  replace-on-change keys.
+- `token-owner-list`, `token-forcenew`: a token belongs to the identity that created it; a read by another
+  identity finds nothing (the token API lists the caller's tokens); comment/lifetime changes replace it; its
+  value is secret.
+- `rotating-on-refresh`: a `Rotating` that is due vanishes on read, so refresh drops it and the next up
+  re-creates it.
+- `role-assignment-name-tenant-unique`: a role assignment whose name another assignment in the tenant holds (any
+  subscription), or whose principal, role and scope another one already grants, is refused.
+- `pat-lifecycle`: a token unused for 90 days is revoked (a read finds it gone); the caller's 601st token in a
+  workspace, and a token longer-lived than the workspace's `maxTokenLifetimeDays`, are refused.
+The refusals and disappearances are `components.offline.cloud_state`'s rules, which the mock tier applies too.
 Every resource keeps its inputs in state under `__inputs`, as azure-native does, and diffs against them.
 
 Not modelled: anything else Azure or Databricks validate (the specs tests cover payloads), long-running
@@ -36,7 +44,16 @@ from pulumi.provider.experimental import provider as p
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.provider.experimental.server import main as serve
 
-from components.offline.cloud_state import FakeCloud, NewResource
+from components.offline.cloud_state import (
+    ROLE_ASSIGNMENT,
+    TOKEN,
+    FakeCloud,
+    NewResource,
+    gone_on_read,
+    role_assignment_refusal,
+    token_refusal,
+    token_revoked,
+)
 from tests.engine.standin import store
 from tests.engine.standin.rules import PACKAGES, SDK_DISTRIBUTIONS, TypeRules
 
@@ -84,6 +101,13 @@ class StandIn(p.Provider):
         self.package = package
         self.rules = PACKAGES[package]
         self.store_path = store_path
+        self.workspace = ""
+        """The workspace a Databricks provider is configured for: tokens are counted per workspace."""
+
+    async def configure(self, request: p.ConfigureRequest) -> p.ConfigureResponse:
+        host = request.args.get("host")
+        self.workspace = str(plain(host)) if host is not None else ""
+        return await super().configure(request)
 
     def _rules(self, typ: str) -> TypeRules:
         return self.rules.get(typ, TypeRules())
@@ -123,7 +147,7 @@ class StandIn(p.Provider):
 
     async def invoke(self, request: p.InvokeRequest) -> p.InvokeResponse:
         with store.opened(self.store_path) as cloud:
-            result = FakeCloud(now=cloud["now"]).invoke(request.tok, {k: plain(v) for k, v in request.args.items()})
+            result = _cloud(cloud).invoke(request.tok, {k: plain(v) for k, v in request.args.items()})
         return p.InvokeResponse(return_value={k: wire(v) for k, v in result.items()})
 
     # --- lifecycle ------------------------------------------------------------------------------------
@@ -143,22 +167,34 @@ class StandIn(p.Provider):
             return p.CreateResponse(resource_id=None, properties=dict(request.properties))
         with store.opened(self.store_path) as cloud:
             cloud["now"] += 1
-            resource_id, state = FakeCloud(now=cloud["now"]).create(
-                NewResource(type_of(request.urn), request.name, inputs)
-            )
+            resource_id, state = _cloud(cloud).create(NewResource(type_of(request.urn), request.name, inputs))
             self._before_create(cloud, type_of(request.urn), resource_id, inputs)
             cloud["resources"][resource_id] = {
                 "type": type_of(request.urn),
                 "state": state,
                 "owner": cloud["identity"],
+                **({"workspace": self.workspace} if type_of(request.urn) == TOKEN else {}),
             }
             cloud["log"].append(["create", type_of(request.urn), request.name, resource_id])
         rid, outputs = self._outputs(type_of(request.urn), resource_id, state, request.properties)
         return p.CreateResponse(resource_id=rid, properties=outputs)
 
     def _before_create(self, cloud: dict[str, Any], typ: str, resource_id: str, inputs: dict[str, Any]) -> None:
+        if typ == TOKEN:
+            refusal = token_refusal(
+                inputs,
+                held=self._tokens_held(cloud) + int(cloud["tokensHeldElsewhere"]),
+                max_lifetime_days=int(cloud["maxTokenLifetimeDays"]),
+            )
+            if refusal:
+                raise CloudError(str(refusal))
         if self.package != "azure-native":
             return
+        if typ == ROLE_ASSIGNMENT:
+            tenant = [r["state"] for r in cloud["resources"].values() if r["type"] == ROLE_ASSIGNMENT]
+            refusal = role_assignment_refusal(inputs, tenant)
+            if refusal:
+                raise CloudError(str(refusal))
         if typ == "azure-native:keyvault:Vault":
             name = inputs["vaultName"]
             deleted = cloud["deletedVaults"].get(name)
@@ -178,11 +214,26 @@ class StandIn(p.Provider):
         if resource_id in cloud["resources"]:
             raise CloudError(f"cannot create already existing resource '{resource_id}'")
 
+    def _tokens_held(self, cloud: dict[str, Any]) -> int:
+        """The caller's tokens in this workspace that Databricks has not revoked."""
+        return sum(
+            1
+            for r in cloud["resources"].values()
+            if r["type"] == TOKEN
+            and r["owner"] == cloud["identity"]
+            and r.get("workspace") == self.workspace
+            and not token_revoked(r["state"], now=cloud["now"], last_used=r.get("lastUsed"))
+        )
+
     async def read(self, request: p.ReadRequest) -> p.ReadResponse:
         with store.opened(self.store_path) as cloud:
             found = cloud["resources"].get(request.resource_id)
             cloud["log"].append(["read", type_of(request.urn), request.name, request.resource_id, bool(found)])
             gone = found is None or self._vanished(cloud, type_of(request.urn), found)
+            if found is not None and type_of(request.urn) == TOKEN and self._revoked(cloud, found):
+                # Databricks revoked it: it no longer exists for anyone.
+                del cloud["resources"][request.resource_id]
+                cloud["log"].append(["revoked", TOKEN, request.name, request.resource_id])
         if gone:
             return p.ReadResponse(resource_id=None)
         assert found is not None
@@ -193,13 +244,18 @@ class StandIn(p.Provider):
 
     @staticmethod
     def _vanished(cloud: dict[str, Any], typ: str, found: dict[str, Any]) -> bool:
-        if typ == "databricks:index/token:Token":
-            # The token API lists only the caller's tokens (rule 8).
-            return bool(found["owner"] != cloud["identity"])
-        if typ == "time:index/rotating:Rotating":
-            # Due: the time provider removes it from state on read (rule 10).
-            return bool(cloud["now"] >= found["state"]["unix"] + int(found["state"]["rotationDays"]) * 86_400)
-        return False
+        return gone_on_read(
+            typ,
+            found["state"],
+            owner=found["owner"],
+            caller=cloud["identity"],
+            now=cloud["now"],
+            last_used=found.get("lastUsed"),
+        )
+
+    @staticmethod
+    def _revoked(cloud: dict[str, Any], found: dict[str, Any]) -> bool:
+        return token_revoked(found["state"], now=cloud["now"], last_used=found.get("lastUsed"))
 
     async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
         inputs = {k: plain(v) for k, v in request.news.items()}
@@ -208,7 +264,7 @@ class StandIn(p.Provider):
         with store.opened(self.store_path) as cloud:
             found = cloud["resources"][request.resource_id]
             cloud["now"] += 1
-            _, state = FakeCloud(now=cloud["now"]).create(NewResource(type_of(request.urn), request.name, inputs))
+            _, state = _cloud(cloud).create(NewResource(type_of(request.urn), request.name, inputs))
             # The service keeps what it made on create (ids, URLs); the update changes what was sent.
             state = {**found["state"], **{k: v for k, v in state.items() if k in inputs or k == "properties"}}
             found["state"] = state
@@ -269,6 +325,11 @@ class StandIn(p.Provider):
             "scheduledPurge": cloud["now"] + int(props.get("softDeleteRetentionInDays", 90)) * 86_400,
             "secrets": secrets,
         }
+
+
+def _cloud(cloud: dict[str, Any]) -> FakeCloud:
+    """What the cloud builds for a call made now, in the caller's subscription."""
+    return FakeCloud(cloud["subscriptionId"], now=cloud["now"])
 
 
 def main() -> None:

@@ -6,18 +6,18 @@ parameters (`resourceGroupName`, `vaultName`, ...), so a change to any of them i
 is create-only on every tracked resource (ARM RPC guideline "LocationMustHaveXmsMutability": x-ms-mutability
 read+create), which azure-native turns into a replacement. `provider/pkg/gen/replacement.go` (forceNewMap)
 adds per-type properties: Authorization/RoleAssignment `principalId`, `scope`; Resources/ResourceGroup
-`location`. Fixed-name resources are replaced delete-before-replace (rule 4 of
+`location`. Fixed-name resources are replaced delete-before-replace (row `fixed-name-delete-first` of
 `shared/specs/azure-lifecycle-rules.md`; azure-native `provider.go` Diff): every azure-native resource here
 has an explicit name, so all of its replacements are delete-before-replace.
 
 databricks (pulumi/pulumi-databricks, bridged from databricks/terraform-provider-databricks):
 `tokens/resource_token.go` marks `comment`, `lifetime_seconds` and `scopes` ForceNew and `token_value`
-sensitive (rule 9); a token has no name, so the replacement is create-before-delete. Clusters and pools are
+sensitive (`token-forcenew`); a token has no name, so the replacement is create-before-delete. Clusters and pools are
 updated in place (`clusters/resource_cluster.go` edits a cluster; the cluster's id is server-made).
 
 time (pulumiverse/pulumi-time, bridged from hashicorp/terraform-provider-time):
 `internal/provider/resource_time_rotating.go` replaces on any change of its rotation arguments; a due
-rotation shows as the resource vanishing on read (rule 10).
+rotation shows as the resource vanishing on read (`rotating-on-refresh`).
 """
 
 from __future__ import annotations

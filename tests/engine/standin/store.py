@@ -4,11 +4,19 @@ What a real cloud remembers between `pulumi` runs, and what our rules need to se
 
 - `now`: the cloud's clock (epoch seconds). Every create ticks it by one second, as time passes between
   API calls; tests move it by days to make a rotation due.
-- `identity`: who calls the APIs (the deployer). Databricks tokens belong to it (rule 8).
-- `dataPlaneRoles`: identities holding a Key Vault data-plane role such as Key Vault Secrets Officer (rule 1).
-- `deployerIp`: the address data-plane calls come from, checked against a vault's `ipRules` (rule 1).
-- `resources`: live resources by id, with their type, state and (tokens) owner.
-- `deletedVaults`: soft-deleted vaults by name, with the secrets they held (rule 2).
+- `subscriptionId`: the subscription the caller deploys into (a second copy of the project deploys into another
+  one of the same tenant; role assignments are checked across all of them, `role-assignment-name-tenant-unique`).
+- `identity`: who calls the APIs (the deployer). Databricks tokens belong to it (`token-owner-list`).
+- `maxTokenLifetimeDays`: a workspace admin's cap on new tokens' lifetime, 0 for none (`pat-lifecycle`).
+- `tokensHeldElsewhere`: tokens the caller holds in the workspace besides those the stack made (`pat-lifecycle`:
+  600 per user per workspace).
+- `dataPlaneRoles`: identities holding a Key Vault data-plane role such as Key Vault Secrets Officer
+(`kv-secret-dataplane-delete`).
+- `deployerIp`: the address data-plane calls come from, checked against a vault's `ipRules`
+(`kv-secret-dataplane-delete`).
+- `resources`: live resources by id, with their type, state and owner (tokens: also the workspace they belong to
+  and, once used, `lastUsed`).
+- `deletedVaults`: soft-deleted vaults by name, with the secrets they held (`kv-soft-delete-name`).
 - `log`: every create/update/delete/read the providers served, in order, for assertions on ordering.
 
 The file is locked for each operation: the engine runs providers concurrently.
@@ -24,6 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from components.offline.cloud_state import OFFLINE_SUBSCRIPTION_ID
+
 ENV = "ADF_FAKE_CLOUD"
 """The environment variable naming the store file; the harness sets it for the `pulumi` process."""
 
@@ -31,7 +41,10 @@ ENV = "ADF_FAKE_CLOUD"
 def initial(now: int, identity: str = "ci-deployer") -> dict[str, Any]:
     return {
         "now": now,
+        "subscriptionId": OFFLINE_SUBSCRIPTION_ID,
         "identity": identity,
+        "maxTokenLifetimeDays": 0,
+        "tokensHeldElsewhere": 0,
         "dataPlaneRoles": [],
         "deployerIp": "203.0.113.10",
         "resources": {},

@@ -1,0 +1,121 @@
+"""The lifecycle catalogue (`tests/lifecycle_scenarios.py`) through the real `pulumi` CLI.
+
+Every scenario marked `engine` runs here with the expectations the mock tier checks (`tests/test_lifecycle.py`),
+read from the engine's own steps, the stack's state and the fake cloud's log. A scenario is written once and runs in
+both tiers. What this proves: our program, the real engine and the stand-in providers (with the fake cloud's rules
+of `components/offline/cloud_state.py`) agree with what the catalogue says a user sees.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.engine.harness import Engine, Result
+from tests.lifecycle_scenarios import ELSEWHERE_SUBSCRIPTION, SCENARIOS, STACKS_DIR, Expect, P, Scenario, Step
+
+ENGINE_SCENARIOS = [s for s in SCENARIOS if s.engine]
+CHANGED = ("update", "replace")
+"""Step kinds that change a resource that stays (a replacement also shows `create-replacement`, `delete-replaced`)."""
+SENDS = ("create", "create-replacement", "update", "same")
+"""Step kinds whose event carries the inputs the program sends now (the others show the old state's)."""
+
+
+def unsupported(step: Step) -> list[str]:
+    """What a step asks that this runner cannot reproduce through the CLI: such a scenario must not be marked."""
+    problems = [f"action {step.action}"] if step.action != "up" else []
+    problems += ["deployer"] if step.deployer else []
+    problems += ["refresh_drops (the fake cloud decides what a refresh drops)"] if step.refresh_drops else []
+    problems += ["expect.no_provider_delete"] if step.expect.no_provider_delete else []
+    problems += ["expect.token_owner"] if step.expect.token_owner else []
+    return problems
+
+
+def test_every_engine_scenario_asks_only_what_the_cli_can_show() -> None:
+    assert ENGINE_SCENARIOS
+    assert {s.name: problem for s in ENGINE_SCENARIOS for step in s.steps for problem in unsupported(step)} == {}
+
+
+def name_of(urn: str) -> str:
+    return urn.rsplit("::", 1)[1]
+
+
+def named(result: Result, *ops: str) -> set[str]:
+    """Logical names of the resources the engine took one of `ops` on (the stack and default providers aside)."""
+    return {
+        name_of(e["urn"])
+        for e in result.steps(*ops)
+        if e["type"] != "pulumi:pulumi:Stack" and not name_of(e["urn"]).startswith("default")
+    }
+
+
+def state_ids(engine: Engine, stack: str) -> dict[str, str]:
+    """Logical name → id of every custom resource in the stack's state (`pulumi stack export`)."""
+    exported = json.loads(engine.cli("stack", "export", "--stack", stack).stdout)
+    return {name_of(r["urn"]): r["id"] for r in exported["deployment"].get("resources") or [] if r.get("id")}
+
+
+def configure(engine: Engine, stack: str, config: dict[str, Any]) -> None:
+    """As the mock tier applies a step's config: `None` returns a key to the stack file's own value."""
+    shipped = (yaml.safe_load((STACKS_DIR / f"Pulumi.{stack}.yaml").read_text()) or {}).get("config") or {}
+    engine.configure(stack, {k: shipped.get(f"{P}:{k}") if v is None else v for k, v in config.items()})
+
+
+def _get(inputs: dict[str, Any], path: str) -> Any:
+    node: Any = inputs
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def check(result: Result, expect: Expect, where: str, log: list[list[Any]]) -> None:
+    """The mock tier's `check`, from what the engine did (`log`: the fake cloud's calls during the step)."""
+    assert result.ok, f"{where}: failed\n{result.text[-4000:]}"
+    for field, ops in (("created", ("create",)), ("deleted", ("delete",)), ("changed", CHANGED)):
+        wanted = getattr(expect, field)
+        if wanted is not None:
+            assert named(result, *ops) == set(wanted), f"{where}: {field}"
+    assert named(result, "replace") >= set(expect.replaced), f"{where}: replaced"
+    for name in expect.delete_first:
+        ops = [e["op"] for e in result.steps() if name_of(e["urn"]) == name]
+        assert ops.index("delete-replaced") < ops.index("create-replacement"), f"{where}: {name} steps {ops}"
+        calls = [entry[0] for entry in log if entry[2] == name and entry[0] in ("create", "delete")]
+        assert calls == ["delete", "create"], f"{where}: the cloud saw {calls} for {name}"
+    for name, paths in expect.inputs.items():
+        sent = [e["inputs"] for e in result.steps(*SENDS) if name_of(e["urn"]) == name][-1]
+        for path, value in paths.items():
+            assert _get(sent, path) == value, f"{where}: {name}.{path}"
+
+
+def run_scenario(engine: Engine, scenario: Scenario) -> None:
+    stack = scenario.stack
+    for number, step in enumerate(scenario.steps, 1):
+        where = f"{scenario.name}, step {number}"
+        engine.advance(step.days_later)
+        runs_in = engine.elsewhere(ELSEWHERE_SUBSCRIPTION) if step.elsewhere else engine
+        if step.config:
+            configure(runs_in, stack, step.config)
+        if step.cloud:
+            runs_in.change_cloud(**step.cloud)
+        ids = state_ids(runs_in, stack) if step.expect.intact else {}
+        before = runs_in.cloud()
+        result = runs_in.run("up", stack, program=step.program)
+        after = runs_in.cloud()
+        if step.expect.refused is None:
+            check(result, step.expect, where, after["log"][len(before["log"]) :])
+            continue
+        assert not result.ok, f"{where}: expected the run to fail"
+        assert step.expect.refused in result.text, f"{where}: the failure does not say {step.expect.refused!r}"
+        for name in step.expect.intact:
+            assert state_ids(runs_in, stack)[name] == ids[name], f"{where}: {name} left state"
+            assert after["resources"][ids[name]] == before["resources"][ids[name]], f"{where}: {name} changed"
+
+
+@pytest.mark.parametrize("scenario", ENGINE_SCENARIOS, ids=[s.name for s in ENGINE_SCENARIOS])
+def test_scenario(engine: Engine, scenario: Scenario) -> None:
+    run_scenario(engine, scenario)
