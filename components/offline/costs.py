@@ -23,14 +23,14 @@ SOURCES: Final[Mapping[str, str]] = {
     "instances); Databricks charges no DBUs for idle pool instances, the VM provider billing applies",
     "serverless": "Azure Databricks 'Run your Databricks job with serverless compute for workflows': no "
     "infrastructure to start, billed per use (serverless DBUs, VMs included), nothing while idle; needs Unity "
-    "Catalog (azure-lifecycle-rules.md row 14)",
+    "Catalog (azure-lifecycle-rules.md, `serverless-vs-pools`)",
     "job-activity": "Azure Data Factory 'Transform data by running a Databricks job': the Job activity runs on "
     "serverless clusters; no cluster in the linked service",
     "ir-ttl": "Azure Data Factory 'Optimizing performance of the Azure Integration Runtime': a cold Data Flow "
     "cluster takes a few minutes to start; within the TTL the next run reuses it and start-up is greatly reduced; "
     "'Quick re-use' (cleanup: false) 'makes for the shortest start-up time' (the same page until "
     "MicrosoftDocs/azure-docs PR #188421); priced in vCore-hours; the AutoResolve runtime has no TTL "
-    "(azure-lifecycle-rules.md row 13)",
+    "(azure-lifecycle-rules.md, `dataflow-vs-linked-service`)",
 }
 
 
