@@ -1,5 +1,5 @@
 """`python -m components.generate`: rewrite what is derived from the contract in `components/args.py`:
-Pulumi.yaml's `config:` block, the README's configuration table, and the pinned package schema
+Pulumi.yaml's `config:` block, the configuration table of `docs/configuration.md`, and the pinned package schema
 (`tests/golden/adf-databricks.schema.json`, which every language's SDK is generated from)."""
 
 import json
@@ -12,8 +12,10 @@ from pulumi.provider.experimental.component import ComponentProvider
 from components import AdfDatabricks, __version__
 from components.contract import config_declarations, readme_table
 
-README_START = "<!-- config-table:start -->"
-README_END = "<!-- config-table:end -->"
+TABLE_START = "<!-- config-table:start -->"
+TABLE_END = "<!-- config-table:end -->"
+CONFIG_REFERENCE = Path("docs") / "configuration.md"
+"""The user's configuration reference, which holds the generated table between the markers."""
 CONFIG_START = "# config: generated from components/args.py by `python -m components.generate`; do not edit by hand.\n"
 
 
@@ -24,18 +26,19 @@ def render_pulumi_yaml(current: str) -> str:
     return head + CONFIG_START + block
 
 
-def render_readme(current: str) -> str:
-    before, rest = current.split(README_START, 1)
-    _, after = rest.split(README_END, 1)
-    return f"{before}{README_START}\n{readme_table()}\n{README_END}{after}"
+def render_config_table(current: str) -> str:
+    """The configuration reference with the table between its markers replaced by the derived one."""
+    before, rest = current.split(TABLE_START, 1)
+    _, after = rest.split(TABLE_END, 1)
+    return f"{before}{TABLE_START}\n{readme_table()}\n{TABLE_END}{after}"
 
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(root: Path = ROOT) -> int:
-    """Rewrite Pulumi.yaml's config block and the README table from the contract."""
-    for name, render in (("Pulumi.yaml", render_pulumi_yaml), ("README.md", render_readme)):
+    """Rewrite Pulumi.yaml's config block and the configuration reference's table from the contract."""
+    for name, render in ((Path("Pulumi.yaml"), render_pulumi_yaml), (CONFIG_REFERENCE, render_config_table)):
         path = root / name
         path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"wrote {path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import PROJECT_DIR, absent_stack, copy_project, preview, preview_here, stacks
+from support import PROJECT_DIR, absent_stack, code_blocks, copy_project, doc_section, preview, preview_here, stacks
 
 from components.offline.adf import CREDENTIAL_TYPE, LINKED_SERVICE_TYPE
 from components.offline.run import INSTALLED_NAME
@@ -246,9 +247,25 @@ def test_an_unknown_stack_names_the_stacks_there_are() -> None:
     assert f"(stacks: {', '.join(stacks())})" in result.stderr
 
 
-def test_the_preview_finds_pulumi_yaml_from_a_subfolder() -> None:
-    result = preview_here("dev", "--format", "mermaid", cwd=PROJECT_DIR / "stacks")
+def test_from_a_subfolder_the_preview_runs_as_the_docs_say() -> None:
+    """docs/preview.md, "Where to run it": from `stacks/`, with the checkout on PYTHONPATH, the preview finds the
+    project's Pulumi.yaml above the folder and prints the same plan as from the root. (Without PYTHONPATH, Python
+    itself cannot find `components` there, before any of our code runs: the docs say so.)"""
+    (command,) = code_blocks(doc_section("docs/preview.md", "## Where to run it"), "bash")
+    assignment, _interpreter, *arguments = command.split()
+    name, value = assignment.split("=", 1)
+    assert arguments[:2] == ["-m", "components.preview"]
+    result = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=PROJECT_DIR / "stacks",
+        env={**os.environ, name: value},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
+    assert result.stdout == preview_here(*arguments[2:]).stdout
 
 
 @pytest.mark.parametrize("option", ["-s", "--stack"])
@@ -380,9 +397,9 @@ def test_a_mistake_in_a_consumer_program_is_reported_at_its_line(component_packa
     assert "Pulumi.staging.yaml" not in result.stderr
 
 
-def test_the_readmes_example_report_is_what_the_preview_prints(tmp_path: Path) -> None:
-    readme = (PROJECT_DIR / "README.md").read_text()
-    shown = readme.split("## The offline preview", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+def test_the_docs_example_report_is_what_the_preview_prints(tmp_path: Path) -> None:
+    """docs/preview.md, "Every problem at once": the report shown is the one the preview prints for that file."""
+    (shown,) = code_blocks(doc_section("docs/preview.md", "## What it checks, and in which order"), "text")
     project = copy_project(tmp_path / "project")
     (project / "stacks" / "Pulumi.dev.yaml").write_text(
         "config:\n"
