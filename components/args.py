@@ -6,7 +6,7 @@ stack config), the docstrings become their descriptions, enums become schema enu
 `from __future__ import annotations` here, no unions but Optional, lists rather than tuples.
 
 What the analyzer does not record — defaults and allowed ranges — is declared once, next to the types,
-in `DEFAULTS` and `RANGES`. Pulumi.yaml's `config:` block, the README's table and the validator
+in `DEFAULTS` and `RANGES`. Pulumi.yaml's `config:` block, the docs' config table and the validator
 (`components.config`) are derived from this module or tested equal to it (`components.contract`).
 
 Type names carry no `Args` suffix: SDK generators add their own (`WorkspaceArgs` in TypeScript and Python).

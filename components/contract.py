@@ -1,5 +1,5 @@
 """Everything derived from the contract in `components.args`: key paths, camelCase ↔ snake_case mapping,
-Pulumi.yaml's `config:` declarations and the README's configuration table.
+Pulumi.yaml's `config:` declarations and the configuration table of docs/configuration.md.
 
 `python -m components.generate` writes the files derived here; a test fails when one is stale.
 """
@@ -233,7 +233,7 @@ def config_declarations() -> dict[str, dict[str, Any]]:
 
 
 def readme_table() -> str:
-    """The README's configuration table: one row per key, with its default and what is allowed."""
+    """The configuration table of docs/configuration.md: one row per key, with its default and what is allowed."""
     rows = ["| key | default | allowed | what |", "|---|---|---|---|"]
     for key in all_keys():
         if key.path in STACK_ONLY_KEYS or key.section is not None:

@@ -1,16 +1,17 @@
 """Offline preview: what `pulumi preview -s <stack>` would create, without a Pulumi CLI or Azure.
 
     python -m components.preview dev
-    python -m components.preview prod --format adf
+    python -m components.preview -s prod --format adf
     python -m components.preview dev --set adf-databricks:clusterMode=newJobCluster --format json
 
-Run it from a Pulumi project's folder (or below it): like the CLI, it uses the nearest Pulumi.yaml above the
-current folder — this repository's, or your own program's — and that project's stack files. It runs the
-program's real `__main__.py` under Pulumi's mock runtime with the stack file plus the Pulumi.yaml defaults.
-A bad project file, stack file or `--set` prints every problem at once, each with where it was written, and
-exits 1. The same stack and config print the same bytes every time: ids and times come from a fixed clock
-unless `--real-clock` is given. Databricks runtime support is judged on today's date (UTC), as `pulumi up` judges
-it, or on the day `--today` names: the same stack, config and day print the same bytes.
+Like the CLI, it uses the nearest Pulumi.yaml at or above the current folder — this repository's, or your own
+program's — and that project's stack files; `components` must be importable (it is from the repository's root;
+elsewhere put the checkout on PYTHONPATH). It runs the program's real `__main__.py` under Pulumi's mock runtime
+with the stack file plus the Pulumi.yaml defaults. A bad project file, stack file, `--set` or program prints
+every problem at once, each with where it was written, and exits 1. The same stack and config print the same
+bytes every time: ids and times come from a fixed clock unless `--real-clock` is given. Databricks runtime
+support is judged on today's date (UTC), as `pulumi up` judges it, or on the day `--today` names: the same stack,
+config and day print the same bytes.
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ from it, so two previews of the same config are byte-identical."""
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m components.preview", description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("stack", help="a stack with a file Pulumi.<stack>.yaml in the project's stackConfigDir")
+    parser.add_argument(
+        "stack", nargs="?", help="a stack with a file Pulumi.<stack>.yaml in the project's stackConfigDir"
+    )
+    # `-s` / `--stack`, as `pulumi preview -s dev` takes it: the habit Pulumi users bring.
+    parser.add_argument("-s", "--stack", dest="stack_option", metavar="STACK", help="the stack, as pulumi takes it")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text")
     parser.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
     parser.add_argument(
@@ -86,37 +91,92 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _position(finding: Finding) -> tuple[int, int, int]:
-    """Report order: the stack file top to bottom, then what is missing from it, then `--set` values."""
-    match = re.search(r":(\d+):(\d+)$", finding.where)
-    if match:
-        return (0, int(match.group(1)), int(match.group(2)))
-    return (2 if finding.where.startswith("--set ") else 1, 0, 0)
+def _stack(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    """The stack, given as `dev` or as `-s dev` (not two different ones)."""
+    given: set[str] = {name for name in (args.stack, args.stack_option) if name}
+    if len(given) != 1:
+        parser.error(
+            "name one stack: python -m components.preview <stack>, or -s <stack>"
+            if not given
+            else f"two stacks given ({', '.join(sorted(given))}): name one"
+        )
+    return given.pop()
+
+
+class _Where:
+    """Which file a finding is in: the stack file (or a `--set`), or the program."""
+
+    def __init__(self, read: StackConfig) -> None:
+        self.program = relative(read.project.program)
+
+    def in_program(self, finding: Finding) -> bool:
+        return finding.where == self.program or finding.where.startswith(f"{self.program}:")
+
+    def position(self, finding: Finding) -> tuple[int, int, int]:
+        """Report order: the stack file top to bottom, what is missing from it, `--set` values, the program."""
+        if self.in_program(finding):
+            return (3, 0, 0)
+        match = re.search(r":(\d+):(\d+)$", finding.where)
+        if match:
+            return (0, int(match.group(1)), int(match.group(2)))
+        return (2 if finding.where.startswith("--set ") else 1, 0, 0)
 
 
 def report(read: StackConfig, findings: list[Finding]) -> str:
-    """One message for every problem: where each was written, the key as written, what is allowed."""
-    ordered = sorted(findings, key=_position)
-    count = f"{len(ordered)} configuration problem{'s' if len(ordered) != 1 else ''}"
+    """One message for every problem, each counted once: where it was written, the key as written, what is
+    allowed. A problem in the program is reported at the program's line, never blamed on the stack file."""
+    where = _Where(read)
+    ordered = sorted(findings, key=where.position)
+    in_program = [f for f in ordered if where.in_program(f)]
+    kind = "problem" if in_program else "configuration problem"
+    count = f"{len(ordered)} {kind}{'s' if len(ordered) != 1 else ''}"
     fix = []
-    if any(not f.where.startswith("--set ") for f in ordered):
+    if any(not f.where.startswith("--set ") and f not in in_program for f in ordered):
         fix.append(read.shown)
     if any(f.where.startswith("--set ") for f in ordered):
         fix.append("the --set values")
+    if in_program:
+        fix.append(where.program)
     return "\n".join(
         [f"Stack '{read.stack}' has {count} (nothing was created):"]
-        + [f"  - {f}" for f in ordered]
+        + ["  - " + str(f).replace("\n", "\n    ") for f in ordered]
         + [f"Fix {' and '.join(fix)}, then preview again."]
     )
 
 
+def _program_line(error: Exception, program: Path) -> str:
+    """`__main__.py:12`: the program's last line in the traceback (the call that failed), or the program."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == program.resolve()]
+    return f"{relative(program)}:{frames[-1].lineno}" if frames else relative(program)
+
+
 def _program_failure(error: Exception, program: Path) -> Finding:
     """A program that stops with something other than a config error: where in the program, no traceback."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == program.resolve()]
-    where = f"{relative(program)}:{frames[-1].lineno}" if frames else relative(program)
+    where = _program_line(error, program)
     if isinstance(error, pulumi.RunError):
         return Finding(where, "", str(error))
     return Finding(where, "", f"the program stopped with {type(error).__name__}: {error}")
+
+
+def _config_error(error: Exception) -> ConfigError | None:
+    """The component's ConfigError, whichever copy raised it: this checkout's `components`, or an installed
+    `adf_databricks` that a consumer's program imports (the same class from another module, so an `except
+    ConfigError` misses it and its problems would arrive as one nested, miscounted finding)."""
+    if isinstance(error, ConfigError):
+        return error
+    issues = getattr(error, "issues", None)
+    if type(error).__name__ == ConfigError.__name__ and isinstance(issues, list) and hasattr(error, "component"):
+        return error  # type: ignore[return-value]  # the installed package's ConfigError: the same fields
+    return None
+
+
+def _config_findings(read: StackConfig, error: ConfigError) -> list[Finding]:
+    """Stack config problems (`stack_args`, `load_settings`) point into the stack file; the component's own
+    args problems point at the program line that built the args: that is where the mistake is."""
+    if error.component is None:
+        return [read.finding(p) for p in error.issues]
+    where = _program_line(error, read.project.program)
+    return [Finding(where, f"AdfDatabricks '{error.component}' {p.key}", p.message) for p in error.issues]
 
 
 def plan_or_findings(read: StackConfig, mocks: AzureMocks) -> tuple[Plan | None, list[Finding]]:
@@ -124,21 +184,24 @@ def plan_or_findings(read: StackConfig, mocks: AzureMocks) -> tuple[Plan | None,
     findings = list(read.findings)
     try:
         plan = run_program(read.project, read.stack, read.values, mocks, read.secret_keys)
-    except ConfigError as error:
-        return None, findings + [read.finding(p) for p in error.issues]
-    except Exception as error:  # the user's program: report it as one finding, never a traceback
+    except Exception as error:  # the user's program: report what it found, never a traceback
+        config = _config_error(error)
+        if config is not None:
+            return None, findings + _config_findings(read, config)
         return None, [*findings, _program_failure(error, read.project.program)]
     return (None if findings else plan), findings
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    stack = _stack(args, parser)
     try:
         project = load_project(args.project_dir or find_project(Path.cwd()))
         if not project.program.is_file():
             raise ProjectError(f"no program at {relative(project.program)} (Pulumi.yaml's main, or __main__.py)")
         overrides = [parse_override(text, project.name) for text in args.set]
-        read = read_stack(project, args.stack, overrides)
+        read = read_stack(project, stack, overrides)
     except ProjectError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

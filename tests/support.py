@@ -1,9 +1,11 @@
-"""Helpers shared by tests: the stacks a user has, a stack name nobody has, the preview as a newcomer runs it."""
+"""Helpers shared by tests: the stacks a user has, a stack name nobody has, the preview as a newcomer runs it, and
+the parts of the user's documents (README.md, docs/) that tests hold to the code."""
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,3 +69,32 @@ def copy_project(target: Path) -> Path:
         shutil.copy(PROJECT_DIR / name, target / name)
     shutil.copytree(PROJECT_DIR / "stacks", target / "stacks")
     return target
+
+
+def doc(name: str) -> str:
+    """A user's document: `README.md`, or a file of docs/ (`docs/preview.md`)."""
+    return (PROJECT_DIR / name).read_text(encoding="utf-8")
+
+
+def doc_section(name: str, heading: str) -> str:
+    """The text under `heading` (`## CI/CD`, `### Adding a stack`) up to the next heading of its level or above
+    (a `#` line inside a code block is not a heading)."""
+    lines = doc(name).split("\n")
+    level = len(heading) - len(heading.lstrip("#"))
+    start = lines.index(heading) + 1
+    fenced = False
+    for end in range(start, len(lines)):
+        fenced ^= lines[end].startswith("```")
+        if not fenced and re.match(rf"#{{1,{level}}} ", lines[end]):
+            return "\n".join(lines[start:end])
+    return "\n".join(lines[start:])
+
+
+def code_blocks(text: str, language: str) -> list[str]:
+    """The fenced code blocks of one language, in order, as written."""
+    return re.findall(rf"^```{language}\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+
+
+def between(text: str, marker: str) -> str:
+    """What a document holds between `<!-- marker:start -->` and `<!-- marker:end -->` (generated parts)."""
+    return text.split(f"<!-- {marker}:start -->", 1)[1].split(f"<!-- {marker}:end -->", 1)[0].strip()

@@ -1,5 +1,6 @@
 """One contract: the component's typed args are the source of keys, types and descriptions; Pulumi.yaml's config
-block, the README table, the inferred package schema and the validator are derived from it or equal to it."""
+block, the configuration reference's table, the inferred package schema and the validator are derived from it or
+equal to it."""
 
 import json
 from pathlib import Path
@@ -87,9 +88,9 @@ def test_pulumi_yaml_config_is_generated_from_the_contract(project_dir: Path) ->
     assert "lifetimeDays (default 90), rotationDays (default 60)" in declared["token"]["description"]
 
 
-def test_readme_config_table_is_generated_from_the_contract(project_dir: Path) -> None:
-    current = (project_dir / "README.md").read_text(encoding="utf-8")
-    assert generate.render_readme(current) == current, "run: python -m components.generate"
+def test_the_config_reference_table_is_generated_from_the_contract(project_dir: Path) -> None:
+    current = (project_dir / generate.CONFIG_REFERENCE).read_text(encoding="utf-8")
+    assert generate.render_config_table(current) == current, "run: python -m components.generate"
 
 
 @pytest.mark.parametrize("path", sorted(RANGES))

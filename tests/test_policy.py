@@ -1151,6 +1151,40 @@ def analyze_stack_request(plan: Plan, outputs: Mapping[str, Any]) -> Any:
     return analyzer_pb2.AnalyzeStackRequest(resources=resources)
 
 
+def test_run_by_hand_the_pack_says_how_it_is_run_and_stops() -> None:
+    """`python policy/__main__.py` with no engine attached: the server would wait for an engine that never
+    comes, printing nothing. It says how the pack is run instead, and exits non-zero at once."""
+    result = subprocess.run(
+        [sys.executable, str(POLICY_DIR / "__main__.py")],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "pulumi preview -s <stack> --policy-pack policy" in result.stderr
+    assert "policy/.venv/bin/pip install -q -r policy/requirements.txt" in result.stderr
+    assert result.stdout == ""
+
+
+def test_launched_as_an_executable_analyzer_the_pack_serves() -> None:
+    """As the engine tier launches it (tests/engine/harness.py): `__main__.py <engine address>` from policy/. The
+    engine hands an executable pack its address as the only argument (pulumi pkg/v3 resource/plugin/
+    analyzer_plugin.go, NewPolicyAnalyzer); the pack then serves and prints its port, as the engine expects."""
+    process = subprocess.Popen(
+        [sys.executable, "-u", "__main__.py", "127.0.0.1:0"],
+        cwd=POLICY_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert int(_first_line(process.stdout, timeout=60).strip()) > 0
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def test_the_cli_sees_the_pack(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None:
     info = analyzer.GetAnalyzerInfo(empty_pb2.Empty())
     assert info.name == "adf-databricks-policies"

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import yaml
-from support import PROJECT_DIR, absent_stack, copy_project, preview, preview_here, stacks
+from support import PROJECT_DIR, absent_stack, code_blocks, copy_project, doc_section, preview, preview_here, stacks
 
 from components.offline.adf import CREDENTIAL_TYPE, LINKED_SERVICE_TYPE
+from components.offline.run import INSTALLED_NAME
+from components.preview import main
 
 CONSUMER = PROJECT_DIR / "examples" / "consumer"
 
@@ -242,9 +247,49 @@ def test_an_unknown_stack_names_the_stacks_there_are() -> None:
     assert f"(stacks: {', '.join(stacks())})" in result.stderr
 
 
-def test_the_preview_finds_pulumi_yaml_from_a_subfolder() -> None:
-    result = preview_here("dev", "--format", "mermaid", cwd=PROJECT_DIR / "stacks")
+def test_from_a_subfolder_the_preview_runs_as_the_docs_say() -> None:
+    """docs/preview.md, "Where to run it": from `stacks/`, with the checkout on PYTHONPATH, the preview finds the
+    project's Pulumi.yaml above the folder and prints the same plan as from the root. (Without PYTHONPATH, Python
+    itself cannot find `components` there, before any of our code runs: the docs say so.)"""
+    (command,) = code_blocks(doc_section("docs/preview.md", "## Where to run it"), "bash")
+    assignment, _interpreter, *arguments = command.split()
+    name, value = assignment.split("=", 1)
+    assert arguments[:2] == ["-m", "components.preview"]
+    result = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=PROJECT_DIR / "stacks",
+        env={**os.environ, name: value},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
+    assert result.stdout == preview_here(*arguments[2:]).stdout
+
+
+@pytest.mark.parametrize("option", ["-s", "--stack"])
+def test_the_stack_is_named_as_pulumi_takes_it(option: str) -> None:
+    """`pulumi preview -s prod`: the habit Pulumi users bring."""
+    result = preview_here(option, "prod", "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == preview_here("prod", "--json").stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "name one stack: python -m components.preview <stack>, or -s <stack>"),
+        (["dev", "-s", "prod"], "two stacks given (dev, prod): name one"),
+    ],
+)
+def test_no_stack_or_two_stacks_is_a_usage_mistake(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_status:
+        main(arguments)
+    assert exit_status.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_outside_any_project_the_preview_says_where_to_run_it(tmp_path: Path) -> None:
@@ -263,16 +308,60 @@ def test_a_consumer_program_is_previewed_from_its_own_folder() -> None:
     assert "authentication: MSI" in result.stdout
 
 
-def test_a_consumer_programs_errors_name_its_own_keys_and_files(tmp_path: Path) -> None:
-    consumer = tmp_path / "consumer"
-    consumer.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        (consumer / name).write_text((CONSUMER / name).read_text())
-    (consumer / "stacks").mkdir()
-    stack = (CONSUMER / "stacks" / "Pulumi.staging.yaml").read_text().replace('workers: "1:4"', 'workers: "9:2"')
-    (consumer / "stacks" / "Pulumi.live.yaml").write_text(stack)
+@pytest.fixture(params=["checkout", "installed"])
+def component_package(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a consumer's `import adf_databricks` comes from: this checkout's `components` (served under that
+    name when nothing is installed), or the package as `pip install` puts it in a consumer's virtualenv — the
+    wheel's files (pyproject.toml: `components/` without what the wheel excludes) under the installed name, a
+    module of its own, whose ConfigError is another class than the preview's."""
+    saved = {name: module for name, module in sys.modules.items() if name.partition(".")[0] == INSTALLED_NAME}
+    for name in saved:
+        del sys.modules[name]
+    site = tmp_path / "site-packages"
+    if request.param == "installed":
+        wheel = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["tool"]["hatch"]["build"]["targets"]
+        excluded = {Path(path).name for path in wheel["wheel"]["exclude"]}
+        shutil.copytree(
+            PROJECT_DIR / "components", site / INSTALLED_NAME, ignore=shutil.ignore_patterns(*excluded, "__pycache__")
+        )
+        sys.path.insert(0, str(site))
+    try:
+        yield request.param
+    finally:
+        if str(site) in sys.path:
+            sys.path.remove(str(site))
+        for name in [name for name in sys.modules if name.partition(".")[0] == INSTALLED_NAME]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def consumer_copy(folder: Path, stack: str, program: str | None = None, workers: str = "1:4") -> Path:
+    """examples/consumer in a scratch folder: its Pulumi.yaml, its program (or `program`), its stack file as
+    `stack` with the job cluster's workers replaced."""
+    folder.mkdir()
+    (folder / "Pulumi.yaml").write_text((CONSUMER / "Pulumi.yaml").read_text())
+    (folder / "__main__.py").write_text(program or (CONSUMER / "__main__.py").read_text())
+    (folder / "stacks").mkdir()
+    text = (CONSUMER / "stacks" / "Pulumi.staging.yaml").read_text().replace('workers: "1:4"', f'workers: "{workers}"')
+    (folder / "stacks" / f"Pulumi.{stack}.yaml").write_text(text)
+    return folder
+
+
+def problems(report: str) -> list[str]:
+    return [line for line in report.splitlines() if line.startswith("  - ")]
+
+
+def test_a_consumer_programs_errors_name_its_own_keys_and_files(component_package: str, tmp_path: Path) -> None:
+    """With the package installed or not: each problem is one line, counted once, at its place in the stack file
+    or the --set that gave it, under the consumer's own key — never nested in another problem."""
+    consumer = consumer_copy(tmp_path / "consumer", "live", workers="9:2")
     result = preview_here("live", "--set", "data-platform:platform.token.lifetimeDays=0", cwd=consumer)
     assert result.returncode == 1
+    assert "Stack 'live' has 2 configuration problems (nothing was created):" in result.stderr
+    assert [p.split(": data-platform:")[0] for p in problems(result.stderr)] == [
+        "  - stacks/Pulumi.live.yaml:9:7",
+        "  - --set data-platform:platform.token.lifetimeDays=0",
+    ]
     assert "stacks/Pulumi.live.yaml:9:7: data-platform:platform.jobCluster.workers:" in result.stderr
     assert "--set data-platform:platform.token.lifetimeDays=0: data-platform:platform.token.lifetimeDays:" in (
         result.stderr
@@ -280,9 +369,37 @@ def test_a_consumer_programs_errors_name_its_own_keys_and_files(tmp_path: Path) 
     assert "adf-databricks:" not in result.stderr
 
 
-def test_the_readmes_example_report_is_what_the_preview_prints(tmp_path: Path) -> None:
-    readme = (PROJECT_DIR / "README.md").read_text()
-    shown = readme.split("## The offline preview", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+MISTAKEN_PROGRAM = """\
+import pulumi
+from adf_databricks import AdfDatabricks, stack_args
+
+args = stack_args(pulumi.Config(), pulumi.Config("azure-native").get("location"), config_key="platform")
+args["job_cluster"] = {**args["job_cluster"], "workers": "9:1"}
+args["token"] = {"rotation_days": 800}
+platform = AdfDatabricks("data-platform", args)
+"""
+
+
+def test_a_mistake_in_a_consumer_program_is_reported_at_its_line(component_package: str, tmp_path: Path) -> None:
+    """The stack file is right; the program changes two args wrongly. The report points at the program's line
+    that built the component, counts two problems, and does not send the user to the stack file."""
+    consumer = consumer_copy(tmp_path / "consumer", "staging", program=MISTAKEN_PROGRAM)
+    result = preview_here("staging", cwd=consumer)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: Stack 'staging' has 2 problems (nothing was created):\n")
+    assert problems(result.stderr) == [
+        '  - __main__.py:7: AdfDatabricks \'data-platform\' jobCluster.workers: "9:1" is not allowed; use "N" or '
+        '"min:max" with whole numbers, 1 ≤ min ≤ max (an integer N is accepted)',
+        "  - __main__.py:7: AdfDatabricks 'data-platform' token.rotationDays: 800: must be a whole number from 1 "
+        "to 729",
+    ]
+    assert result.stderr.endswith("Fix __main__.py, then preview again.\n")
+    assert "Pulumi.staging.yaml" not in result.stderr
+
+
+def test_the_docs_example_report_is_what_the_preview_prints(tmp_path: Path) -> None:
+    """docs/preview.md, "Every problem at once": the report shown is the one the preview prints for that file."""
+    (shown,) = code_blocks(doc_section("docs/preview.md", "## What it checks, and in which order"), "text")
     project = copy_project(tmp_path / "project")
     (project / "stacks" / "Pulumi.dev.yaml").write_text(
         "config:\n"

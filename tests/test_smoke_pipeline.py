@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
 from spec_check import activity_body, activity_errors, pipeline_violations
+from support import between, doc, doc_section
 
 from components import naming, smoke_pipeline
 from components.offline.plan import Plan, reveal
@@ -301,17 +302,11 @@ def test_bad_usage_is_refused_before_any_az_call(tmp_path: Path, args: tuple[str
 # --------------------------------------------------------------------------------------------------
 
 
-def readme_section(heading: str) -> str:
-    text = (PROJECT_DIR / "README.md").read_text()
-    return text.split(f"\n{heading}\n", 1)[1].split("\n#", 1)[0]
-
-
 def test_the_readmes_cost_table_is_the_one_the_preview_prints() -> None:
     from components.offline.costs import cost_table_markdown
 
-    text = (PROJECT_DIR / "README.md").read_text()
-    shown = text.split("<!-- costs:start -->", 1)[1].split("<!-- costs:end -->", 1)[0].strip()
-    assert shown == cost_table_markdown(), "regenerate from components.offline.costs.cost_table_markdown()"
+    regenerate = "regenerate from components.offline.costs.cost_table_markdown()"
+    assert between(doc("README.md"), "costs") == cost_table_markdown(), regenerate
 
 
 def test_every_cost_row_cites_a_source_and_every_mode_has_a_row() -> None:
@@ -344,12 +339,12 @@ def test_prods_preview_says_data_flows_start_cold(prod_plan: Plan) -> None:
 
 
 def test_the_verify_step_runs_the_smoke_pipeline_not_a_data_flow_debug_session() -> None:
-    verify = readme_section("### Verify your deployment")
+    deploy = doc_section("README.md", "## Deploying")
+    verify = deploy.split("**Verify**", 1)[1]
     assert "bash .github/scripts/run-smoke-pipeline.sh" in verify
     assert "az datafactory pipeline create-run" in verify
     for output in ("resourceGroupName", "factoryName", "smokePipelineName"):
         assert f"pulumi stack output {output}" in verify
-    deploy = readme_section("## Deploying for real")
     assert "choose the `AzureDatabricks` linked service" not in deploy
 
 

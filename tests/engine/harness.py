@@ -40,7 +40,7 @@ def require_tools() -> Path:
     """The tools' folder; skips the test without it, or fails it when the engine tier is required."""
     found = tools_bin()
     if found is None:
-        message = "engine tools not built: run .ci/engine-tools (see README, 'The engine tier')"
+        message = "engine tools not built: run .ci/engine-tools (see docs/engine.md)"
         if os.environ.get("ADF_ENGINE_REQUIRED") == "1":
             pytest.fail(message)
         pytest.skip(message)
@@ -108,13 +108,14 @@ class Engine:
         # The policy pack, launched as an analyzer plugin: the engine runs an executable given as the pack's
         # path directly (pkg/resource/plugin/analyzer_plugin.go, NewPolicyAnalyzer). A pack folder would need
         # Pulumi's Python language host, which the Go module proxy does not serve. The pack's own code,
-        # virtualenv and PulumiPolicy.yaml are used; the engine enforces what it reports.
+        # virtualenv and PulumiPolicy.yaml are used; the engine enforces what it reports. The engine passes its
+        # own address as the first argument, which is how the pack knows it is not run by hand.
         self.policy_pack = self.bin / "policy" / "adf-databricks-policy"
         self.policy_pack.parent.mkdir()
         shutil.copy(REPO / "policy" / "PulumiPolicy.yaml", self.policy_pack.parent / "PulumiPolicy.yaml")
         self._script(
             "policy/adf-databricks-policy",
-            f'cd "{REPO / "policy"}" && exec .venv/bin/python -u __main__.py',
+            f'cd "{REPO / "policy"}" && exec .venv/bin/python -u __main__.py "$@"',
         )
         self.store = store_path or root / "cloud.json"
         if store_path is None:

@@ -71,7 +71,7 @@ def cli() -> Path:
         found = shutil.which("pulumi")
         folder = Path(found).parent if found else None
     if folder is None:
-        _missing("the Pulumi CLI: run .ci/engine-tools (README, 'The engine tier')")
+        _missing("the Pulumi CLI: run .ci/engine-tools (docs/engine.md)")
     return folder
 
 
