@@ -386,8 +386,9 @@ def test_every_variable_the_workflows_read_is_documented(project_dir: Path) -> N
 
 
 def test_rotation_targets_the_rotation_chain_of_every_token_stack(rotate: dict[str, Any], project_dir: Path) -> None:
-    """Rules 9-10: a due rotation changes the Rotating resource, the token and its secret, nothing else; the
-    scheduled run targets exactly those (no --target-dependents), so it never deploys unreviewed changes."""
+    """Lifecycle rows `token-forcenew` and `rotating-on-refresh`: a due rotation changes the Rotating resource, the
+    token and its secret, nothing else; the scheduled run targets exactly those (no --target-dependents), so it
+    never deploys unreviewed changes."""
     job = rotate["jobs"]["rotate"]
     assert job["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
     assert pulumi_steps(job) == [
@@ -444,8 +445,9 @@ def test_the_schedule_interval_is_measured(expression: str, gap: int) -> None:
 
 
 def test_the_schedule_fits_inside_every_stacks_rotation_window(rotate: dict[str, Any]) -> None:
-    """Rule 10: rotation happens only when something runs refresh + up between rotationDays and lifetimeDays.
-    Every token stack file's window must hold the schedule's longest gap, so a run always falls inside it."""
+    """Lifecycle row `rotating-on-refresh`: rotation happens only when something runs refresh + up between
+    rotationDays and lifetimeDays. Every token stack file's window must hold the schedule's longest gap, so a run
+    always falls inside it."""
     (schedule,) = rotate["on"]["schedule"]
     gap = cron_longest_gap(schedule["cron"])
     for stack in (s for s in stack_files() if uses_token(s)):
