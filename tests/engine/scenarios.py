@@ -3,7 +3,11 @@
 A scenario is a stack and a sequence of steps; a step is an action (a Pulumi operation, or a change to the
 fake cloud: the clock, the caller's identity), the stack-file keys to set before it, and what a user must
 see. `tests/engine/test_engine_scenarios.py` runs every entry through the real CLI. The rules cited are the
-rows of `shared/specs/azure-lifecycle-rules.md`.
+rows of `shared/specs/azure-lifecycle-rules.md`, by short name.
+
+These are the scenarios only the engine can show (policy packs, the CLI's own checks, identities, type-token
+aliases). Day-2 scenarios that both tiers run are written once, in `tests/lifecycle_scenarios.py` (those marked
+`engine` run through the CLI too: `tests/engine/test_engine_catalogue.py`).
 """
 
 from __future__ import annotations
