@@ -7,9 +7,9 @@ rule 6). Only the section's own `customTags` are sent.
 
 from __future__ import annotations
 
-import pulumi
 import pulumi_databricks as databricks
 
+from .scope import Scope
 from .settings import (
     Autoscale,
     ClusterOptions,
@@ -18,6 +18,7 @@ from .settings import (
     InstancePoolSpec,
     InteractiveClusterSpec,
 )
+from .workspace import Workspace
 
 # The cluster reports these aliases under their canonical names, so sending an alias would differ on every
 # refresh and edit (restart) the cluster on every `up` (reported: terraform-provider-databricks #4909).
@@ -39,13 +40,7 @@ def _security_mode(mode: DataSecurityMode | None) -> str | None:
     return CANONICAL_SECURITY_MODE.get(mode, mode).value if mode else None
 
 
-def interactive_cluster(
-    name: str,
-    *,
-    spec: InteractiveClusterSpec,
-    cluster_name: str,
-    opts: pulumi.ResourceOptions,
-) -> databricks.Cluster:
+def interactive_cluster(scope: Scope, spec: InteractiveClusterSpec, workspace: Workspace) -> databricks.Cluster:
     """Pinned: an unpinned all-purpose cluster is deleted 30 days after it last terminated, leaving the
     linked service's existingClusterId pointing at nothing (lifecycle rule 7)."""
     size = spec.size
@@ -58,8 +53,8 @@ def interactive_cluster(
         custom_tags |= SINGLE_NODE_TAGS
         num_workers = 0
     return databricks.Cluster(
-        f"{name}-interactive-cluster",
-        cluster_name=cluster_name,
+        f"{scope.name}-interactive-cluster",
+        cluster_name=scope.names.interactive_cluster,
         spark_version=options.spark_version,
         node_type_id=spec.node_type,
         driver_node_type_id=options.driver_node_type,
@@ -76,23 +71,21 @@ def interactive_cluster(
         policy_id=options.policy_id,
         data_security_mode=_security_mode(options.data_security_mode),
         is_pinned=True,
-        opts=opts,
+        opts=scope.on_workspace(workspace),
     )
 
 
-def instance_pool(
-    name: str, *, spec: InstancePoolSpec, pool_name: str, opts: pulumi.ResourceOptions
-) -> databricks.InstancePool:
+def instance_pool(scope: Scope, spec: InstancePoolSpec, workspace: Workspace) -> databricks.InstancePool:
     """The pool carries the section's customTags: a cluster from a pool may not repeat the pool's tag keys,
     and Data Factory ignores the linked service's cluster tags in pool configurations (lifecycle rule 5)."""
     return databricks.InstancePool(
-        f"{name}-instance-pool",
-        instance_pool_name=pool_name,
+        f"{scope.name}-instance-pool",
+        instance_pool_name=scope.names.instance_pool,
         node_type_id=spec.node_type,
         min_idle_instances=spec.min_idle_instances,
         max_capacity=spec.max_capacity,
         idle_instance_autotermination_minutes=spec.idle_instance_autotermination_minutes,
         preloaded_spark_versions=[spec.options.spark_version],
         custom_tags=cluster_tags(spec.options) or None,
-        opts=opts,
+        opts=scope.on_workspace(workspace),
     )
