@@ -183,8 +183,9 @@ def _identity_on_workspace(
 
 
 def _refuse_foreign_token_owner(settings: PlatformSettings, deployer: str) -> None:
-    """A token is visible only to the identity that created it (lifecycle rule 8): a deploy by anyone else
-    loses it from state and leaves it valid. With `token.owner` set, refuse before anything is registered."""
+    """A token is visible only to the identity that created it (lifecycle row `token-owner-list`): a deploy by
+    anyone else loses it from state and leaves it valid. With `token.owner` set, refuse before anything is
+    registered."""
     owner = settings.token.owner
     if settings.uses_token and owner and deployer.lower() != owner.lower():
         raise pulumi.RunError(

@@ -78,15 +78,15 @@ class Scope:
         The engine skips a child's delete when its `deleted_with` resource is deleted in the same operation. In a
         protected stack a stray `destroy` deletes what is unprotected and then stops at the protected owner: the
         skipped children would be gone from state while they still exist, and the next `up` would meet them
-        ("cannot create already existing resource", lifecycle rule 3). There each child's delete is its own
-        call, so state stays whole (shown through the real engine: tests/engine/scenarios.py, protected prod
-        destroy).
+        ("cannot create already existing resource", lifecycle row `azure-native-no-adopt`). There each child's
+        delete is its own call, so state stays whole (shown through the real engine: tests/engine/scenarios.py,
+        protected prod destroy).
         """
         return pulumi.ResourceOptions(parent=self.component, deleted_with=None if self.settings.protect else owner)
 
     def in_factory(self, adf: pulumi.Resource) -> pulumi.ResourceOptions:
         """An ADF object: it goes with its factory (the factory's ARM delete), and, its name being fixed, a
-        replacement deletes it first (lifecycle rule 4)."""
+        replacement deletes it first (lifecycle row `fixed-name-delete-first`)."""
         return pulumi.ResourceOptions.merge(self.goes_with(adf), pulumi.ResourceOptions(delete_before_replace=True))
 
     def on_workspace(self, workspace: Workspace) -> pulumi.ResourceOptions:

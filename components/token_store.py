@@ -71,7 +71,8 @@ def _network_rules(spec: KeyVaultSpec) -> keyvault.NetworkRuleSetArgs:
 
 
 def token_store(scope: Scope, spec: KeyVaultSpec, workspace: Workspace, token: databricks.Token | None) -> TokenStore:
-    """The vault and the secret exist in every auth mode: switching auth deletes neither (rules 1-3)."""
+    """The vault and the secret exist in every auth mode: switching auth deletes neither (lifecycle rows
+    `kv-secret-dataplane-delete`, `kv-soft-delete-name`, `azure-native-no-adopt`)."""
     vault = token_vault(scope, spec)
     return TokenStore(vault, token_secret(scope, vault, workspace, token))
 
