@@ -7,9 +7,9 @@ row `default-tags`). Only the section's own `customTags` are sent.
 
 from __future__ import annotations
 
-import pulumi
 import pulumi_databricks as databricks
 
+from .scope import Scope
 from .settings import (
     Autoscale,
     ClusterOptions,
@@ -18,6 +18,7 @@ from .settings import (
     InstancePoolSpec,
     InteractiveClusterSpec,
 )
+from .workspace import Workspace
 
 # The current names of two access modes, and their classic aliases (databricks-sdk-go `compute.DataSecurityMode`).
 # The current names are valid only with a cluster `kind`, which neither our cluster nor Data Factory's linked
@@ -43,13 +44,7 @@ def classic_security_mode(mode: DataSecurityMode | None) -> str | None:
     return CANONICAL_SECURITY_MODE.get(mode, mode).value if mode else None
 
 
-def interactive_cluster(
-    name: str,
-    *,
-    spec: InteractiveClusterSpec,
-    cluster_name: str,
-    opts: pulumi.ResourceOptions,
-) -> databricks.Cluster:
+def interactive_cluster(scope: Scope, spec: InteractiveClusterSpec, workspace: Workspace) -> databricks.Cluster:
     """Pinned: an unpinned all-purpose cluster is deleted 30 days after it last terminated, leaving the
     linked service's existingClusterId pointing at nothing (lifecycle row `cluster-retention`)."""
     size = spec.size
@@ -62,8 +57,8 @@ def interactive_cluster(
         custom_tags |= SINGLE_NODE_TAGS
         num_workers = 0
     return databricks.Cluster(
-        f"{name}-interactive-cluster",
-        cluster_name=cluster_name,
+        f"{scope.name}-interactive-cluster",
+        cluster_name=scope.names.interactive_cluster,
         spark_version=options.spark_version,
         node_type_id=spec.node_type,
         driver_node_type_id=options.driver_node_type,
@@ -81,13 +76,11 @@ def interactive_cluster(
         data_security_mode=classic_security_mode(options.data_security_mode),
         single_user_name=spec.single_user_name,
         is_pinned=True,
-        opts=opts,
+        opts=scope.on_workspace(workspace),
     )
 
 
-def instance_pool(
-    name: str, *, spec: InstancePoolSpec, pool_name: str, opts: pulumi.ResourceOptions
-) -> databricks.InstancePool:
+def instance_pool(scope: Scope, spec: InstancePoolSpec, workspace: Workspace) -> databricks.InstancePool:
     """The pool carries the section's customTags: a cluster from a pool may not repeat the pool's tag keys,
     and Data Factory ignores the linked service's cluster tags in pool configurations (lifecycle row `pool-tags`).
 
@@ -95,13 +88,13 @@ def instance_pool(
     change a pool's preloaded runtime (terraform-provider-databricks pools/resource_instance_pool.go,
     `preloaded_spark_versions` is force_new)."""
     return databricks.InstancePool(
-        f"{name}-instance-pool",
-        instance_pool_name=pool_name,
+        f"{scope.name}-instance-pool",
+        instance_pool_name=scope.names.instance_pool,
         node_type_id=spec.node_type,
         min_idle_instances=spec.min_idle_instances,
         max_capacity=spec.max_capacity,
         idle_instance_autotermination_minutes=spec.idle_instance_autotermination_minutes,
         preloaded_spark_versions=[spec.options.spark_version],
         custom_tags=cluster_tags(spec.options) or None,
-        opts=opts,
+        opts=scope.on_workspace(workspace),
     )

@@ -12,9 +12,9 @@ the same properties back plus the runtime's `state` (output only), so an unchang
 
 from __future__ import annotations
 
-import pulumi
 from pulumi_azure_native import datafactory
 
+from .scope import Scope
 from .settings import DataFlowRuntimeSpec
 
 RUNTIME_NAME = "DataFlowRuntime"
@@ -24,12 +24,7 @@ AUTO_RESOLVE = "AutoResolve"
 
 
 def data_flow_runtime(
-    name: str,
-    *,
-    spec: DataFlowRuntimeSpec,
-    adf: datafactory.Factory,
-    resource_group_name: pulumi.Input[str],
-    opts: pulumi.ResourceOptions,
+    scope: Scope, spec: DataFlowRuntimeSpec, adf: datafactory.Factory
 ) -> datafactory.IntegrationRuntime:
     """`AutoResolve` location: Data Flows run in the factory's region, which is the stack's; a custom runtime
     keeps its TTL with it (only ADF's built-in AutoResolveIntegrationRuntime has no TTL)."""
@@ -39,10 +34,10 @@ def data_flow_runtime(
         else "cold: each run starts its own cluster"
     )
     return datafactory.IntegrationRuntime(
-        f"{name}-data-flow-runtime",
+        f"{scope.name}-data-flow-runtime",
         integration_runtime_name=RUNTIME_NAME,
         factory_name=adf.name,
-        resource_group_name=resource_group_name,
+        resource_group_name=scope.resource_group,
         properties=datafactory.ManagedIntegrationRuntimeArgs(
             type="Managed",
             description=f"Mapping Data Flows: {spec.compute_type.value}, {spec.core_count} cores, {warmth}.",
@@ -56,5 +51,5 @@ def data_flow_runtime(
                 ),
             ),
         ),
-        opts=opts,
+        opts=scope.in_factory(adf),
     )

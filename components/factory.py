@@ -2,47 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import pulumi
 from pulumi_azure_native import datafactory, managedidentity
 
 from .naming import UAMI_CREDENTIAL_NAME
+from .scope import Scope
 from .settings import NetworkAccess
 
 STUDIO_MANAGED = ["repoConfiguration", "globalParameters"]
 """Factory properties users manage in ADF Studio."""
 
 
-def user_assigned_identity(
-    name: str,
-    *,
-    identity_name: str,
-    resource_group_name: pulumi.Input[str],
-    location: str,
-    tags: Mapping[str, str],
-    opts: pulumi.ResourceOptions,
-) -> managedidentity.UserAssignedIdentity:
+def user_assigned_identity(scope: Scope) -> managedidentity.UserAssignedIdentity:
     return managedidentity.UserAssignedIdentity(
-        f"{name}-identity",
-        resource_name_=identity_name,
-        resource_group_name=resource_group_name,
-        location=location,
-        tags=tags,
-        opts=opts,
+        f"{scope.name}-identity",
+        resource_name_=scope.names.user_assigned_identity,
+        resource_group_name=scope.resource_group,
+        location=scope.settings.location,
+        tags=scope.tags,
+        # Deleting it would orphan every role assignment and the ADF credential that name its principal.
+        opts=scope.stateful,
     )
 
 
 def factory(
-    name: str,
-    *,
-    factory_name: str,
-    resource_group_name: pulumi.Input[str],
-    location: str,
-    public_network_access: NetworkAccess,
-    tags: Mapping[str, str],
-    uami: managedidentity.UserAssignedIdentity | None,
-    opts: pulumi.ResourceOptions,
+    scope: Scope, public_network_access: NetworkAccess, uami: managedidentity.UserAssignedIdentity | None
 ) -> datafactory.Factory:
     """The system-assigned identity is always on: it is what reads Key Vault in token mode.
 
@@ -58,64 +44,51 @@ def factory(
         else datafactory.FactoryIdentityArgs(type="SystemAssigned")
     )
     return datafactory.Factory(
-        f"{name}-data-factory",
-        factory_name=factory_name,
-        resource_group_name=resource_group_name,
-        location=location,
+        f"{scope.name}-data-factory",
+        factory_name=scope.names.data_factory,
+        resource_group_name=scope.resource_group,
+        location=scope.settings.location,
         identity=identity,
         public_network_access=public_network_access.value,
-        tags=tags,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=STUDIO_MANAGED)),
+        tags=scope.tags,
+        opts=pulumi.ResourceOptions.merge(scope.stateful, pulumi.ResourceOptions(ignore_changes=STUDIO_MANAGED)),
     )
 
 
 def identity_credential(
-    name: str,
-    *,
-    adf: datafactory.Factory,
-    resource_group_name: pulumi.Input[str],
-    uami: managedidentity.UserAssignedIdentity,
-    opts: pulumi.ResourceOptions,
-    deleted_with: pulumi.Resource | None,
+    scope: Scope, adf: datafactory.Factory, uami: managedidentity.UserAssignedIdentity
 ) -> datafactory.CredentialOperation:
-    """The ADF credential through which a linked service authenticates as the user-assigned identity.
-
-    `deleted_with`: the factory, whose ARM delete takes it along, or None where each delete must be its own call
-    (`platform.goes_with`)."""
+    """The ADF credential through which a linked service authenticates as the user-assigned identity."""
     return datafactory.CredentialOperation(
-        f"{name}-identity-credential",
+        f"{scope.name}-identity-credential",
         credential_name=UAMI_CREDENTIAL_NAME,
         factory_name=adf.name,
-        resource_group_name=resource_group_name,
+        resource_group_name=scope.resource_group,
         properties=datafactory.ManagedIdentityCredentialArgs(type="ManagedIdentity", resource_id=uami.id),
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(deleted_with=deleted_with)),
+        opts=scope.goes_with(adf),
     )
 
 
 def linked_service(
-    name: str,
+    scope: Scope,
+    role: str,
     *,
     linked_service_name: str,
     adf: datafactory.Factory,
-    resource_group_name: pulumi.Input[str],
     properties: datafactory.AzureDatabricksLinkedServiceArgs | datafactory.AzureKeyVaultLinkedServiceArgs,
     referenced: Sequence[pulumi.Resource],
-    opts: pulumi.ResourceOptions,
-    deleted_with: pulumi.Resource | None,
 ) -> datafactory.LinkedService:
-    """`referenced`: what the payload names by string (secret, Key Vault linked service, credential).
+    """Named `<name>-<role>` in Pulumi; its ADF name is fixed (pipelines refer to it): `Scope.in_factory`.
 
+    `referenced`: what the payload names by string (secret, Key Vault linked service, credential), created first.
     Its name is fixed (pipelines refer to it), so a replacement deletes it first (lifecycle row
     `fixed-name-delete-first`).
     """
     return datafactory.LinkedService(
-        name,
+        f"{scope.name}-{role}",
         linked_service_name=linked_service_name,
         factory_name=adf.name,
-        resource_group_name=resource_group_name,
+        resource_group_name=scope.resource_group,
         properties=properties,
-        opts=pulumi.ResourceOptions.merge(
-            opts,
-            pulumi.ResourceOptions(depends_on=list(referenced), delete_before_replace=True, deleted_with=deleted_with),
-        ),
+        opts=pulumi.ResourceOptions.merge(scope.in_factory(adf), pulumi.ResourceOptions(depends_on=list(referenced))),
     )

@@ -18,7 +18,9 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi_azure_native import datafactory
 
+from .scope import Scope
 from .settings import ClusterMode
+from .workspace import Workspace
 
 NOTEBOOK_RESOURCE = "notebooks/smoke.py"
 """Package data of `components` (pyproject.toml), so an installed component ships it."""
@@ -116,36 +118,33 @@ def smoke_activity(
 
 
 def smoke_test(
-    name: str,
-    *,
-    mode: ClusterMode,
-    job_name: str,
-    adf: datafactory.Factory,
-    resource_group_name: pulumi.Input[str],
-    linked_service: datafactory.LinkedService,
-    tags: Mapping[str, str],
-    opts: pulumi.ResourceOptions,
-    databricks_opts: pulumi.ResourceOptions,
+    scope: Scope, adf: datafactory.Factory, linked_service: datafactory.LinkedService, workspace: Workspace
 ) -> SmokeTest:
-    """`databricks_opts` carry the workspace's provider. The pipeline names the linked service, notebook and
-    job through their outputs, so ADF never receives a reference to something not yet created."""
-    notebook = smoke_notebook(name, databricks_opts)
+    """Notebook and job in the workspace, the pipeline in the factory. The pipeline names the linked service,
+    notebook and job through their outputs, so ADF never receives a reference to something not yet created."""
+    s, on_workspace = scope.settings, scope.on_workspace(workspace)
+    notebook = smoke_notebook(scope.name, on_workspace)
     job = (
-        smoke_job(name, job_name=job_name, notebook=notebook, tags=tags, opts=databricks_opts)
-        if mode is ClusterMode.SERVERLESS
+        smoke_job(
+            scope.name, job_name=f"{s.project}-{s.stack}-smoke", notebook=notebook, tags=scope.tags, opts=on_workspace
+        )
+        if s.cluster_mode is ClusterMode.SERVERLESS
         else None
     )
     activity = smoke_activity(
-        mode, linked_service_name=linked_service.name, notebook_path=notebook.path, job_id=job.id if job else None
+        s.cluster_mode,
+        linked_service_name=linked_service.name,
+        notebook_path=notebook.path,
+        job_id=job.id if job else None,
     )
     pipeline = datafactory.Pipeline(
-        f"{name}-smoke-pipeline",
+        f"{scope.name}-smoke-pipeline",
         pipeline_name=PIPELINE_NAME,
         factory_name=adf.name,
-        resource_group_name=resource_group_name,
+        resource_group_name=scope.resource_group,
         description="adf-databricks smoke test: one run proves the linked service, its auth and the compute mode.",
         annotations=["adf-databricks", "smoke-test"],
         activities=[activity],
-        opts=opts,
+        opts=scope.in_factory(adf),
     )
     return SmokeTest(pipeline=pipeline, notebook=notebook, job=job)

@@ -8,7 +8,7 @@ nothing here is ever created over something that exists, because azure-native re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_databricks as databricks
@@ -16,7 +16,9 @@ import pulumiverse_time as time
 from pulumi_azure_native import keyvault
 
 from .naming import TOKEN_SECRET_NAME
+from .scope import Scope
 from .settings import KeyVaultSpec, TokenSpec
+from .workspace import Workspace
 
 SECRET_CONTENT_TYPE = "Azure Databricks personal access token (Data Factory linked service)"
 DORMANT_CONTENT_TYPE = "No token: the linked service uses auth managedIdentity (secret disabled)"
@@ -24,16 +26,15 @@ DORMANT_VALUE = "unused: auth is managedIdentity"
 """What a secret created in managedIdentity mode holds: no credential."""
 
 
-def rotating_token(
-    name: str,
-    *,
-    spec: TokenSpec,
-    project: str,
-    stack: str,
-    owner: str,
-    opts: pulumi.ResourceOptions,
-    databricks_opts: pulumi.ResourceOptions,
-) -> databricks.Token:
+@dataclass(frozen=True)
+class TokenStore:
+    """The vault (every auth mode) and the token's secret in it (dormant in managedIdentity mode)."""
+
+    vault: keyvault.Vault
+    secret: keyvault.Secret
+
+
+def rotating_token(scope: Scope, spec: TokenSpec, workspace: Workspace) -> databricks.Token:
     """A token that is replaced, new before old, once `rotation_days` have passed.
 
     The rotation timestamp is part of the comment, and a token's comment cannot change in place, so
@@ -44,12 +45,15 @@ def rotating_token(
     the identity that created it (`token-owner-list`), so a deploy by anyone else shows up as a replaced token
     whose comment names the new owner, in the preview, before it happens.
     """
-    rotation = time.Rotating(f"{name}-token-rotation", rotation_days=spec.rotation_days, opts=opts)
+    project, stack, owner = scope.settings.project, scope.settings.stack, scope.deployer
+    rotation = time.Rotating(f"{scope.name}-token-rotation", rotation_days=spec.rotation_days, opts=scope.child)
     return databricks.Token(
-        f"{name}-token",
+        f"{scope.name}-token",
         comment=rotation.rfc3339.apply(lambda issued: token_comment(project, stack, owner, issued)),
         lifetime_seconds=spec.lifetime_seconds,
-        opts=pulumi.ResourceOptions.merge(databricks_opts, pulumi.ResourceOptions(delete_before_replace=False)),
+        opts=pulumi.ResourceOptions.merge(
+            scope.on_workspace(workspace), pulumi.ResourceOptions(delete_before_replace=False)
+        ),
     )
 
 
@@ -66,17 +70,14 @@ def _network_rules(spec: KeyVaultSpec) -> keyvault.NetworkRuleSetArgs:
     )
 
 
-def token_vault(
-    name: str,
-    *,
-    spec: KeyVaultSpec,
-    vault_name: str,
-    resource_group_name: pulumi.Input[str],
-    location: str,
-    tenant_id: str,
-    tags: Mapping[str, str],
-    opts: pulumi.ResourceOptions,
-) -> keyvault.Vault:
+def token_store(scope: Scope, spec: KeyVaultSpec, workspace: Workspace, token: databricks.Token | None) -> TokenStore:
+    """The vault and the secret exist in every auth mode: switching auth deletes neither (lifecycle rows
+    `kv-secret-dataplane-delete`, `kv-soft-delete-name`, `azure-native-no-adopt`)."""
+    vault = token_vault(scope, spec)
+    return TokenStore(vault, token_secret(scope, vault, workspace, token))
+
+
+def token_vault(scope: Scope, spec: KeyVaultSpec) -> keyvault.Vault:
     """The vault, in every auth mode.
 
     `spec.recover` creates it with `createMode: recover`: the way to re-create a stack while its
@@ -85,12 +86,12 @@ def token_vault(
     next `up`, and removing the switch, change nothing.
     """
     return keyvault.Vault(
-        f"{name}-key-vault",
-        vault_name=vault_name,
-        resource_group_name=resource_group_name,
-        location=location,
+        f"{scope.name}-key-vault",
+        vault_name=scope.names.key_vault,
+        resource_group_name=scope.resource_group,
+        location=scope.settings.location,
         properties=keyvault.VaultPropertiesArgs(
-            tenant_id=tenant_id,
+            tenant_id=scope.tenant_id,
             sku=keyvault.SkuArgs(family=keyvault.SkuFamily.A, name=keyvault.SkuName.STANDARD),
             enable_rbac_authorization=True,
             enable_soft_delete=True,
@@ -100,8 +101,10 @@ def token_vault(
             network_acls=_network_rules(spec),
             create_mode=keyvault.CreateMode.RECOVER if spec.recover else None,
         ),
-        tags=tags,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=["properties.createMode"])),
+        tags=scope.tags,
+        opts=pulumi.ResourceOptions.merge(
+            scope.stateful, pulumi.ResourceOptions(ignore_changes=["properties.createMode"])
+        ),
     )
 
 
@@ -116,24 +119,17 @@ def secret_name(workspace_id: str) -> str:
 
 
 def token_secret(
-    name: str,
-    *,
-    vault: keyvault.Vault,
-    resource_group_name: pulumi.Input[str],
-    workspace_id: pulumi.Input[str],
-    token: databricks.Token | None,
-    protected: bool,
-    opts: pulumi.ResourceOptions,
+    scope: Scope, vault: keyvault.Vault, workspace: Workspace, token: databricks.Token | None
 ) -> keyvault.Secret:
     """Each new token writes a new secret version that expires with it; the name never changes.
 
     Day 2, per lifecycle rule:
-    - never deleted by Pulumi (`retain_on_delete`, and `deleted_with` the vault): deleting goes through
+    - never deleted by Pulumi (`retain_on_delete`, and it goes with the vault): deleting goes through
       the vault's data plane, which the firewall and the deployer's missing data-plane role refuse
       (`kv-secret-dataplane-delete`); the vault's own delete (ARM, soft delete) takes the secret with it. Not in a
-      protected stack (`protected`): there a stray `destroy` stops at the protected vault, and a secret already dropped
-      from state would meet itself on the next `up` (`azure-native-no-adopt`); its delete is refused instead, leaving
-      state whole.
+      protected stack (`Scope.goes_with`): there a stray `destroy` stops at the protected vault, and a secret already
+      dropped from state would meet itself on the next `up` (`azure-native-no-adopt`); its delete is refused
+      instead, leaving state whole.
     - never deleted by an auth switch either: with `token=None` (managedIdentity) the secret stays,
       disabled, still holding the (deleted, so useless) last token, because its value is left unchanged.
       Switching back updates it in place through ARM; re-creating it would fail, since azure-native refuses
@@ -156,15 +152,13 @@ def token_secret(
         )
         ignored = ["secretName"]
     return keyvault.Secret(
-        f"{name}-token-secret",
-        secret_name=pulumi.Output.from_input(workspace_id).apply(secret_name),
+        f"{scope.name}-token-secret",
+        secret_name=workspace.resource.workspace_id.apply(secret_name),
         vault_name=vault.name,
-        resource_group_name=resource_group_name,
+        resource_group_name=scope.resource_group,
         properties=properties,
         opts=pulumi.ResourceOptions.merge(
-            opts,
-            pulumi.ResourceOptions(
-                retain_on_delete=not protected, deleted_with=None if protected else vault, ignore_changes=ignored
-            ),
+            scope.goes_with(vault),
+            pulumi.ResourceOptions(retain_on_delete=not scope.settings.protect, ignore_changes=ignored),
         ),
     )

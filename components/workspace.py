@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_databricks as databricks
 from pulumi_azure_native import databricks as azure_databricks
 from pulumi_azure_native import resources
 
+from .scope import Scope
 from .settings import NetworkAccess, WorkspaceSpec
 
 # Classic (non-serverless) compute: ADF's job and interactive clusters need it. Required on create
@@ -16,11 +17,21 @@ from .settings import NetworkAccess, WorkspaceSpec
 COMPUTE_MODE = "Hybrid"
 
 
-def resource_group(
-    name: str, group_name: str, location: str, tags: Mapping[str, str], opts: pulumi.ResourceOptions
-) -> resources.ResourceGroup:
+@dataclass(frozen=True)
+class Workspace:
+    """The workspace, and the Databricks provider every Databricks resource of the platform is made through."""
+
+    resource: azure_databricks.Workspace
+    provider: databricks.Provider
+
+
+def resource_group(scope: Scope) -> resources.ResourceGroup:
     return resources.ResourceGroup(
-        f"{name}-resource-group", resource_group_name=group_name, location=location, tags=tags, opts=opts
+        f"{scope.name}-resource-group",
+        resource_group_name=scope.names.resource_group,
+        location=scope.settings.location,
+        tags=scope.tags,
+        opts=scope.stateful,
     )
 
 
@@ -47,31 +58,23 @@ def _required_nsg_rules(spec: WorkspaceSpec) -> str | None:
     return "AllRules" if spec.vnet else None
 
 
-def workspace(
-    name: str,
-    *,
-    spec: WorkspaceSpec,
-    workspace_name: str,
-    resource_group_name: pulumi.Input[str],
-    managed_resource_group_id: str,
-    location: str,
-    tags: Mapping[str, str],
-    opts: pulumi.ResourceOptions,
-) -> azure_databricks.Workspace:
-    return azure_databricks.Workspace(
-        f"{name}-workspace",
-        workspace_name=workspace_name,
-        resource_group_name=resource_group_name,
-        location=location,
+def workspace(scope: Scope, spec: WorkspaceSpec) -> Workspace:
+    dbw = azure_databricks.Workspace(
+        f"{scope.name}-workspace",
+        workspace_name=scope.names.workspace,
+        resource_group_name=scope.resource_group,
+        location=scope.settings.location,
         sku=azure_databricks.SkuArgs(name=spec.sku.value),
         compute_mode=COMPUTE_MODE,
-        managed_resource_group_id=managed_resource_group_id,
+        managed_resource_group_id=f"/subscriptions/{scope.subscription_id}/resourceGroups/"
+        f"{scope.names.managed_resource_group}",
         parameters=_custom_parameters(spec),
         public_network_access=spec.public_network_access.value,
         required_nsg_rules=_required_nsg_rules(spec),
-        tags=tags,
-        opts=opts,
+        tags=scope.tags,
+        opts=scope.stateful,
     )
+    return Workspace(dbw, workspace_provider(scope.name, dbw, scope.child))
 
 
 def workspace_provider(name: str, dbw: azure_databricks.Workspace, opts: pulumi.ResourceOptions) -> databricks.Provider:

@@ -563,7 +563,7 @@ def test_children_go_with_their_parent_without_a_call_of_their_own(stack: str, p
     plan = plans[stack]
     workspace, factory = one(plan, WORKSPACE), one(plan, FACTORY)
     # In a protected stack every child deletes itself: a stray destroy stops at the protected parent, and a
-    # child skipped "with" it would leave state while it still exists (components/platform.py `goes_with`).
+    # child skipped "with" it would leave state while it still exists (components/scope.py `Scope.goes_with`).
     protected = workspace.protect
     for record in plan.resources:
         if record.type.startswith("databricks:index/"):
