@@ -391,7 +391,8 @@ def test_a_mistake_in_a_consumer_program_is_reported_at_its_line(component_packa
         '  - __main__.py:7: AdfDatabricks \'data-platform\' jobCluster.workers: "9:1" is not allowed; use "N" or '
         '"min:max" with whole numbers, 1 ≤ min ≤ max (an integer N is accepted)',
         "  - __main__.py:7: AdfDatabricks 'data-platform' token.rotationDays: 800: must be a whole number from 1 "
-        "to 729",
+        "to 89: Databricks revokes a token that goes unused for 90 days (an idle stack's, for one), so the next "
+        "token must come before that",
     ]
     assert result.stderr.endswith("Fix __main__.py, then preview again.\n")
     assert "Pulumi.staging.yaml" not in result.stderr

@@ -28,7 +28,7 @@ def test_readme_gives_exactly_two_setup_commands() -> None:
     assert preview_command.endswith("-m components.preview dev")
     assert tests.endswith("-m pytest")
     # the preview installs the runtime set only; the tests, the development set (tests/test_requirements.py)
-    assert " -r requirements.txt " in preview
+    assert " -r requirements.txt " in preview_command
     assert " -r requirements-dev.txt " in tests
 
 
