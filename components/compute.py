@@ -10,14 +10,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_databricks as databricks
 
-from .settings import (
-    Autoscale,
-    ClusterOptions,
-    DataSecurityMode,
-    FixedSize,
-    InstancePoolSpec,
-    InteractiveClusterSpec,
-)
+from .args import DataSecurityMode
+from .settings import Autoscale, ClusterOptions, FixedSize, InstancePoolSpec, InteractiveClusterSpec
 
 # The current names of two access modes, and their classic aliases (databricks-sdk-go `compute.DataSecurityMode`).
 # The current names are valid only with a cluster `kind`, which neither our cluster nor Data Factory's linked

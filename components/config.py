@@ -31,21 +31,28 @@ from typing import Any, TypeVar
 import pulumi
 
 from . import azure_regions, contract, naming, runtimes
-from .args import DEFAULTS, RANGE_REASONS, RANGES, AdfDatabricksArgs
-from .settings import (
+from .args import (
     DATA_FLOW_CORE_COUNTS,
+    DEFAULTS,
+    RANGE_REASONS,
+    RANGES,
     RETIRED_CHOICES,
     SINGLE_USER_MODES,
-    STANDARD_TAG_NAMES,
+    AdfDatabricksArgs,
     AuthMode,
-    Autoscale,
     ClusterMode,
-    ClusterOptions,
-    ClusterSize,
     DataFlowComputeType,
-    DataFlowRuntimeSpec,
     DataSecurityMode,
     FirewallAction,
+    NetworkAccess,
+    WorkspaceSku,
+)
+from .settings import (
+    STANDARD_TAG_NAMES,
+    Autoscale,
+    ClusterOptions,
+    ClusterSize,
+    DataFlowRuntimeSpec,
     FixedSize,
     InstancePoolSpec,
     InteractiveClusterSpec,
@@ -54,12 +61,10 @@ from .settings import (
     LinkedServiceParameter,
     LinkedServiceSpec,
     NameOverrides,
-    NetworkAccess,
     PlatformSettings,
     SingleNode,
     TokenSpec,
     VnetInjection,
-    WorkspaceSku,
     WorkspaceSpec,
 )
 
@@ -323,7 +328,10 @@ class Section:
             return default
         return number
 
-    def flag(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, otherwise: bool = False) -> bool:
+        """true or false; unset (or refused), the declared default, else `otherwise` (a default that depends on
+        other keys, e.g. interactiveCluster.enabled)."""
+        default = bool(DEFAULTS.get(f"{self.key}.{name}", otherwise))
         value = self.values.get(name)
         if value is None:
             return default
@@ -333,13 +341,18 @@ class Section:
             return default
         return flag
 
-    def choice(self, name: str, enum: type[E], default: E | None) -> E | None:
+    def choice(self, name: str, enum: type[E]) -> E | None:
+        """One of the key's declared choices; unset (or refused), its declared default, else None."""
+        path = f"{self.key}.{name}"
+        default = enum(DEFAULTS[path]) if path in DEFAULTS else None
         value = self.values.get(name)
         if value is None:
             return default
-        return _choice(
-            self.problems, self.at(name), value, enum, default, retired=RETIRED_CHOICES.get(f"{self.key}.{name}")
-        )
+        return _choice(self.problems, self.at(name), value, enum, default, retired=RETIRED_CHOICES.get(path))
+
+    def chosen(self, name: str, enum: type[E]) -> E:
+        """A choice the declaration gives a default, so never None."""
+        return self.choice(name, enum) or enum(DEFAULTS[f"{self.key}.{name}"])
 
     def string_map(self, name: str, check: Callable[[str, str], str | None] | None = None) -> dict[str, str]:
         return _string_map(self.problems, self.at(name), self.values.get(name), check)
@@ -466,7 +479,7 @@ def _cluster_options(section: Section) -> ClusterOptions:
         spark_env_vars=section.string_map("sparkEnvVars"),
         custom_tags=section.string_map("customTags", _tag_problem),
         policy_id=section.text("policyId"),
-        data_security_mode=section.choice("dataSecurityMode", DataSecurityMode, None),
+        data_security_mode=section.choice("dataSecurityMode", DataSecurityMode),
     )
 
 
@@ -482,7 +495,7 @@ def _interactive_size(section: Section) -> ClusterSize:
     if chosen == ["numWorkers"]:
         return FixedSize(section.integer("numWorkers", fallback=1))
     if chosen == ["singleNode"]:
-        if not section.flag("singleNode", True):
+        if not section.flag("singleNode", otherwise=True):
             section.problems.add(f"{section.key}.singleNode", "only true is meaningful; use numWorkers instead")
         return SingleNode()
     scale = section.section("autoscale")
@@ -580,10 +593,9 @@ def _workspace(section: Section) -> WorkspaceSpec:
             vnet_section.problems.add(f"{vnet_section.key}.privateSubnetName", "must differ from publicSubnetName")
         vnet = VnetInjection(vnet_id, public, private)
     spec = WorkspaceSpec(
-        sku=section.choice("sku", WorkspaceSku, WorkspaceSku.PREMIUM) or WorkspaceSku.PREMIUM,
-        no_public_ip=section.flag("noPublicIp", True),
-        public_network_access=section.choice("publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED)
-        or NetworkAccess.ENABLED,
+        sku=section.chosen("sku", WorkspaceSku),
+        no_public_ip=section.flag("noPublicIp"),
+        public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
         vnet=vnet,
     )
     if spec.public_network_access is NetworkAccess.DISABLED:
@@ -632,11 +644,10 @@ def _key_vault(section: Section) -> KeyVaultSpec:
                 (*section.at("allowedIpRanges"), index), f"{yaml_text(item)}: must be an IP address or CIDR range"
             )
     return KeyVaultSpec(
-        public_network_access=section.choice("publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED)
-        or NetworkAccess.ENABLED,
-        default_action=section.choice("defaultAction", FirewallAction, FirewallAction.DENY) or FirewallAction.DENY,
+        public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
+        default_action=section.chosen("defaultAction", FirewallAction),
         allowed_ip_ranges=ranges,
-        recover=section.flag("recover", False),
+        recover=section.flag("recover"),
     )
 
 
@@ -663,7 +674,7 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
             )
         parameters[str(name)] = LinkedServiceParameter(kind or "String", parameter.values.get("defaultValue"))
     return LinkedServiceSpec(
-        name=section.text("name", rule=naming.ADF_OBJECT) or "AzureDatabricks",
+        name=section.text("name", rule=naming.ADF_OBJECT) or DEFAULTS["linkedService.name"],
         description=section.text("description"),
         annotations=section.string_list("annotations"),
         parameters=parameters,
@@ -682,14 +693,13 @@ def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
         section.problems.add(f"{section.key}.coreCount", f"{yaml_text(raw_cores)} is not allowed; use one of {allowed}")
         core_count = DEFAULTS["dataFlowRuntime.coreCount"]
     ttl = section.integer("timeToLiveMinutes")
-    cleanup = section.flag("cleanup", True) if section.has("cleanup") else None
+    cleanup = section.flag("cleanup", otherwise=True) if section.has("cleanup") else None
     if cleanup is False and ttl == 0:
         section.problems.add(
             f"{section.key}.cleanup", "false keeps a warm cluster for the next run: it needs timeToLiveMinutes > 0"
         )
     return DataFlowRuntimeSpec(
-        compute_type=section.choice("computeType", DataFlowComputeType, DataFlowComputeType.GENERAL)
-        or DataFlowComputeType.GENERAL,
+        compute_type=section.chosen("computeType", DataFlowComputeType),
         core_count=int(core_count),
         time_to_live_minutes=ttl,
         cleanup=cleanup,
@@ -733,7 +743,9 @@ def _stack_name_problems(stack: str) -> list[str]:
     ]
 
 
-def _flag(problems: Problems, key: str, value: Any, default: bool) -> bool:
+def _flag(problems: Problems, key: str, value: Any) -> bool:
+    """A top-level true/false key; unset (or refused), its declared default."""
+    default = bool(DEFAULTS[key])
     if value is None or value == "":
         return default
     flag = as_bool(value)
@@ -831,26 +843,26 @@ def load_settings(
     mode = _choice(
         problems,
         ("clusterMode",),
-        _text_key(problems, "clusterMode", values["clusterMode"]) or "existingCluster",
+        _text_key(problems, "clusterMode", values["clusterMode"]) or DEFAULTS["clusterMode"],
         ClusterMode,
         None,
     )
     auth = _choice(
         problems,
         ("auth",),
-        _text_key(problems, "auth", values["auth"]) or "accessToken",
+        _text_key(problems, "auth", values["auth"]) or DEFAULTS["auth"],
         AuthMode,
-        AuthMode.ACCESS_TOKEN,
+        DEFAULTS["auth"],
     )
     identity = section("managedIdentity")
-    user_assigned = identity.flag("userAssigned", False)
+    user_assigned = identity.flag("userAssigned")
     if user_assigned and auth is not AuthMode.MANAGED_IDENTITY:
         problems.add("managedIdentity.userAssigned", "only applies with auth: managedIdentity")
 
     interactive = section("interactiveCluster")
     job = section("jobCluster")
     pool = section("instancePool")
-    wants_interactive = interactive.flag("enabled", mode is ClusterMode.EXISTING_CLUSTER)
+    wants_interactive = interactive.flag("enabled", otherwise=mode is ClusterMode.EXISTING_CLUSTER)
     if mode is ClusterMode.EXISTING_CLUSTER and not wants_interactive:
         problems.add("interactiveCluster.enabled", "existingCluster mode needs the interactive cluster; remove false")
     needed = {
@@ -901,8 +913,8 @@ def load_settings(
         project=project,
         stack=stack,
         location=location or "",
-        cluster_mode=mode or ClusterMode.EXISTING_CLUSTER,
-        auth=auth or AuthMode.ACCESS_TOKEN,
+        cluster_mode=mode or DEFAULTS["clusterMode"],
+        auth=auth or DEFAULTS["auth"],
         user_assigned_identity=user_assigned,
         workspace=workspace_spec,
         interactive_cluster=interactive_spec if wants_interactive else None,
@@ -910,16 +922,13 @@ def load_settings(
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
         key_vault=_key_vault(section("keyVault")),
-        factory_public_network_access=section("dataFactory").choice(
-            "publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED
-        )
-        or NetworkAccess.ENABLED,
+        factory_public_network_access=section("dataFactory").chosen("publicNetworkAccess", NetworkAccess),
         linked_service=_linked_service(section("linkedService")),
         data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
         tags=tags,
         existing_resource_group=existing_group,
         names=names,
-        protect=_flag(problems, "protect", values["protect"], False),
+        protect=_flag(problems, "protect", values["protect"]),
     )
     for check in SETTINGS_CHECKS:
         check(problems, settings)

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 import pulumi
 from pulumi_azure_native import datafactory, managedidentity
 
+from .args import NetworkAccess
 from .naming import UAMI_CREDENTIAL_NAME
-from .settings import NetworkAccess
 
 STUDIO_MANAGED = ["repoConfiguration", "globalParameters"]
 """Factory properties users manage in ADF Studio."""

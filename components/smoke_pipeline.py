@@ -18,7 +18,7 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi_azure_native import datafactory
 
-from .settings import ClusterMode
+from .args import ClusterMode
 
 NOTEBOOK_RESOURCE = "notebooks/smoke.py"
 """Package data of `components` (pyproject.toml), so an installed component ships it."""

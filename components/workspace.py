@@ -9,7 +9,8 @@ import pulumi_databricks as databricks
 from pulumi_azure_native import databricks as azure_databricks
 from pulumi_azure_native import resources
 
-from .settings import NetworkAccess, WorkspaceSpec
+from .args import NetworkAccess
+from .settings import WorkspaceSpec
 
 # Classic (non-serverless) compute: ADF's job and interactive clusters need it. Required on create
 # since API 2026-01-01 and immutable afterwards.
