@@ -23,7 +23,7 @@ import ipaddress
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
@@ -930,153 +930,210 @@ def load_settings(
         names=names,
         protect=_flag(problems, "protect", values["protect"]),
     )
-    for check in SETTINGS_CHECKS:
-        check(problems, settings)
+    _apply_rules(problems, settings)
     if problems.found:
         raise ConfigError(stack, problems.found, component)
     return dataclasses.replace(settings, warnings=tuple(str(w) for w in problems.warnings))
 
 
-def _check_cluster_tags(problems: Problems, settings: PlatformSettings) -> None:
-    """Clusters inherit the workspace's tags; repeating a key makes Databricks store it as `x_<key>` and
-    every refresh report a diff, so every `up` edits (restarts) the cluster (lifecycle row `default-tags`)."""
-    inherited = set(settings.azure_tags)
-    for key, spec in (
+Finding = tuple[str | KeyPath, dict[str, str]]
+"""Where a rule is broken (a dotted key relative to the settings, or a path of parts) and its message's fields."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule across keys, checked on the settings once every key has been read."""
+
+    name: str
+    keys: tuple[str, ...]
+    """The keys the rule relates (a problem names the one to change)."""
+    message: str
+    """What the user reads; `{field}`s come from `find`."""
+    source: str
+    """Why the rule holds: a lifecycle row, a provider's documentation or issue."""
+    find: Callable[[PlatformSettings], Iterable[Finding]]
+    warn: bool = False
+    """Reported without stopping anything (what is allowed but ages)."""
+
+
+def _clusters(settings: PlatformSettings) -> tuple[tuple[str, Any], ...]:
+    return (
         ("interactiveCluster", settings.interactive_cluster),
         ("jobCluster", settings.job_cluster),
         ("instancePool", settings.instance_pool),
-    ):
+    )
+
+
+def _repeated_cluster_tags(settings: PlatformSettings) -> Iterator[Finding]:
+    inherited = set(settings.azure_tags)
+    for key, spec in _clusters(settings):
         for tag in sorted(set(spec.options.custom_tags if spec else ()) & inherited):
-            problems.add(
-                f"{key}.customTags.{tag}",
-                "the workspace already tags every cluster with this key (from tags or the built-in "
-                "project/environment/managed-by); remove it here",
-            )
+            yield f"{key}.customTags.{tag}", {}
 
 
-def _check_interactive_security_mode(problems: Problems, settings: PlatformSettings) -> None:
-    """With DATA_SECURITY_MODE_AUTO the cluster reports the mode Databricks chose, never AUTO: every refresh
-    would differ and every `up` edit (restart) it (reported: terraform-provider-databricks #4909)."""
-    cluster = settings.interactive_cluster
-    if cluster and cluster.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
-        problems.add(
-            "interactiveCluster.dataSecurityMode",
-            "DATA_SECURITY_MODE_AUTO is not supported on the interactive cluster: it reports the mode Databricks "
-            "picks, so every refresh would differ and restart it; choose the mode (e.g. USER_ISOLATION, SINGLE_USER)",
-        )
+def _pool_driver(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.instance_pool and settings.instance_pool.options.driver_node_type:
+        yield "instancePool.driverNodeType", {}
 
 
-def _check_linked_service_security_modes(problems: Problems, settings: PlatformSettings) -> None:
-    """Lifecycle row `access-mode-kind`: the DATA_SECURITY_MODE_* names are valid only with a cluster `kind`, which
-    the ADF linked service cannot send. STANDARD and DEDICATED go out as their classic aliases (linked_service.py);
-    AUTO, Databricks' own pick, has no classic equivalent."""
-    for key, spec in (("jobCluster", settings.job_cluster), ("instancePool", settings.instance_pool)):
-        if spec and spec.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
-            problems.add(
-                f"{key}.dataSecurityMode",
-                "DATA_SECURITY_MODE_AUTO needs the cluster kind field, which Data Factory's linked service does not "
-                "send, so Databricks would refuse each run's cluster; choose the mode: USER_ISOLATION (standard) or "
-                "SINGLE_USER (dedicated)",
-            )
+def _auto_mode(settings: PlatformSettings, keys: tuple[str, ...]) -> Iterator[Finding]:
+    for key, spec in _clusters(settings):
+        if key in keys and spec and spec.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
+            yield f"{key}.dataSecurityMode", {}
 
 
-def _check_single_user(problems: Problems, settings: PlatformSettings) -> None:
-    """Lifecycle row `single-user-name`: a single-user all-purpose cluster serves exactly `single_user_name`, and
-    Data Factory's activities run as the identity it authenticates as.
-
-    With managed-identity auth that identity's application id cannot be known when the stack is validated (the
-    factory reports only the object id of its system-assigned identity; a user-assigned identity's client id exists
-    once it is created), so a name written here could not be checked and a wrong one would fail every run: the
-    single-user modes are refused there. With an access token the activities run as the token's owner, the
-    identity that deploys the stack, which the stack cannot name for Databricks either: the user names it.
-    """
+def _single_user(settings: PlatformSettings) -> tuple[str, str] | None:
+    """The interactive cluster's access mode, as the single-user rules name it, and its single user."""
     cluster = settings.interactive_cluster
     if cluster is None:
-        return
+        return None
     mode = cluster.options.data_security_mode
-    if mode in SINGLE_USER_MODES and settings.auth is AuthMode.MANAGED_IDENTITY:
-        problems.add(
-            "interactiveCluster.dataSecurityMode",
-            f"{mode.value if mode else ''} is refused with auth managedIdentity: the cluster would serve only the "
-            "user named in singleUserName, and Data Factory runs as the factory's managed identity, whose "
-            "application id is not known before deploy; use USER_ISOLATION (standard access mode, Unity Catalog "
-            "too), or auth accessToken with singleUserName",
-        )
-    elif mode in SINGLE_USER_MODES and not cluster.single_user_name:
-        problems.add(
-            "interactiveCluster.singleUserName",
-            f"is required with dataSecurityMode {mode.value if mode else ''}: the cluster serves that one user or "
-            "service principal only; name the identity that deploys the stack (for CI, its service principal's "
-            "application id), whose access token Data Factory runs with",
-        )
-    elif mode not in SINGLE_USER_MODES and cluster.single_user_name:
-        problems.add(
-            "interactiveCluster.singleUserName",
-            f"only applies with dataSecurityMode SINGLE_USER ({'unset' if mode is None else mode.value} here); "
-            "remove it, or set dataSecurityMode: SINGLE_USER",
-        )
+    return ("unset" if mode is None else mode.value), cluster.single_user_name or ""
 
 
-def _check_runtimes(problems: Problems, settings: PlatformSettings) -> None:
-    """Lifecycle row `dbr-lts-support`, judged on `runtimes.today()`: an ended runtime (or a Scala build Databricks
-    does not ship) is refused; one ending within six months, or one the table does not track, is warned about."""
+def _single_user_with_identity(settings: PlatformSettings) -> Iterator[Finding]:
+    found = _single_user(settings)
+    if found and found[0] in SINGLE_USER_MODES and settings.auth is AuthMode.MANAGED_IDENTITY:
+        yield "interactiveCluster.dataSecurityMode", {"mode": found[0]}
+
+
+def _single_user_unnamed(settings: PlatformSettings) -> Iterator[Finding]:
+    found = _single_user(settings)
+    if found and found[0] in SINGLE_USER_MODES and settings.auth is not AuthMode.MANAGED_IDENTITY and not found[1]:
+        yield "interactiveCluster.singleUserName", {"mode": found[0]}
+
+
+def _single_user_unused(settings: PlatformSettings) -> Iterator[Finding]:
+    found = _single_user(settings)
+    if found and found[0] not in SINGLE_USER_MODES and found[1]:
+        yield "interactiveCluster.singleUserName", {"mode": found[0]}
+
+
+def _runtimes(settings: PlatformSettings, refused: bool) -> Iterator[Finding]:
     day = runtimes.today()
-    for key, spec in (
-        ("interactiveCluster", settings.interactive_cluster),
-        ("jobCluster", settings.job_cluster),
-        ("instancePool", settings.instance_pool),
-    ):
+    for key, spec in _clusters(settings):
         version = spec.options.spark_version if spec else ""
-        if not version:
-            continue
-        verdict = runtimes.judge(version, day)
-        if verdict.support.refused:
-            problems.add(f"{key}.sparkVersion", f"{yaml_text(version)}: {verdict.reason}")
-        elif verdict.reason:
-            problems.warn(f"{key}.sparkVersion", f"{yaml_text(version)}: {verdict.reason}")
+        verdict = runtimes.judge(version, day) if version else None
+        if verdict and verdict.support.refused is refused and (refused or verdict.reason):
+            yield f"{key}.sparkVersion", {"version": yaml_text(version), "reason": verdict.reason}
 
 
-def _check_tags(problems: Problems, settings: PlatformSettings) -> None:
-    """Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations): a
-    user tag named like a standard tag would replace it, and two names that differ only in case are one tag."""
+def _tag_names(settings: PlatformSettings, standard: bool) -> Iterator[Finding]:
+    """User tags named like a standard tag (`standard`), or like an earlier user tag, in Azure's eyes (no case)."""
     seen: dict[str, str] = {}
     for name in settings.tags:
         folded = name.casefold()
-        if folded in STANDARD_TAG_NAMES:
-            problems.add_at(
-                ("tags", name),
-                f"would replace the standard tag {folded} (Azure compares tag names without case), which the "
-                f"component sets itself ({', '.join(STANDARD_TAG_NAMES)}); choose another name",
-            )
-        elif folded in seen:
-            problems.add_at(
-                ("tags", name),
-                f"is the same tag as {seen[folded]} to Azure, which compares tag names without case; keep one",
-            )
+        if standard and folded in STANDARD_TAG_NAMES:
+            yield ("tags", name), {"standard": folded, "names": ", ".join(STANDARD_TAG_NAMES)}
+        elif not standard and folded not in STANDARD_TAG_NAMES and folded in seen:
+            yield ("tags", name), {"first": seen[folded]}
         seen.setdefault(folded, name)
 
 
-def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:
-    """Data Factory ignores a driver node type in instance-pool configurations (lifecycle row `pool-tags`)."""
-    pool = settings.instance_pool
-    if pool and pool.options.driver_node_type:
-        problems.add(
-            "instancePool.driverNodeType",
-            "Data Factory ignores a driver node type for clusters from a pool: the pool's nodeType is used for "
-            "driver and workers; remove it",
-        )
-
-
-SETTINGS_CHECKS: tuple[Callable[[Problems, PlatformSettings], None], ...] = (
-    _check_cluster_tags,
-    _check_pool_fields,
-    _check_interactive_security_mode,
-    _check_linked_service_security_modes,
-    _check_single_user,
-    _check_runtimes,
-    _check_tags,
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "cluster tags are the workspace's",
+        ("interactiveCluster.customTags", "jobCluster.customTags", "instancePool.customTags", "tags"),
+        "the workspace already tags every cluster with this key (from tags or the built-in "
+        "project/environment/managed-by); remove it here",
+        "lifecycle row `default-tags`: Databricks stores a repeated key as x_<key>, so every refresh reports a diff "
+        "and every `up` edits (restarts) the cluster",
+        _repeated_cluster_tags,
+    ),
+    Rule(
+        "a pool's clusters take its node type",
+        ("instancePool.driverNodeType", "instancePool.nodeType"),
+        "Data Factory ignores a driver node type for clusters from a pool: the pool's nodeType is used for "
+        "driver and workers; remove it",
+        "lifecycle row `pool-tags`",
+        _pool_driver,
+    ),
+    Rule(
+        "no AUTO access mode on the interactive cluster",
+        ("interactiveCluster.dataSecurityMode",),
+        "DATA_SECURITY_MODE_AUTO is not supported on the interactive cluster: it reports the mode Databricks "
+        "picks, so every refresh would differ and restart it; choose the mode (e.g. USER_ISOLATION, SINGLE_USER)",
+        "terraform-provider-databricks #4909: the cluster reports the mode Databricks chose, never AUTO",
+        lambda s: _auto_mode(s, ("interactiveCluster",)),
+    ),
+    Rule(
+        "no AUTO access mode through the linked service",
+        ("jobCluster.dataSecurityMode", "instancePool.dataSecurityMode"),
+        "DATA_SECURITY_MODE_AUTO needs the cluster kind field, which Data Factory's linked service does not "
+        "send, so Databricks would refuse each run's cluster; choose the mode: USER_ISOLATION (standard) or "
+        "SINGLE_USER (dedicated)",
+        "lifecycle row `access-mode-kind` (STANDARD and DEDICATED go out as their classic aliases; AUTO has none)",
+        lambda s: _auto_mode(s, ("jobCluster", "instancePool")),
+    ),
+    Rule(
+        "no single-user cluster with managed-identity auth",
+        ("interactiveCluster.dataSecurityMode", "auth"),
+        "{mode} is refused with auth managedIdentity: the cluster would serve only the "
+        "user named in singleUserName, and Data Factory runs as the factory's managed identity, whose "
+        "application id is not known before deploy; use USER_ISOLATION (standard access mode, Unity Catalog "
+        "too), or auth accessToken with singleUserName",
+        "lifecycle row `single-user-name`: the identity's application id cannot be known when the stack is validated",
+        _single_user_with_identity,
+    ),
+    Rule(
+        "a single-user cluster names its user",
+        ("interactiveCluster.singleUserName", "interactiveCluster.dataSecurityMode"),
+        "is required with dataSecurityMode {mode}: the cluster serves that one user or "
+        "service principal only; name the identity that deploys the stack (for CI, its service principal's "
+        "application id), whose access token Data Factory runs with",
+        "lifecycle row `single-user-name`: activities run as the access token's owner",
+        _single_user_unnamed,
+    ),
+    Rule(
+        "a single user only with a single-user mode",
+        ("interactiveCluster.singleUserName", "interactiveCluster.dataSecurityMode"),
+        "only applies with dataSecurityMode SINGLE_USER ({mode} here); remove it, or set dataSecurityMode: SINGLE_USER",
+        "lifecycle row `single-user-name`",
+        _single_user_unused,
+    ),
+    Rule(
+        "a runtime within its support",
+        ("interactiveCluster.sparkVersion", "jobCluster.sparkVersion", "instancePool.sparkVersion"),
+        "{version}: {reason}",
+        "lifecycle row `dbr-lts-support`, judged on `runtimes.today()`: ended (or a Scala build not shipped)",
+        lambda s: _runtimes(s, refused=True),
+    ),
+    Rule(
+        "a runtime near its end of support",
+        ("interactiveCluster.sparkVersion", "jobCluster.sparkVersion", "instancePool.sparkVersion"),
+        "{version}: {reason}",
+        "lifecycle row `dbr-lts-support`: ending within six months, or not tracked",
+        lambda s: _runtimes(s, refused=False),
+        warn=True,
+    ),
+    Rule(
+        "no user tag named like a standard tag",
+        ("tags",),
+        "would replace the standard tag {standard} (Azure compares tag names without case), which the "
+        "component sets itself ({names}); choose another name",
+        'Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations)',
+        lambda s: _tag_names(s, standard=True),
+    ),
+    Rule(
+        "tag names differ in more than case",
+        ("tags",),
+        "is the same tag as {first} to Azure, which compares tag names without case; keep one",
+        'Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations)',
+        lambda s: _tag_names(s, standard=False),
+    ),
 )
-"""Rules across keys, run on the settings once every key has been read; each adds its problems and warnings."""
+"""The rules across keys, in the order their problems are reported."""
+
+
+def _apply_rules(problems: Problems, settings: PlatformSettings) -> None:
+    for rule in RULES:
+        for where, fields in rule.find(settings):
+            parts = tuple(where.split(".")) if isinstance(where, str) else where
+            message = rule.message.format(**fields)
+            if rule.warn:
+                problems.warnings.append(Problem(problems.path(parts), message))
+            else:
+                problems.add_at(parts, message)
 
 
 def read_config(config: pulumi.Config) -> dict[str, Any]:
