@@ -3,16 +3,13 @@
 Public API: the component and its args, the settings types, and the config loader.
 """
 
-from .args import AdfDatabricksArgs
+from .args import AdfDatabricksArgs, AuthMode, ClusterMode, DataFlowComputeType, WorkspaceSku
 from .config import ConfigError, load_settings, read_config, settings_from_args, stack_args
 from .contract import from_contract
 from .platform import AdfDatabricks
 from .settings import (
-    AuthMode,
     Autoscale,
-    ClusterMode,
     ClusterOptions,
-    DataFlowComputeType,
     DataFlowRuntimeSpec,
     FixedSize,
     InstancePoolSpec,
@@ -21,7 +18,6 @@ from .settings import (
     PlatformSettings,
     SingleNode,
     TokenSpec,
-    WorkspaceSku,
     WorkspaceSpec,
 )
 

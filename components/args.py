@@ -15,19 +15,98 @@ context (e.g. `jobCluster.workers` in newJobCluster mode) and reports every prob
 provider host's own required-input check (one missing key at a time) cannot.
 """
 
+from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any, Required, TypedDict
 
 import pulumi
 
-from .settings import (
-    AuthMode,
-    ClusterMode,
-    DataFlowComputeType,
-    DataSecurityMode,
-    FirewallAction,
-    NetworkAccess,
-    WorkspaceSku,
+
+class ClusterMode(StrEnum):
+    """Which compute the Azure Databricks linked service gives Databricks activities (not Data Flows)."""
+
+    EXISTING_CLUSTER = "existingCluster"
+    """A warm interactive cluster: activity runs start at once while it is up; it costs while it runs."""
+    NEW_JOB_CLUSTER = "newJobCluster"
+    """A new job cluster per run: 5-7 minutes to start, nothing while idle."""
+    INSTANCE_POOL = "instancePool"
+    """A new job cluster per run from warm pool instances: faster starts, bounded idle cost."""
+    SERVERLESS = "serverless"
+    """No cluster, no pool: a Databricks Job activity runs a job on serverless compute (Unity Catalog needed)."""
+
+
+class DataFlowComputeType(StrEnum):
+    """The Spark cluster type of ADF's own Data Flow runtime (REST model `DataFlowComputeType`)."""
+
+    GENERAL = "General"
+    """General purpose: the default."""
+    MEMORY_OPTIMIZED = "MemoryOptimized"
+    """Memory optimized: more memory per core, for flows with many joins and lookups."""
+
+
+RETIRED_CHOICES: Mapping[str, Mapping[str, str]] = {
+    "dataFlowRuntime.computeType": {
+        "ComputeOptimized": "the Compute optimized data flow compute type is retired (support ended on 31 August "
+        "2024): new integration runtimes cannot use it; use General or MemoryOptimized",
+    },
+}
+"""Values a choice once had, by key: why each is refused and what to use instead (lifecycle row
+`computeoptimized-retired`). The REST model still lists ComputeOptimized; Azure refuses it for new runtimes."""
+
+
+DATA_FLOW_CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
+"""`IntegrationRuntimeDataFlowProperties.coreCount`: "Supported values are: 8, 16, 32, 48, 80, 144 and 272"."""
+
+
+class AuthMode(StrEnum):
+    ACCESS_TOKEN = "accessToken"
+    """A Databricks personal access token, kept in Key Vault and rotated."""
+    MANAGED_IDENTITY = "managedIdentity"
+    """The factory's managed identity (ADF `authentication: MSI`); no token exists."""
+
+
+class WorkspaceSku(StrEnum):
+    PREMIUM = "premium"
+    STANDARD = "standard"
+    TRIAL = "trial"
+
+
+class NetworkAccess(StrEnum):
+    ENABLED = "Enabled"
+    DISABLED = "Disabled"
+
+
+class FirewallAction(StrEnum):
+    DENY = "Deny"
+    ALLOW = "Allow"
+
+
+class DataSecurityMode(StrEnum):
+    """The cluster's access mode. `DATA_SECURITY_MODE_STANDARD` and `..._DEDICATED` are the current names of
+    USER_ISOLATION and SINGLE_USER (databricks-sdk-go `compute.DataSecurityMode`: the classic names are their
+    legacy aliases); the current names are valid only with a cluster `kind` (lifecycle row `access-mode-kind`)."""
+
+    NONE = "NONE"
+    SINGLE_USER = "SINGLE_USER"
+    USER_ISOLATION = "USER_ISOLATION"
+    LEGACY_TABLE_ACL = "LEGACY_TABLE_ACL"
+    LEGACY_PASSTHROUGH = "LEGACY_PASSTHROUGH"
+    LEGACY_SINGLE_USER = "LEGACY_SINGLE_USER"
+    LEGACY_SINGLE_USER_STANDARD = "LEGACY_SINGLE_USER_STANDARD"
+    DATA_SECURITY_MODE_AUTO = "DATA_SECURITY_MODE_AUTO"
+    DATA_SECURITY_MODE_STANDARD = "DATA_SECURITY_MODE_STANDARD"
+    DATA_SECURITY_MODE_DEDICATED = "DATA_SECURITY_MODE_DEDICATED"
+
+
+SINGLE_USER_MODES = frozenset(
+    {
+        DataSecurityMode.SINGLE_USER,
+        DataSecurityMode.DATA_SECURITY_MODE_DEDICATED,
+        DataSecurityMode.LEGACY_SINGLE_USER,
+    }
 )
+"""Modes in which an all-purpose cluster serves one named user only (`single_user_name`, lifecycle row
+`single-user-name`)."""
 
 
 class ManagedIdentity(TypedDict, total=False):
@@ -316,25 +395,25 @@ class AdfDatabricksArgs(TypedDict, total=False):
 
 
 DEFAULTS: dict[str, Any] = {
-    "clusterMode": ClusterMode.EXISTING_CLUSTER.value,
-    "auth": AuthMode.ACCESS_TOKEN.value,
+    "clusterMode": ClusterMode.EXISTING_CLUSTER,
+    "auth": AuthMode.ACCESS_TOKEN,
     "managedIdentity.userAssigned": False,
-    "workspace.sku": WorkspaceSku.PREMIUM.value,
+    "workspace.sku": WorkspaceSku.PREMIUM,
     "workspace.noPublicIp": True,
-    "workspace.publicNetworkAccess": NetworkAccess.ENABLED.value,
+    "workspace.publicNetworkAccess": NetworkAccess.ENABLED,
     "interactiveCluster.autoterminationMinutes": 30,
     "instancePool.minIdleInstances": 1,
     "instancePool.maxCapacity": 10,
     "instancePool.idleInstanceAutoterminationMinutes": 30,
     "token.lifetimeDays": 90,
     "token.rotationDays": 60,
-    "keyVault.publicNetworkAccess": NetworkAccess.ENABLED.value,
-    "keyVault.defaultAction": FirewallAction.DENY.value,
+    "keyVault.publicNetworkAccess": NetworkAccess.ENABLED,
+    "keyVault.defaultAction": FirewallAction.DENY,
     "keyVault.allowedIpRanges": [],
     "keyVault.recover": False,
-    "dataFactory.publicNetworkAccess": NetworkAccess.ENABLED.value,
+    "dataFactory.publicNetworkAccess": NetworkAccess.ENABLED,
     "linkedService.name": "AzureDatabricks",
-    "dataFlowRuntime.computeType": DataFlowComputeType.GENERAL.value,
+    "dataFlowRuntime.computeType": DataFlowComputeType.GENERAL,
     "dataFlowRuntime.coreCount": 8,
     "dataFlowRuntime.timeToLiveMinutes": 0,
     "tags": {},

@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import pulumi_databricks as databricks
 
+from .args import DataSecurityMode
 from .scope import Scope
-from .settings import (
-    Autoscale,
-    ClusterOptions,
-    DataSecurityMode,
-    FixedSize,
-    InstancePoolSpec,
-    InteractiveClusterSpec,
-)
+from .settings import Autoscale, ClusterOptions, FixedSize, InstancePoolSpec, InteractiveClusterSpec
 from .workspace import Workspace
 
 # The current names of two access modes, and their classic aliases (databricks-sdk-go `compute.DataSecurityMode`).

@@ -23,7 +23,7 @@ import ipaddress
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
@@ -31,21 +31,28 @@ from typing import Any, TypeVar
 import pulumi
 
 from . import azure_regions, contract, naming, runtimes
-from .args import DEFAULTS, RANGE_REASONS, RANGES, AdfDatabricksArgs
-from .settings import (
+from .args import (
     DATA_FLOW_CORE_COUNTS,
+    DEFAULTS,
+    RANGE_REASONS,
+    RANGES,
     RETIRED_CHOICES,
     SINGLE_USER_MODES,
-    STANDARD_TAG_NAMES,
+    AdfDatabricksArgs,
     AuthMode,
-    Autoscale,
     ClusterMode,
-    ClusterOptions,
-    ClusterSize,
     DataFlowComputeType,
-    DataFlowRuntimeSpec,
     DataSecurityMode,
     FirewallAction,
+    NetworkAccess,
+    WorkspaceSku,
+)
+from .settings import (
+    STANDARD_TAG_NAMES,
+    Autoscale,
+    ClusterOptions,
+    ClusterSize,
+    DataFlowRuntimeSpec,
     FixedSize,
     InstancePoolSpec,
     InteractiveClusterSpec,
@@ -54,12 +61,10 @@ from .settings import (
     LinkedServiceParameter,
     LinkedServiceSpec,
     NameOverrides,
-    NetworkAccess,
     PlatformSettings,
     SingleNode,
     TokenSpec,
     VnetInjection,
-    WorkspaceSku,
     WorkspaceSpec,
 )
 
@@ -323,7 +328,10 @@ class Section:
             return default
         return number
 
-    def flag(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, otherwise: bool = False) -> bool:
+        """true or false; unset (or refused), the declared default, else `otherwise` (a default that depends on
+        other keys, e.g. interactiveCluster.enabled)."""
+        default = bool(DEFAULTS.get(f"{self.key}.{name}", otherwise))
         value = self.values.get(name)
         if value is None:
             return default
@@ -333,13 +341,18 @@ class Section:
             return default
         return flag
 
-    def choice(self, name: str, enum: type[E], default: E | None) -> E | None:
+    def choice(self, name: str, enum: type[E]) -> E | None:
+        """One of the key's declared choices; unset (or refused), its declared default, else None."""
+        path = f"{self.key}.{name}"
+        default = enum(DEFAULTS[path]) if path in DEFAULTS else None
         value = self.values.get(name)
         if value is None:
             return default
-        return _choice(
-            self.problems, self.at(name), value, enum, default, retired=RETIRED_CHOICES.get(f"{self.key}.{name}")
-        )
+        return _choice(self.problems, self.at(name), value, enum, default, retired=RETIRED_CHOICES.get(path))
+
+    def chosen(self, name: str, enum: type[E]) -> E:
+        """A choice the declaration gives a default, so never None."""
+        return self.choice(name, enum) or enum(DEFAULTS[f"{self.key}.{name}"])
 
     def string_map(self, name: str, check: Callable[[str, str], str | None] | None = None) -> dict[str, str]:
         return _string_map(self.problems, self.at(name), self.values.get(name), check)
@@ -466,7 +479,7 @@ def _cluster_options(section: Section) -> ClusterOptions:
         spark_env_vars=section.string_map("sparkEnvVars"),
         custom_tags=section.string_map("customTags", _tag_problem),
         policy_id=section.text("policyId"),
-        data_security_mode=section.choice("dataSecurityMode", DataSecurityMode, None),
+        data_security_mode=section.choice("dataSecurityMode", DataSecurityMode),
     )
 
 
@@ -482,7 +495,7 @@ def _interactive_size(section: Section) -> ClusterSize:
     if chosen == ["numWorkers"]:
         return FixedSize(section.integer("numWorkers", fallback=1))
     if chosen == ["singleNode"]:
-        if not section.flag("singleNode", True):
+        if not section.flag("singleNode", otherwise=True):
             section.problems.add(f"{section.key}.singleNode", "only true is meaningful; use numWorkers instead")
         return SingleNode()
     scale = section.section("autoscale")
@@ -580,10 +593,9 @@ def _workspace(section: Section) -> WorkspaceSpec:
             vnet_section.problems.add(f"{vnet_section.key}.privateSubnetName", "must differ from publicSubnetName")
         vnet = VnetInjection(vnet_id, public, private)
     spec = WorkspaceSpec(
-        sku=section.choice("sku", WorkspaceSku, WorkspaceSku.PREMIUM) or WorkspaceSku.PREMIUM,
-        no_public_ip=section.flag("noPublicIp", True),
-        public_network_access=section.choice("publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED)
-        or NetworkAccess.ENABLED,
+        sku=section.chosen("sku", WorkspaceSku),
+        no_public_ip=section.flag("noPublicIp"),
+        public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
         vnet=vnet,
     )
     if spec.public_network_access is NetworkAccess.DISABLED:
@@ -632,11 +644,10 @@ def _key_vault(section: Section) -> KeyVaultSpec:
                 (*section.at("allowedIpRanges"), index), f"{yaml_text(item)}: must be an IP address or CIDR range"
             )
     return KeyVaultSpec(
-        public_network_access=section.choice("publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED)
-        or NetworkAccess.ENABLED,
-        default_action=section.choice("defaultAction", FirewallAction, FirewallAction.DENY) or FirewallAction.DENY,
+        public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
+        default_action=section.chosen("defaultAction", FirewallAction),
         allowed_ip_ranges=ranges,
-        recover=section.flag("recover", False),
+        recover=section.flag("recover"),
     )
 
 
@@ -663,7 +674,7 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
             )
         parameters[str(name)] = LinkedServiceParameter(kind or "String", parameter.values.get("defaultValue"))
     return LinkedServiceSpec(
-        name=section.text("name", rule=naming.ADF_OBJECT) or "AzureDatabricks",
+        name=section.text("name", rule=naming.ADF_OBJECT) or DEFAULTS["linkedService.name"],
         description=section.text("description"),
         annotations=section.string_list("annotations"),
         parameters=parameters,
@@ -682,14 +693,13 @@ def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
         section.problems.add(f"{section.key}.coreCount", f"{yaml_text(raw_cores)} is not allowed; use one of {allowed}")
         core_count = DEFAULTS["dataFlowRuntime.coreCount"]
     ttl = section.integer("timeToLiveMinutes")
-    cleanup = section.flag("cleanup", True) if section.has("cleanup") else None
+    cleanup = section.flag("cleanup", otherwise=True) if section.has("cleanup") else None
     if cleanup is False and ttl == 0:
         section.problems.add(
             f"{section.key}.cleanup", "false keeps a warm cluster for the next run: it needs timeToLiveMinutes > 0"
         )
     return DataFlowRuntimeSpec(
-        compute_type=section.choice("computeType", DataFlowComputeType, DataFlowComputeType.GENERAL)
-        or DataFlowComputeType.GENERAL,
+        compute_type=section.chosen("computeType", DataFlowComputeType),
         core_count=int(core_count),
         time_to_live_minutes=ttl,
         cleanup=cleanup,
@@ -733,7 +743,9 @@ def _stack_name_problems(stack: str) -> list[str]:
     ]
 
 
-def _flag(problems: Problems, key: str, value: Any, default: bool) -> bool:
+def _flag(problems: Problems, key: str, value: Any) -> bool:
+    """A top-level true/false key; unset (or refused), its declared default."""
+    default = bool(DEFAULTS[key])
     if value is None or value == "":
         return default
     flag = as_bool(value)
@@ -831,26 +843,26 @@ def load_settings(
     mode = _choice(
         problems,
         ("clusterMode",),
-        _text_key(problems, "clusterMode", values["clusterMode"]) or "existingCluster",
+        _text_key(problems, "clusterMode", values["clusterMode"]) or DEFAULTS["clusterMode"],
         ClusterMode,
         None,
     )
     auth = _choice(
         problems,
         ("auth",),
-        _text_key(problems, "auth", values["auth"]) or "accessToken",
+        _text_key(problems, "auth", values["auth"]) or DEFAULTS["auth"],
         AuthMode,
-        AuthMode.ACCESS_TOKEN,
+        DEFAULTS["auth"],
     )
     identity = section("managedIdentity")
-    user_assigned = identity.flag("userAssigned", False)
+    user_assigned = identity.flag("userAssigned")
     if user_assigned and auth is not AuthMode.MANAGED_IDENTITY:
         problems.add("managedIdentity.userAssigned", "only applies with auth: managedIdentity")
 
     interactive = section("interactiveCluster")
     job = section("jobCluster")
     pool = section("instancePool")
-    wants_interactive = interactive.flag("enabled", mode is ClusterMode.EXISTING_CLUSTER)
+    wants_interactive = interactive.flag("enabled", otherwise=mode is ClusterMode.EXISTING_CLUSTER)
     if mode is ClusterMode.EXISTING_CLUSTER and not wants_interactive:
         problems.add("interactiveCluster.enabled", "existingCluster mode needs the interactive cluster; remove false")
     needed = {
@@ -901,8 +913,8 @@ def load_settings(
         project=project,
         stack=stack,
         location=location or "",
-        cluster_mode=mode or ClusterMode.EXISTING_CLUSTER,
-        auth=auth or AuthMode.ACCESS_TOKEN,
+        cluster_mode=mode or DEFAULTS["clusterMode"],
+        auth=auth or DEFAULTS["auth"],
         user_assigned_identity=user_assigned,
         workspace=workspace_spec,
         interactive_cluster=interactive_spec if wants_interactive else None,
@@ -910,164 +922,218 @@ def load_settings(
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
         key_vault=_key_vault(section("keyVault")),
-        factory_public_network_access=section("dataFactory").choice(
-            "publicNetworkAccess", NetworkAccess, NetworkAccess.ENABLED
-        )
-        or NetworkAccess.ENABLED,
+        factory_public_network_access=section("dataFactory").chosen("publicNetworkAccess", NetworkAccess),
         linked_service=_linked_service(section("linkedService")),
         data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
         tags=tags,
         existing_resource_group=existing_group,
         names=names,
-        protect=_flag(problems, "protect", values["protect"], False),
+        protect=_flag(problems, "protect", values["protect"]),
     )
-    for check in SETTINGS_CHECKS:
-        check(problems, settings)
+    _apply_rules(problems, settings)
     if problems.found:
         raise ConfigError(stack, problems.found, component)
     return dataclasses.replace(settings, warnings=tuple(str(w) for w in problems.warnings))
 
 
-def _check_cluster_tags(problems: Problems, settings: PlatformSettings) -> None:
-    """Clusters inherit the workspace's tags; repeating a key makes Databricks store it as `x_<key>` and
-    every refresh report a diff, so every `up` edits (restarts) the cluster (lifecycle row `default-tags`)."""
-    inherited = set(settings.azure_tags)
-    for key, spec in (
+Finding = tuple[str | KeyPath, dict[str, str]]
+"""Where a rule is broken (a dotted key relative to the settings, or a path of parts) and its message's fields."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule across keys, checked on the settings once every key has been read."""
+
+    name: str
+    keys: tuple[str, ...]
+    """The keys the rule relates (a problem names the one to change)."""
+    message: str
+    """What the user reads; `{field}`s come from `find`."""
+    source: str
+    """Why the rule holds: a lifecycle row, a provider's documentation or issue."""
+    find: Callable[[PlatformSettings], Iterable[Finding]]
+    warn: bool = False
+    """Reported without stopping anything (what is allowed but ages)."""
+
+
+def _clusters(settings: PlatformSettings) -> tuple[tuple[str, Any], ...]:
+    return (
         ("interactiveCluster", settings.interactive_cluster),
         ("jobCluster", settings.job_cluster),
         ("instancePool", settings.instance_pool),
-    ):
+    )
+
+
+def _repeated_cluster_tags(settings: PlatformSettings) -> Iterator[Finding]:
+    inherited = set(settings.azure_tags)
+    for key, spec in _clusters(settings):
         for tag in sorted(set(spec.options.custom_tags if spec else ()) & inherited):
-            problems.add(
-                f"{key}.customTags.{tag}",
-                "the workspace already tags every cluster with this key (from tags or the built-in "
-                "project/environment/managed-by); remove it here",
-            )
+            yield f"{key}.customTags.{tag}", {}
 
 
-def _check_interactive_security_mode(problems: Problems, settings: PlatformSettings) -> None:
-    """With DATA_SECURITY_MODE_AUTO the cluster reports the mode Databricks chose, never AUTO: every refresh
-    would differ and every `up` edit (restart) it (reported: terraform-provider-databricks #4909)."""
-    cluster = settings.interactive_cluster
-    if cluster and cluster.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
-        problems.add(
-            "interactiveCluster.dataSecurityMode",
-            "DATA_SECURITY_MODE_AUTO is not supported on the interactive cluster: it reports the mode Databricks "
-            "picks, so every refresh would differ and restart it; choose the mode (e.g. USER_ISOLATION, SINGLE_USER)",
-        )
+def _pool_driver(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.instance_pool and settings.instance_pool.options.driver_node_type:
+        yield "instancePool.driverNodeType", {}
 
 
-def _check_linked_service_security_modes(problems: Problems, settings: PlatformSettings) -> None:
-    """Lifecycle row `access-mode-kind`: the DATA_SECURITY_MODE_* names are valid only with a cluster `kind`, which
-    the ADF linked service cannot send. STANDARD and DEDICATED go out as their classic aliases (linked_service.py);
-    AUTO, Databricks' own pick, has no classic equivalent."""
-    for key, spec in (("jobCluster", settings.job_cluster), ("instancePool", settings.instance_pool)):
-        if spec and spec.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
-            problems.add(
-                f"{key}.dataSecurityMode",
-                "DATA_SECURITY_MODE_AUTO needs the cluster kind field, which Data Factory's linked service does not "
-                "send, so Databricks would refuse each run's cluster; choose the mode: USER_ISOLATION (standard) or "
-                "SINGLE_USER (dedicated)",
-            )
+def _auto_mode(settings: PlatformSettings, keys: tuple[str, ...]) -> Iterator[Finding]:
+    for key, spec in _clusters(settings):
+        if key in keys and spec and spec.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
+            yield f"{key}.dataSecurityMode", {}
 
 
-def _check_single_user(problems: Problems, settings: PlatformSettings) -> None:
-    """Lifecycle row `single-user-name`: a single-user all-purpose cluster serves exactly `single_user_name`, and
-    Data Factory's activities run as the identity it authenticates as.
-
-    With managed-identity auth that identity's application id cannot be known when the stack is validated (the
-    factory reports only the object id of its system-assigned identity; a user-assigned identity's client id exists
-    once it is created), so a name written here could not be checked and a wrong one would fail every run: the
-    single-user modes are refused there. With an access token the activities run as the token's owner, the
-    identity that deploys the stack, which the stack cannot name for Databricks either: the user names it.
-    """
+def _single_user(settings: PlatformSettings) -> tuple[str, str] | None:
+    """The interactive cluster's access mode, as the single-user rules name it, and its single user."""
     cluster = settings.interactive_cluster
     if cluster is None:
-        return
+        return None
     mode = cluster.options.data_security_mode
-    if mode in SINGLE_USER_MODES and settings.auth is AuthMode.MANAGED_IDENTITY:
-        problems.add(
-            "interactiveCluster.dataSecurityMode",
-            f"{mode.value if mode else ''} is refused with auth managedIdentity: the cluster would serve only the "
-            "user named in singleUserName, and Data Factory runs as the factory's managed identity, whose "
-            "application id is not known before deploy; use USER_ISOLATION (standard access mode, Unity Catalog "
-            "too), or auth accessToken with singleUserName",
-        )
-    elif mode in SINGLE_USER_MODES and not cluster.single_user_name:
-        problems.add(
-            "interactiveCluster.singleUserName",
-            f"is required with dataSecurityMode {mode.value if mode else ''}: the cluster serves that one user or "
-            "service principal only; name the identity that deploys the stack (for CI, its service principal's "
-            "application id), whose access token Data Factory runs with",
-        )
-    elif mode not in SINGLE_USER_MODES and cluster.single_user_name:
-        problems.add(
-            "interactiveCluster.singleUserName",
-            f"only applies with dataSecurityMode SINGLE_USER ({'unset' if mode is None else mode.value} here); "
-            "remove it, or set dataSecurityMode: SINGLE_USER",
-        )
+    return ("unset" if mode is None else mode.value), cluster.single_user_name or ""
 
 
-def _check_runtimes(problems: Problems, settings: PlatformSettings) -> None:
-    """Lifecycle row `dbr-lts-support`, judged on `runtimes.today()`: an ended runtime (or a Scala build Databricks
-    does not ship) is refused; one ending within six months, or one the table does not track, is warned about."""
+def _single_user_with_identity(settings: PlatformSettings) -> Iterator[Finding]:
+    found = _single_user(settings)
+    if found and found[0] in SINGLE_USER_MODES and settings.auth is AuthMode.MANAGED_IDENTITY:
+        yield "interactiveCluster.dataSecurityMode", {"mode": found[0]}
+
+
+def _single_user_unnamed(settings: PlatformSettings) -> Iterator[Finding]:
+    found = _single_user(settings)
+    if found and found[0] in SINGLE_USER_MODES and settings.auth is not AuthMode.MANAGED_IDENTITY and not found[1]:
+        yield "interactiveCluster.singleUserName", {"mode": found[0]}
+
+
+def _single_user_unused(settings: PlatformSettings) -> Iterator[Finding]:
+    found = _single_user(settings)
+    if found and found[0] not in SINGLE_USER_MODES and found[1]:
+        yield "interactiveCluster.singleUserName", {"mode": found[0]}
+
+
+def _runtimes(settings: PlatformSettings, refused: bool) -> Iterator[Finding]:
     day = runtimes.today()
-    for key, spec in (
-        ("interactiveCluster", settings.interactive_cluster),
-        ("jobCluster", settings.job_cluster),
-        ("instancePool", settings.instance_pool),
-    ):
+    for key, spec in _clusters(settings):
         version = spec.options.spark_version if spec else ""
-        if not version:
-            continue
-        verdict = runtimes.judge(version, day)
-        if verdict.support.refused:
-            problems.add(f"{key}.sparkVersion", f"{yaml_text(version)}: {verdict.reason}")
-        elif verdict.reason:
-            problems.warn(f"{key}.sparkVersion", f"{yaml_text(version)}: {verdict.reason}")
+        verdict = runtimes.judge(version, day) if version else None
+        if verdict and verdict.support.refused is refused and (refused or verdict.reason):
+            yield f"{key}.sparkVersion", {"version": yaml_text(version), "reason": verdict.reason}
 
 
-def _check_tags(problems: Problems, settings: PlatformSettings) -> None:
-    """Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations): a
-    user tag named like a standard tag would replace it, and two names that differ only in case are one tag."""
+def _tag_names(settings: PlatformSettings, standard: bool) -> Iterator[Finding]:
+    """User tags named like a standard tag (`standard`), or like an earlier user tag, in Azure's eyes (no case)."""
     seen: dict[str, str] = {}
     for name in settings.tags:
         folded = name.casefold()
-        if folded in STANDARD_TAG_NAMES:
-            problems.add_at(
-                ("tags", name),
-                f"would replace the standard tag {folded} (Azure compares tag names without case), which the "
-                f"component sets itself ({', '.join(STANDARD_TAG_NAMES)}); choose another name",
-            )
-        elif folded in seen:
-            problems.add_at(
-                ("tags", name),
-                f"is the same tag as {seen[folded]} to Azure, which compares tag names without case; keep one",
-            )
+        if standard and folded in STANDARD_TAG_NAMES:
+            yield ("tags", name), {"standard": folded, "names": ", ".join(STANDARD_TAG_NAMES)}
+        elif not standard and folded not in STANDARD_TAG_NAMES and folded in seen:
+            yield ("tags", name), {"first": seen[folded]}
         seen.setdefault(folded, name)
 
 
-def _check_pool_fields(problems: Problems, settings: PlatformSettings) -> None:
-    """Data Factory ignores a driver node type in instance-pool configurations (lifecycle row `pool-tags`)."""
-    pool = settings.instance_pool
-    if pool and pool.options.driver_node_type:
-        problems.add(
-            "instancePool.driverNodeType",
-            "Data Factory ignores a driver node type for clusters from a pool: the pool's nodeType is used for "
-            "driver and workers; remove it",
-        )
-
-
-SETTINGS_CHECKS: tuple[Callable[[Problems, PlatformSettings], None], ...] = (
-    _check_cluster_tags,
-    _check_pool_fields,
-    _check_interactive_security_mode,
-    _check_linked_service_security_modes,
-    _check_single_user,
-    _check_runtimes,
-    _check_tags,
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "cluster tags are the workspace's",
+        ("interactiveCluster.customTags", "jobCluster.customTags", "instancePool.customTags", "tags"),
+        "the workspace already tags every cluster with this key (from tags or the built-in "
+        "project/environment/managed-by); remove it here",
+        "lifecycle row `default-tags`: Databricks stores a repeated key as x_<key>, so every refresh reports a diff "
+        "and every `up` edits (restarts) the cluster",
+        _repeated_cluster_tags,
+    ),
+    Rule(
+        "a pool's clusters take its node type",
+        ("instancePool.driverNodeType", "instancePool.nodeType"),
+        "Data Factory ignores a driver node type for clusters from a pool: the pool's nodeType is used for "
+        "driver and workers; remove it",
+        "lifecycle row `pool-tags`",
+        _pool_driver,
+    ),
+    Rule(
+        "no AUTO access mode on the interactive cluster",
+        ("interactiveCluster.dataSecurityMode",),
+        "DATA_SECURITY_MODE_AUTO is not supported on the interactive cluster: it reports the mode Databricks "
+        "picks, so every refresh would differ and restart it; choose the mode (e.g. USER_ISOLATION, SINGLE_USER)",
+        "terraform-provider-databricks #4909: the cluster reports the mode Databricks chose, never AUTO",
+        lambda s: _auto_mode(s, ("interactiveCluster",)),
+    ),
+    Rule(
+        "no AUTO access mode through the linked service",
+        ("jobCluster.dataSecurityMode", "instancePool.dataSecurityMode"),
+        "DATA_SECURITY_MODE_AUTO needs the cluster kind field, which Data Factory's linked service does not "
+        "send, so Databricks would refuse each run's cluster; choose the mode: USER_ISOLATION (standard) or "
+        "SINGLE_USER (dedicated)",
+        "lifecycle row `access-mode-kind` (STANDARD and DEDICATED go out as their classic aliases; AUTO has none)",
+        lambda s: _auto_mode(s, ("jobCluster", "instancePool")),
+    ),
+    Rule(
+        "no single-user cluster with managed-identity auth",
+        ("interactiveCluster.dataSecurityMode", "auth"),
+        "{mode} is refused with auth managedIdentity: the cluster would serve only the "
+        "user named in singleUserName, and Data Factory runs as the factory's managed identity, whose "
+        "application id is not known before deploy; use USER_ISOLATION (standard access mode, Unity Catalog "
+        "too), or auth accessToken with singleUserName",
+        "lifecycle row `single-user-name`: the identity's application id cannot be known when the stack is validated",
+        _single_user_with_identity,
+    ),
+    Rule(
+        "a single-user cluster names its user",
+        ("interactiveCluster.singleUserName", "interactiveCluster.dataSecurityMode"),
+        "is required with dataSecurityMode {mode}: the cluster serves that one user or "
+        "service principal only; name the identity that deploys the stack (for CI, its service principal's "
+        "application id), whose access token Data Factory runs with",
+        "lifecycle row `single-user-name`: activities run as the access token's owner",
+        _single_user_unnamed,
+    ),
+    Rule(
+        "a single user only with a single-user mode",
+        ("interactiveCluster.singleUserName", "interactiveCluster.dataSecurityMode"),
+        "only applies with dataSecurityMode SINGLE_USER ({mode} here); remove it, or set dataSecurityMode: SINGLE_USER",
+        "lifecycle row `single-user-name`",
+        _single_user_unused,
+    ),
+    Rule(
+        "a runtime within its support",
+        ("interactiveCluster.sparkVersion", "jobCluster.sparkVersion", "instancePool.sparkVersion"),
+        "{version}: {reason}",
+        "lifecycle row `dbr-lts-support`, judged on `runtimes.today()`: ended (or a Scala build not shipped)",
+        lambda s: _runtimes(s, refused=True),
+    ),
+    Rule(
+        "a runtime near its end of support",
+        ("interactiveCluster.sparkVersion", "jobCluster.sparkVersion", "instancePool.sparkVersion"),
+        "{version}: {reason}",
+        "lifecycle row `dbr-lts-support`: ending within six months, or not tracked",
+        lambda s: _runtimes(s, refused=False),
+        warn=True,
+    ),
+    Rule(
+        "no user tag named like a standard tag",
+        ("tags",),
+        "would replace the standard tag {standard} (Azure compares tag names without case), which the "
+        "component sets itself ({names}); choose another name",
+        'Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations)',
+        lambda s: _tag_names(s, standard=True),
+    ),
+    Rule(
+        "tag names differ in more than case",
+        ("tags",),
+        "is the same tag as {first} to Azure, which compares tag names without case; keep one",
+        'Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations)',
+        lambda s: _tag_names(s, standard=False),
+    ),
 )
-"""Rules across keys, run on the settings once every key has been read; each adds its problems and warnings."""
+"""The rules across keys, in the order their problems are reported."""
+
+
+def _apply_rules(problems: Problems, settings: PlatformSettings) -> None:
+    for rule in RULES:
+        for where, fields in rule.find(settings):
+            parts = tuple(where.split(".")) if isinstance(where, str) else where
+            message = rule.message.format(**fields)
+            if rule.warn:
+                problems.warnings.append(Problem(problems.path(parts), message))
+            else:
+                problems.add_at(parts, message)
 
 
 def read_config(config: pulumi.Config) -> dict[str, Any]:

@@ -173,7 +173,8 @@ def default(path: str) -> Any:
     An object's is `{}`: the CLI replaces a default object whole rather than merging it with what a stack
     sets, and a cluster section's mere presence has meaning, so nested defaults are the validator's.
     """
-    return DEFAULTS.get(path, {})
+    value = DEFAULTS.get(path, {})
+    return value.value if isinstance(value, Enum) else value
 
 
 def _with_choices(key: Key) -> str:

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import datafactory, managedidentity
 
+from .args import NetworkAccess
 from .naming import UAMI_CREDENTIAL_NAME
 from .scope import Scope
-from .settings import NetworkAccess
 
 STUDIO_MANAGED = ["repoConfiguration", "globalParameters"]
 """Factory properties users manage in ADF Studio."""

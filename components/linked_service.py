@@ -8,9 +8,10 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import datafactory
 
+from .args import AuthMode, ClusterMode
 from .compute import classic_security_mode, cluster_tags
 from .naming import KEY_VAULT_LINKED_SERVICE_NAME, TOKEN_SECRET_NAME, UAMI_CREDENTIAL_NAME
-from .settings import AuthMode, ClusterMode, ClusterOptions, PlatformSettings
+from .settings import ClusterOptions, PlatformSettings
 
 
 @dataclass(frozen=True)

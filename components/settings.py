@@ -1,103 +1,26 @@
 """The validated, frozen settings one stack deploys with.
 
 Nothing here reads config: `components.config.load_settings` builds these from raw values and is the
-only place that decides whether a value is allowed.
+only place that decides whether a value is allowed. Defaults are the declaration's (`components.args.DEFAULTS`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import pulumi
 
-
-class ClusterMode(StrEnum):
-    """Which compute the Azure Databricks linked service gives Databricks activities (not Data Flows)."""
-
-    EXISTING_CLUSTER = "existingCluster"
-    """A warm interactive cluster: activity runs start at once while it is up; it costs while it runs."""
-    NEW_JOB_CLUSTER = "newJobCluster"
-    """A new job cluster per run: 5-7 minutes to start, nothing while idle."""
-    INSTANCE_POOL = "instancePool"
-    """A new job cluster per run from warm pool instances: faster starts, bounded idle cost."""
-    SERVERLESS = "serverless"
-    """No cluster, no pool: a Databricks Job activity runs a job on serverless compute (Unity Catalog needed)."""
-
-
-class DataFlowComputeType(StrEnum):
-    """The Spark cluster type of ADF's own Data Flow runtime (REST model `DataFlowComputeType`)."""
-
-    GENERAL = "General"
-    """General purpose: the default."""
-    MEMORY_OPTIMIZED = "MemoryOptimized"
-    """Memory optimized: more memory per core, for flows with many joins and lookups."""
-
-
-RETIRED_CHOICES: Mapping[str, Mapping[str, str]] = {
-    "dataFlowRuntime.computeType": {
-        "ComputeOptimized": "the Compute optimized data flow compute type is retired (support ended on 31 August "
-        "2024): new integration runtimes cannot use it; use General or MemoryOptimized",
-    },
-}
-"""Values a choice once had, by key: why each is refused and what to use instead (lifecycle row
-`computeoptimized-retired`). The REST model still lists ComputeOptimized; Azure refuses it for new runtimes."""
-
-
-DATA_FLOW_CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
-"""`IntegrationRuntimeDataFlowProperties.coreCount`: "Supported values are: 8, 16, 32, 48, 80, 144 and 272"."""
-
-
-class AuthMode(StrEnum):
-    ACCESS_TOKEN = "accessToken"
-    """A Databricks personal access token, kept in Key Vault and rotated."""
-    MANAGED_IDENTITY = "managedIdentity"
-    """The factory's managed identity (ADF `authentication: MSI`); no token exists."""
-
-
-class WorkspaceSku(StrEnum):
-    PREMIUM = "premium"
-    STANDARD = "standard"
-    TRIAL = "trial"
-
-
-class NetworkAccess(StrEnum):
-    ENABLED = "Enabled"
-    DISABLED = "Disabled"
-
-
-class FirewallAction(StrEnum):
-    DENY = "Deny"
-    ALLOW = "Allow"
-
-
-class DataSecurityMode(StrEnum):
-    """The cluster's access mode. `DATA_SECURITY_MODE_STANDARD` and `..._DEDICATED` are the current names of
-    USER_ISOLATION and SINGLE_USER (databricks-sdk-go `compute.DataSecurityMode`: the classic names are their
-    legacy aliases); the current names are valid only with a cluster `kind` (lifecycle row `access-mode-kind`)."""
-
-    NONE = "NONE"
-    SINGLE_USER = "SINGLE_USER"
-    USER_ISOLATION = "USER_ISOLATION"
-    LEGACY_TABLE_ACL = "LEGACY_TABLE_ACL"
-    LEGACY_PASSTHROUGH = "LEGACY_PASSTHROUGH"
-    LEGACY_SINGLE_USER = "LEGACY_SINGLE_USER"
-    LEGACY_SINGLE_USER_STANDARD = "LEGACY_SINGLE_USER_STANDARD"
-    DATA_SECURITY_MODE_AUTO = "DATA_SECURITY_MODE_AUTO"
-    DATA_SECURITY_MODE_STANDARD = "DATA_SECURITY_MODE_STANDARD"
-    DATA_SECURITY_MODE_DEDICATED = "DATA_SECURITY_MODE_DEDICATED"
-
-
-SINGLE_USER_MODES = frozenset(
-    {
-        DataSecurityMode.SINGLE_USER,
-        DataSecurityMode.DATA_SECURITY_MODE_DEDICATED,
-        DataSecurityMode.LEGACY_SINGLE_USER,
-    }
+from .args import (
+    DEFAULTS,
+    AuthMode,
+    ClusterMode,
+    DataFlowComputeType,
+    DataSecurityMode,
+    FirewallAction,
+    NetworkAccess,
+    WorkspaceSku,
 )
-"""Modes in which an all-purpose cluster serves one named user only (`single_user_name`, lifecycle row
-`single-user-name`)."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +68,7 @@ class InteractiveClusterSpec:
     node_type: str
     size: ClusterSize
     options: ClusterOptions
-    autotermination_minutes: int = 30
+    autotermination_minutes: int = DEFAULTS["interactiveCluster.autoterminationMinutes"]
     single_user_name: str | None = None
     """The one user or service principal (application id) a single-user cluster serves."""
 
@@ -168,9 +91,9 @@ class InstancePoolSpec:
     node_type: str
     workers: FixedSize
     options: ClusterOptions
-    min_idle_instances: int = 1
-    max_capacity: int = 10
-    idle_instance_autotermination_minutes: int = 30
+    min_idle_instances: int = DEFAULTS["instancePool.minIdleInstances"]
+    max_capacity: int = DEFAULTS["instancePool.maxCapacity"]
+    idle_instance_autotermination_minutes: int = DEFAULTS["instancePool.idleInstanceAutoterminationMinutes"]
     init_scripts: tuple[str, ...] = ()
     log_destination: str | None = None
 
@@ -185,16 +108,16 @@ class VnetInjection:
 
 @dataclass(frozen=True)
 class WorkspaceSpec:
-    sku: WorkspaceSku = WorkspaceSku.PREMIUM
-    no_public_ip: bool = True
-    public_network_access: NetworkAccess = NetworkAccess.ENABLED
+    sku: WorkspaceSku = DEFAULTS["workspace.sku"]
+    no_public_ip: bool = DEFAULTS["workspace.noPublicIp"]
+    public_network_access: NetworkAccess = DEFAULTS["workspace.publicNetworkAccess"]
     vnet: VnetInjection | None = None
 
 
 @dataclass(frozen=True)
 class TokenSpec:
-    lifetime_days: int = 90
-    rotation_days: int = 60
+    lifetime_days: int = DEFAULTS["token.lifetimeDays"]
+    rotation_days: int = DEFAULTS["token.rotationDays"]
     owner: str | None = None
     """Object id of the only identity that may deploy the token (CI's); a deploy by another one is refused."""
 
@@ -210,10 +133,10 @@ class TokenSpec:
 
 @dataclass(frozen=True)
 class KeyVaultSpec:
-    public_network_access: NetworkAccess = NetworkAccess.ENABLED
-    default_action: FirewallAction = FirewallAction.DENY
+    public_network_access: NetworkAccess = DEFAULTS["keyVault.publicNetworkAccess"]
+    default_action: FirewallAction = DEFAULTS["keyVault.defaultAction"]
     allowed_ip_ranges: tuple[str, ...] = ()
-    recover: bool = False
+    recover: bool = DEFAULTS["keyVault.recover"]
     """Create the vault with `createMode: recover`: re-creating a stack whose deleted vault holds the name."""
 
 
@@ -225,7 +148,7 @@ class LinkedServiceParameter:
 
 @dataclass(frozen=True)
 class LinkedServiceSpec:
-    name: str = "AzureDatabricks"
+    name: str = DEFAULTS["linkedService.name"]
     description: str | None = None
     annotations: tuple[str, ...] = ()
     parameters: Mapping[str, LinkedServiceParameter] = field(default_factory=dict)
@@ -236,9 +159,9 @@ class LinkedServiceSpec:
 class DataFlowRuntimeSpec:
     """The managed Azure integration runtime Mapping Data Flows run on (not our Databricks compute)."""
 
-    compute_type: DataFlowComputeType = DataFlowComputeType.GENERAL
-    core_count: int = 8
-    time_to_live_minutes: int = 0
+    compute_type: DataFlowComputeType = DEFAULTS["dataFlowRuntime.computeType"]
+    core_count: int = DEFAULTS["dataFlowRuntime.coreCount"]
+    time_to_live_minutes: int = DEFAULTS["dataFlowRuntime.timeToLiveMinutes"]
     """0: every data-flow run starts a cold cluster; > 0: the cluster stays warm (and billed) that long."""
     cleanup: bool | None = None
     """ADF's cleanup flag as the stack gives it; None leaves ADF's default (true). The TTL keeps the cluster warm;
@@ -270,22 +193,22 @@ class PlatformSettings:
     stack: str
     location: str
     cluster_mode: ClusterMode
-    auth: AuthMode = AuthMode.ACCESS_TOKEN
-    user_assigned_identity: bool = False
+    auth: AuthMode = DEFAULTS["auth"]
+    user_assigned_identity: bool = DEFAULTS["managedIdentity.userAssigned"]
     workspace: WorkspaceSpec = WorkspaceSpec()
     interactive_cluster: InteractiveClusterSpec | None = None
     job_cluster: JobClusterSpec | None = None
     instance_pool: InstancePoolSpec | None = None
     token: TokenSpec = TokenSpec()
     key_vault: KeyVaultSpec = KeyVaultSpec()
-    factory_public_network_access: NetworkAccess = NetworkAccess.ENABLED
+    factory_public_network_access: NetworkAccess = DEFAULTS["dataFactory.publicNetworkAccess"]
     linked_service: LinkedServiceSpec = LinkedServiceSpec()
     data_flow_runtime: DataFlowRuntimeSpec | None = None
     """None: no runtime of ours; Data Flows use ADF's default AutoResolve runtime (no TTL: always cold)."""
     tags: Mapping[str, str] = field(default_factory=dict)
     existing_resource_group: pulumi.Input[str] | None = None
     names: NameOverrides = NameOverrides()
-    protect: bool = False
+    protect: bool = DEFAULTS["protect"]
     warnings: tuple[str, ...] = ()
     """What is allowed but ages or goes unchecked (e.g. a runtime near its end of support), each naming its key."""
 

@@ -18,8 +18,8 @@ import pulumi
 import pulumi_databricks as databricks
 from pulumi_azure_native import datafactory
 
+from .args import ClusterMode
 from .scope import Scope
-from .settings import ClusterMode
 from .workspace import Workspace
 
 NOTEBOOK_RESOURCE = "notebooks/smoke.py"

@@ -9,8 +9,9 @@ import pulumi_databricks as databricks
 from pulumi_azure_native import databricks as azure_databricks
 from pulumi_azure_native import resources
 
+from .args import NetworkAccess
 from .scope import Scope
-from .settings import NetworkAccess, WorkspaceSpec
+from .settings import WorkspaceSpec
 
 # Classic (non-serverless) compute: ADF's job and interactive clusters need it. Required on create
 # since API 2026-01-01 and immutable afterwards.

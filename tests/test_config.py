@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from conftest import INTERACTIVE, JOB_CLUSTER, POOL, RecordingMocks
 
+from components.args import ClusterMode, WorkspaceSku
 from components.config import ConfigError, load_settings
-from components.settings import Autoscale, ClusterMode, FixedSize, WorkspaceSku
+from components.settings import Autoscale, FixedSize
 
 
 def problems_for(stack: str = "dev", **overrides: Any) -> list[str]:

@@ -310,8 +310,8 @@ def test_the_readmes_cost_table_is_the_one_the_preview_prints() -> None:
 
 
 def test_every_cost_row_cites_a_source_and_every_mode_has_a_row() -> None:
+    from components.args import ClusterMode
     from components.offline.costs import DATA_FLOW_COSTS, MODE_COSTS, SOURCES
-    from components.settings import ClusterMode
 
     assert set(MODE_COSTS) == {mode.value for mode in ClusterMode}
     for cost in [*MODE_COSTS.values(), *DATA_FLOW_COSTS.values()]:
