@@ -287,7 +287,8 @@ def check_secret_expiry(args: ResourceValidationArgs, report_violation: ReportVi
     """A Key Vault secret must carry an expiry (`properties.attributes.expires`, epoch seconds).
 
     A disabled secret (`attributes.enabled: false`) cannot be read at all, so it needs none: that is how
-    the token's secret rests in managedIdentity mode, where it may not be deleted (lifecycle rule 1).
+    the token's secret rests in managedIdentity mode, where it may not be deleted (lifecycle row
+    `kv-secret-dataplane-delete`).
     """
     if get_path(args.props, "properties", "attributes", "enabled") is False:
         return

@@ -48,14 +48,16 @@ def test_a_private_workspace_is_refused_until_private_networking_is_provided(wor
 
 
 def test_a_driver_node_type_in_pool_mode_is_refused() -> None:
-    """Rule 5 (ADF REST model, `newClusterDriverNodeType`: ignored in instance pool configurations)."""
+    """Lifecycle row `pool-tags` (ADF REST model, `newClusterDriverNodeType`: ignored in instance pool
+    configurations)."""
     (problem,) = refusal(clusterMode="instancePool", instancePool={**POOL, "driverNodeType": "Standard_DS4_v2"})
     assert problem.startswith("adf-databricks:instancePool.driverNodeType: Data Factory ignores a driver node type")
 
 
 @pytest.mark.parametrize("key", ["costCenter", "project", "environment", "managed-by"])
 def test_a_cluster_tag_repeating_a_workspace_tag_is_refused(key: str) -> None:
-    """Rule 6: the workspace passes its tags to every cluster; a repeated key becomes `x_<key>` and drifts."""
+    """Lifecycle row `default-tags`: the workspace passes its tags to every cluster; a repeated key becomes
+    `x_<key>` and drifts."""
     problems = refusal(interactiveCluster={**INTERACTIVE, "customTags": {key: "x", "team": "bi"}})
     assert problems == [
         f"adf-databricks:interactiveCluster.customTags.{key}: the workspace already tags every cluster with this "

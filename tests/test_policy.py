@@ -918,7 +918,8 @@ def violating_types(plan: Plan, config: Mapping[str, Any] | None = None) -> set[
 TOKEN_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES) - {rules.USER_ASSIGNED_IDENTITY}
 """Token mode creates no user-assigned identity; the other stateful types are always there."""
 IDENTITY_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES)
-"""The Key Vault stays in every auth mode (lifecycle rules 1-3), so identity mode has every stateful type."""
+"""The Key Vault stays in every auth mode (lifecycle rows `kv-secret-dataplane-delete`, `kv-soft-delete-name`,
+`azure-native-no-adopt`), so identity mode has every stateful type."""
 
 
 def test_dev_without_protect_is_fine(plans: Callable[[str], Plan]) -> None:
