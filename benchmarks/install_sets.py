@@ -25,6 +25,7 @@ from typing import Final
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
 SETS: Final = {"preview (runtime set)": "requirements.txt", "tests (development set)": "requirements-dev.txt"}
+PIP_INSTALL: Final = ("install", "-q", "-r")  # as the README's two commands run pip: change both together
 RUNTIME_TARGET: Final = {"packages": 25, "warm seconds": 45.0}
 # What `python -m venv` brings itself: not installed by the command.
 VENV_OWN: Final = {"pip", "setuptools"}
@@ -53,12 +54,12 @@ def _megabytes(folder: Path) -> float:
 
 
 def install(requirements: str, venv: Path, cache: Path) -> Install:
-    """The README's command up to the install: a new virtualenv, then `pip install -q -r` with this pip cache."""
+    """The README's command up to the install: a new virtualenv, then pip as the README runs it, with this cache."""
     env = {**os.environ, "PIP_CACHE_DIR": str(cache), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     made, made_cpu = _timed([sys.executable, "-m", "venv", str(venv)], env)
     empty = _megabytes(venv)
     pip = [str(venv / "bin" / "python"), "-m", "pip"]
-    installed, installed_cpu = _timed([*pip, "install", "-q", "-r", requirements], env)
+    installed, installed_cpu = _timed([*pip, *PIP_INSTALL, requirements], env)
     listed = subprocess.run([*pip, "list", "--format=json"], env=env, check=True, capture_output=True, text=True)
     packages = [p["name"] for p in json.loads(listed.stdout) if p["name"].lower() not in VENV_OWN]
     return Install(made + installed, made_cpu + installed_cpu, len(packages), _megabytes(venv) - empty)
