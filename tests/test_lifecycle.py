@@ -656,6 +656,9 @@ def test_every_scenario_cites_rows_the_lifecycle_table_has() -> None:
         assert scenario.rules and set(scenario.rules) <= rows, scenario.name
 
 
+VIRTUALENVS = (".venv", "venv", "node_modules")
+"""Installed packages (the policy pack's and the plugin's virtualenvs, the examples' modules): not ours to cite."""
+
 CITED_BY_NUMBER = re.compile(r"\b(?:[Ll]ifecycle )?[Rr](?:ule|ow)s? \d+\b|azure-lifecycle-rules\.md,? rows? \d")
 """A row cited by its number: "rule", "row", "lifecycle rule" or the table's file name followed by digits."""
 
@@ -672,7 +675,9 @@ def test_lifecycle_rows_are_cited_by_name_never_by_number() -> None:
         f"{path.relative_to(root)}:{number}"
         for folder in ("components", "tests", "policy", "benchmarks", ".github")
         for path in sorted((root / folder).rglob("*"))
-        if path.is_file() and path.suffix in {".py", ".yml", ".yaml", ".md", ".toml"} and "specs" not in path.parts
+        if path.is_file()
+        and path.suffix in {".py", ".yml", ".yaml", ".md", ".toml"}
+        and not {"specs", *VIRTUALENVS} & set(path.parts)
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
         if CITED_BY_NUMBER.search(line)
     ]
