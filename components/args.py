@@ -128,6 +128,63 @@ class VirtualNetwork(TypedDict, total=False):
     """The container (private) subnet's name; it must differ from the public one."""
 
 
+class NetworkMode(StrEnum):
+    """Where the workspace's and the vault's endpoints answer."""
+
+    PUBLIC = "public"
+    """On the public internet (secured by sign-in, tokens and the vault's firewall): every stack before private
+    networking existed, unchanged."""
+    PRIVATE = "private"
+    """Only inside a virtual network: the workspace VNet-injected, with public network access disabled and a private
+    endpoint (simplified layout), the vault behind a private endpoint, private DNS zones for both."""
+
+
+class PrivateDnsZoneIds(TypedDict, total=False):
+    """Existing private DNS zones (e.g. in a hub subscription): the stack links and uses them, and creates none."""
+
+    databricks: str
+    """The resource id of a `privatelink.azuredatabricks.net` zone."""
+    key_vault: str
+    """The resource id of a `privatelink.vaultcore.azure.net` zone."""
+
+
+class Network(TypedDict, total=False):
+    """Public or private networking for the workspace and the Key Vault, in one section."""
+
+    mode: NetworkMode
+    """public (today's behaviour) or private. Switching a deployed workspace to private replaces it (VNet injection is
+    set only at creation); a protected stack refuses it: see docs/networking.md for the migration."""
+    address_space: str
+    """private: the CIDR of the virtual network the stack creates (ignored with virtualNetworkId)."""
+    host_subnet: str
+    """private: the CIDR of the workspace's host (public) subnet, delegated to Microsoft.Databricks/workspaces; /26 or
+    larger."""
+    container_subnet: str
+    """private: the CIDR of the workspace's container (private) subnet, delegated to Microsoft.Databricks/workspaces;
+    /26 or larger."""
+    endpoint_subnet: str
+    """private: the CIDR of the undelegated subnet that holds the private endpoints; /28 or larger."""
+    virtual_network_id: str
+    """private: create the three subnets in this existing virtual network instead of creating one (its address space
+    must hold the three subnets)."""
+    network_security_group_id: str
+    """private: associate this existing network security group with the workspace's subnets instead of creating
+    one."""
+    private_dns_zone_ids: PrivateDnsZoneIds
+    """private: existing private DNS zones to use (and link to the VNet) instead of creating them."""
+    linked_virtual_network_ids: list[str]
+    """private: more virtual networks (the deploy runner's, a hub's) to link to the private DNS zones the stack
+    creates, so their names resolve to the private endpoints there."""
+    browser_authentication: bool
+    """private: also create the `browser_authentication` private endpoint (web sign-in for the region). Off by
+    default: Databricks recommends one dedicated web-auth workspace per region, and deleting its endpoint breaks
+    browser sign-in for every private workspace of the region."""
+    deploy_runner: str
+    """The GitHub Actions `runs-on` label of the runner that deploys this stack. Required in private mode, where it
+    must be a runner with a network path to the private endpoints (self-hosted, or GitHub-hosted with Azure private
+    networking, in a VNet peered to the workspace's and linked to the DNS zones); ubuntu-latest when unset."""
+
+
 class Workspace(TypedDict, total=False):
     """The Azure Databricks workspace."""
 
@@ -136,10 +193,11 @@ class Workspace(TypedDict, total=False):
     no_public_ip: bool
     """Secure cluster connectivity: cluster VMs get no public IP addresses."""
     public_network_access: NetworkAccess
-    """Whether the workspace is reachable from public networks. Disabled is refused for now: it needs private
-    endpoints, which this package does not create, and without them the deploy cannot reach the workspace."""
+    """Whether the workspace is reachable from public networks. Disabled comes with network.mode private (which
+    sets it): without private endpoints the deploy could not reach the workspace."""
     vnet: VirtualNetwork
-    """Deploy the workspace's clusters into your own virtual network."""
+    """Public mode only: deploy the workspace's clusters into subnets of your own virtual network. In private mode
+    the stack creates the subnets (network.virtualNetworkId names your VNet)."""
 
 
 class WorkerRange(TypedDict, total=False):
@@ -389,6 +447,8 @@ class AdfDatabricksArgs(TypedDict, total=False):
     """Deploy into this existing resource group instead of creating one."""
     names: Names
     """Overrides for derived names."""
+    network: Network
+    """Public or private networking for the workspace and the Key Vault."""
     protect: bool
     """Protect the resources that hold data or state (resource group, workspace, Key Vault, factory,
     user-assigned identity) from deletion; prod stacks set it."""
@@ -418,6 +478,14 @@ DEFAULTS: dict[str, Any] = {
     "dataFlowRuntime.timeToLiveMinutes": 0,
     "tags": {},
     "existingResourceGroupName": "",
+    "network.mode": NetworkMode.PUBLIC,
+    "network.addressSpace": "10.120.0.0/20",
+    "network.hostSubnet": "10.120.0.0/22",
+    "network.containerSubnet": "10.120.4.0/22",
+    "network.endpointSubnet": "10.120.8.0/26",
+    "network.linkedVirtualNetworkIds": [],
+    "network.browserAuthentication": False,
+    "network.deployRunner": "ubuntu-latest",
     "protect": False,
 }
 """Each key's default, by its camelCase path; a key not listed has none (unset)."""
@@ -436,6 +504,35 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 """Each whole-number key's inclusive range, by its camelCase path. rotationDays must also stay below
 lifetimeDays (the validator's rotation-window check)."""
+
+PREFIX_LENGTHS: dict[str, tuple[int, int]] = {
+    "network.addressSpace": (16, 24),
+    "network.hostSubnet": (16, 26),
+    "network.containerSubnet": (16, 26),
+    "network.endpointSubnet": (16, 29),
+}
+"""Each CIDR key's allowed prefix lengths (shortest, longest). Azure Databricks VNet injection: the VNet /16 to /24,
+each workspace subnet at least /26 (learn.microsoft.com, "Deploy Azure Databricks in your Azure virtual network
+(VNet injection)", Virtual network requirements); /29 is the smallest subnet Azure creates (Azure Virtual Network
+FAQ, "How small and how large can virtual networks and subnets be?")."""
+
+GITHUB_HOSTED_LABELS: list[str] = [
+    "ubuntu-latest",
+    "ubuntu-24.04",
+    "ubuntu-22.04",
+    "ubuntu-24.04-arm",
+    "ubuntu-22.04-arm",
+    "windows-latest",
+    "windows-2025",
+    "windows-2022",
+    "macos-latest",
+    "macos-15",
+    "macos-14",
+    "macos-13",
+]
+"""The standard GitHub-hosted runner labels (docs.github.com, "GitHub-hosted runners reference"): their machines sit
+on the public internet with no path into a customer VNet, so they cannot deploy a private stack. GitHub-hosted
+runners with Azure private networking are larger runners, which carry the labels their owner gives them."""
 
 RANGE_REASONS: dict[str, str] = {
     "token.rotationDays": "Databricks revokes a token that goes unused for 90 days (an idle stack's, for one), "

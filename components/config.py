@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from . import azure_regions, contract, naming, runtimes
+from . import azure_regions, contract, naming, network_config, runtimes
 from .args import (
     DATA_FLOW_CORE_COUNTS,
     DEFAULTS,
@@ -45,6 +45,7 @@ from .args import (
     DataSecurityMode,
     FirewallAction,
     NetworkAccess,
+    NetworkMode,
     WorkspaceSku,
 )
 from .settings import (
@@ -598,16 +599,15 @@ def _workspace(section: Section) -> WorkspaceSpec:
         public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
         vnet=vnet,
     )
-    if spec.public_network_access is NetworkAccess.DISABLED:
-        section.problems.add(f"{section.key}.publicNetworkAccess", PRIVATE_NETWORKING_NOT_PROVIDED)
     return spec
 
 
-# Lifecycle row `workspace-pna-private-link`: without front-end private endpoints (which this project does not
-# create) neither CI nor a laptop reaches such a workspace, so the deploy would fail after the workspace exists.
+# Lifecycle row `workspace-pna-private-link`: without front-end private endpoints neither CI nor a laptop reaches
+# such a workspace, so the deploy would fail after the workspace exists; network.mode private creates them.
 PRIVATE_NETWORKING_NOT_PROVIDED = (
-    "Disabled is not supported: private networking (private endpoints for the workspace) is not provided yet, "
-    "and without it the deploy cannot reach the workspace to create clusters and tokens; use Enabled"
+    "Disabled needs network.mode: private, which creates the private endpoints and DNS the deploy reaches the "
+    "workspace through (without them it cannot create clusters and tokens); set network.mode: private (and "
+    "network.deployRunner), or use Enabled"
 )
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -908,6 +908,12 @@ def load_settings(
     _resource_groups(problems, project, stack, existing_group if isinstance(existing_group, str) else None, names)
 
     workspace_spec = _workspace(section("workspace"))
+    key_vault_spec = _key_vault(section("keyVault"))
+    network = network_config.network(section("network"))
+    if network.is_private:  # the endpoints answer only inside the network: public access goes off
+        workspace_spec, key_vault_spec = network_config.private_endpoints(
+            problems, values, workspace_spec, key_vault_spec
+        )
     _serverless_problems(problems, mode, workspace_spec)
     settings = PlatformSettings(
         project=project,
@@ -921,13 +927,14 @@ def load_settings(
         job_cluster=job_spec if mode is ClusterMode.NEW_JOB_CLUSTER else None,
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
-        key_vault=_key_vault(section("keyVault")),
+        key_vault=key_vault_spec,
         factory_public_network_access=section("dataFactory").chosen("publicNetworkAccess", NetworkAccess),
         linked_service=_linked_service(section("linkedService")),
         data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
         tags=tags,
         existing_resource_group=existing_group,
         names=names,
+        network=network,
         protect=_flag(problems, "protect", values["protect"]),
     )
     _apply_rules(problems, settings)
@@ -1104,6 +1111,65 @@ RULES: tuple[Rule, ...] = (
         "{version}: {reason}",
         "lifecycle row `dbr-lts-support`: ending within six months, or not tracked",
         lambda s: _runtimes(s, refused=False),
+        warn=True,
+    ),
+    Rule(
+        "private access needs private networking",
+        ("workspace.publicNetworkAccess", "network.mode"),
+        PRIVATE_NETWORKING_NOT_PROVIDED,
+        "lifecycle row `workspace-pna-private-link`",
+        network_config.disabled_without_private,
+    ),
+    Rule(
+        "private networking keeps secure cluster connectivity",
+        ("workspace.noPublicIp", "network.mode"),
+        "must stay true with network.mode: private: a private workspace drops the Databricks-managed NSG rules "
+        "(requiredNsgRules NoAzureDatabricksRules), which needs secure cluster connectivity (no public IP); remove it",
+        "lifecycle rows `workspace-pna-private-link`, `private-link` (back-end private link needs secure cluster "
+        "connectivity)",
+        network_config.private_without_scc,
+    ),
+    Rule(
+        "private networking creates its own subnets",
+        ("workspace.vnet", "network.virtualNetworkId"),
+        "is for public mode (your existing subnets); with network.mode: private the stack creates and delegates the "
+        "subnets itself: name your VNet as network.virtualNetworkId and its free ranges as network.hostSubnet, "
+        "containerSubnet and endpointSubnet, then remove workspace.vnet (a deployed workspace is replaced: "
+        "docs/networking.md, Migration)",
+        "lifecycle row `workspace-creation-only`: the workspace's VNet and subnets are set only at creation",
+        network_config.private_with_own_subnets,
+    ),
+    Rule(
+        "a private stack has a deploy path",
+        ("network.deployRunner", "network.mode"),
+        "{runner} cannot deploy a private stack: it is a standard GitHub-hosted runner, on the public internet, "
+        "which the private workspace and vault do not answer (IP access lists are no path: they apply only while "
+        "public access is on); name a self-hosted runner, or a GitHub-hosted runner with Azure private networking, "
+        "in a VNet peered to the workspace's and linked to the private DNS zones",
+        "lifecycle rows `private-link` (the REST API answers only inside the network) and `adf-managed-vnet` "
+        "(IP access lists)",
+        network_config.private_without_deploy_path,
+    ),
+    Rule(
+        "serverless on a private stack needs an account-level NCC",
+        ("clusterMode", "network.mode"),
+        "serverless compute reaches the private vault (and any private data) only through a network connectivity "
+        "configuration (NCC), an account-level object the workspace-level deploy cannot create: an account admin "
+        "creates it in the account console (Security, Network connectivity configurations) or with the account-level "
+        "databricks_mws_network_connectivity_config and databricks_mws_ncc_binding, adds private endpoint rules and "
+        "approves their connections on the targets; docs/networking.md, Serverless",
+        "lifecycle row `ncc`",
+        network_config.serverless_on_private,
+        warn=True,
+    ),
+    Rule(
+        "Data Factory reaches a private workspace only through a managed network",
+        ("network.mode",),
+        "private: Data Factory's Azure integration runtime is public, so its Databricks activities (and the deploy's "
+        "smoke run) cannot reach the workspace until the factory gets a managed virtual network with an approved "
+        "managed private endpoint (part 2 of private networking); docs/networking.md",
+        "lifecycle row `adf-managed-vnet`",
+        network_config.factory_on_private,
         warn=True,
     ),
     Rule(

@@ -19,6 +19,7 @@ from .args import (
     DataSecurityMode,
     FirewallAction,
     NetworkAccess,
+    NetworkMode,
     WorkspaceSku,
 )
 
@@ -181,6 +182,41 @@ class NameOverrides:
     data_factory: str | None = None
 
 
+@dataclass(frozen=True)
+class PrivateNetworkSpec:
+    """network.mode private: what the stack creates (or is given by id) so the workspace and the vault answer only
+    inside the network."""
+
+    address_space: str = DEFAULTS["network.addressSpace"]
+    host_subnet: str = DEFAULTS["network.hostSubnet"]
+    container_subnet: str = DEFAULTS["network.containerSubnet"]
+    endpoint_subnet: str = DEFAULTS["network.endpointSubnet"]
+    virtual_network_id: str | None = None
+    """An existing VNet the stack creates its subnets in; None: the stack creates the VNet."""
+    network_security_group_id: str | None = None
+    """An existing NSG for the workspace subnets; None: the stack creates one."""
+    databricks_dns_zone_id: str | None = None
+    """An existing `privatelink.azuredatabricks.net` zone; None: the stack creates it."""
+    key_vault_dns_zone_id: str | None = None
+    """An existing `privatelink.vaultcore.azure.net` zone; None: the stack creates it."""
+    linked_virtual_network_ids: tuple[str, ...] = ()
+    """More VNets (the deploy runner's) linked to the zones the stack creates."""
+    browser_authentication: bool = DEFAULTS["network.browserAuthentication"]
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    mode: NetworkMode = DEFAULTS["network.mode"]
+    private: PrivateNetworkSpec | None = None
+    """Set exactly when mode is private."""
+    deploy_runner: str = DEFAULTS["network.deployRunner"]
+    """The `runs-on` label of the runner the workflows deploy this stack from."""
+
+    @property
+    def is_private(self) -> bool:
+        return self.private is not None
+
+
 STANDARD_TAG_NAMES = ("project", "environment", "managed-by")
 """The tags every resource gets from the component; a user tag of the same name (in any case) is refused."""
 
@@ -208,6 +244,7 @@ class PlatformSettings:
     tags: Mapping[str, str] = field(default_factory=dict)
     existing_resource_group: pulumi.Input[str] | None = None
     names: NameOverrides = NameOverrides()
+    network: NetworkSpec = NetworkSpec()
     protect: bool = DEFAULTS["protect"]
     warnings: tuple[str, ...] = ()
     """What is allowed but ages or goes unchecked (e.g. a runtime near its end of support), each naming its key."""

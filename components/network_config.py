@@ -1,0 +1,205 @@
+"""The `network` section: public or private networking, read and checked (a part of `components.config`).
+
+Private means (lifecycle rows `workspace-pna-private-link` and `private-link`): the workspace VNet-injected with
+public network access off and a `databricks_ui_api` private endpoint, the vault behind a `vault` private endpoint
+with public access off, private DNS zones for both, and a deploy runner that has a path to them. This module reads
+the section and finds what breaks those rules; `components.config` reports what it finds (its `RULES` table holds
+the rules across sections, whose finders are here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .args import DEFAULTS, GITHUB_HOSTED_LABELS, PREFIX_LENGTHS, ClusterMode, NetworkAccess, NetworkMode
+from .settings import KeyVaultSpec, NetworkSpec, PlatformSettings, PrivateNetworkSpec, WorkspaceSpec
+
+if TYPE_CHECKING:
+    from .config import Finding, Problems, Section
+
+CIDR_KEYS = ("hostSubnet", "containerSubnet", "endpointSubnet")
+"""The three subnets, in the order they are carved out of the address space."""
+PRIVATE_ONLY_KEYS = (
+    "addressSpace",
+    *CIDR_KEYS,
+    "virtualNetworkId",
+    "networkSecurityGroupId",
+    "privateDnsZoneIds",
+    "linkedVirtualNetworkIds",
+    "browserAuthentication",
+)
+"""Keys that mean something only in private mode: written in a public stack, they are refused, not ignored."""
+
+DATABRICKS_ZONE = "privatelink.azuredatabricks.net"
+KEY_VAULT_ZONE = "privatelink.vaultcore.azure.net"
+"""The private DNS zones of the `databricks_ui_api`/`browser_authentication` and `vault` sub-resources (Azure
+docs, "Azure Private Endpoint private DNS zone values", Analytics and Security sections)."""
+
+_ARM = r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+VNET_ID = re.compile(_ARM + r"Microsoft\.Network/virtualNetworks/[^/]+", re.IGNORECASE)
+NSG_ID = re.compile(_ARM + r"Microsoft\.Network/networkSecurityGroups/[^/]+", re.IGNORECASE)
+ZONE_IDS = {
+    "databricks": (DATABRICKS_ZONE, "databricks_dns_zone_id"),
+    "keyVault": (KEY_VAULT_ZONE, "key_vault_dns_zone_id"),
+}
+"""privateDnsZoneIds' keys: the zone each must name, and the spec field it fills."""
+
+
+def _id_text(section: Section, name: str, pattern: re.Pattern[str], what: str) -> str | None:
+    value = section.text(name)
+    if value is not None and not pattern.fullmatch(value):
+        section.problems.add_at(section.at(name), f"{json.dumps(value)}: must be {what}")
+    return value
+
+
+def _zone_pattern(zone: str) -> re.Pattern[str]:
+    return re.compile(_ARM + r"Microsoft\.Network/privateDnsZones/" + re.escape(zone), re.IGNORECASE)
+
+
+def _cidr(section: Section, name: str, given: bool) -> ipaddress.IPv4Network | None:
+    """An IPv4 CIDR within the key's prefix lengths; the declared default when unset."""
+    text = section.text(name) if given else DEFAULTS[f"network.{name}"]
+    if text is None:
+        return None
+    shortest, longest = PREFIX_LENGTHS[f"network.{name}"]
+    try:
+        cidr = ipaddress.ip_network(text.strip(), strict=True)
+    except ValueError as error:
+        section.problems.add_at(
+            section.at(name), f"{json.dumps(text)}: must be an IPv4 CIDR range, e.g. 10.0.0.0/24 ({error})"
+        )
+        return None
+    if not isinstance(cidr, ipaddress.IPv4Network) or not shortest <= cidr.prefixlen <= longest:
+        section.problems.add_at(
+            section.at(name), f"{json.dumps(text)}: must be an IPv4 range from /{shortest} to /{longest}"
+        )
+        return None
+    return cidr
+
+
+def _address_plan(section: Section, in_existing_vnet: bool) -> dict[str, ipaddress.IPv4Network | None]:
+    """The subnets, each inside the VNet the stack creates, none overlapping another (Azure refuses both)."""
+    if in_existing_vnet and section.has("addressSpace"):
+        section.problems.add_at(
+            section.at("addressSpace"), "is ignored next to virtualNetworkId (that VNet has its own); remove it"
+        )
+    space = None if in_existing_vnet else _cidr(section, "addressSpace", section.has("addressSpace"))
+    subnets = {name: _cidr(section, name, section.has(name)) for name in CIDR_KEYS}
+    seen: list[tuple[str, ipaddress.IPv4Network]] = []
+    for name, cidr in subnets.items():
+        if cidr is None:
+            continue
+        if space is not None and not cidr.subnet_of(space):
+            section.problems.add_at(section.at(name), f'"{cidr}": must lie inside addressSpace ({space})')
+        for other, taken in seen:
+            if cidr.overlaps(taken):
+                section.problems.add_at(section.at(name), f'"{cidr}": overlaps {other} ({taken})')
+        seen.append((name, cidr))
+    return {"addressSpace": space, **subnets}
+
+
+def _zone_ids(section: Section) -> dict[str, str | None]:
+    zones = section.section("privateDnsZoneIds")
+    found: dict[str, str | None] = {}
+    for key, (zone, field) in ZONE_IDS.items():
+        found[field] = _id_text(zones, key, _zone_pattern(zone), f"the resource id of a private DNS zone named {zone}")
+    return found
+
+
+def _private(section: Section) -> PrivateNetworkSpec:
+    vnet_id = _id_text(section, "virtualNetworkId", VNET_ID, "a virtual network resource id")
+    plan = _address_plan(section, vnet_id is not None)
+    return PrivateNetworkSpec(
+        address_space=str(plan["addressSpace"] or DEFAULTS["network.addressSpace"]),
+        host_subnet=_or_default(plan, "hostSubnet"),
+        container_subnet=_or_default(plan, "containerSubnet"),
+        endpoint_subnet=_or_default(plan, "endpointSubnet"),
+        virtual_network_id=vnet_id,
+        network_security_group_id=_id_text(
+            section, "networkSecurityGroupId", NSG_ID, "a network security group resource id"
+        ),
+        **_zone_ids(section),
+        linked_virtual_network_ids=section.string_list("linkedVirtualNetworkIds", VNET_ID, "a virtual network id"),
+        browser_authentication=section.flag("browserAuthentication"),
+    )
+
+
+def _or_default(plan: Mapping[str, ipaddress.IPv4Network | None], key: str) -> str:
+    return str(plan[key] or DEFAULTS[f"network.{key}"])
+
+
+def network(section: Section) -> NetworkSpec:
+    """The section, read: private settings only in private mode (written in a public stack, each is refused)."""
+    mode = section.chosen("mode", NetworkMode)
+    runner = section.text("deployRunner") or DEFAULTS["network.deployRunner"]
+    if mode is NetworkMode.PRIVATE:
+        return NetworkSpec(mode, _private(section), runner)
+    for key in PRIVATE_ONLY_KEYS:
+        if section.has(key):
+            section.problems.add_at(section.at(key), "only applies with mode: private; remove it, or set mode: private")
+    return NetworkSpec(mode, None, runner)
+
+
+def private_endpoints(
+    problems: Problems, values: Mapping[str, Any], workspace: WorkspaceSpec, vault: KeyVaultSpec
+) -> tuple[WorkspaceSpec, KeyVaultSpec]:
+    """In private mode the workspace's and the vault's public access are off (lifecycle row `private-link`): a key
+    that says otherwise is refused rather than silently overridden."""
+    for section, key in (("workspace", "publicNetworkAccess"), ("keyVault", "publicNetworkAccess")):
+        raw = values.get(section)
+        if isinstance(raw, Mapping) and raw.get(key) == NetworkAccess.ENABLED.value:
+            problems.add(
+                f"{section}.{key}",
+                '"Enabled" contradicts network.mode: private, which disables public access and answers through the '
+                "private endpoint only; remove it",
+            )
+    raw_vault = values.get("keyVault")
+    if isinstance(raw_vault, Mapping) and raw_vault.get("allowedIpRanges"):
+        problems.add(
+            "keyVault.allowedIpRanges",
+            "has no effect in private mode: the vault's firewall rules apply only while public access is enabled; "
+            "remove it",
+        )
+    return (
+        dataclasses.replace(workspace, public_network_access=NetworkAccess.DISABLED),
+        dataclasses.replace(vault, public_network_access=NetworkAccess.DISABLED, allowed_ip_ranges=()),
+    )
+
+
+# --- Finders of the rules across sections (components.config.RULES) ----------------------------------------------
+
+
+def disabled_without_private(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.workspace.public_network_access is NetworkAccess.DISABLED and not settings.network.is_private:
+        yield "workspace.publicNetworkAccess", {}
+
+
+def private_without_scc(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.network.is_private and not settings.workspace.no_public_ip:
+        yield "workspace.noPublicIp", {}
+
+
+def private_with_own_subnets(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.network.is_private and settings.workspace.vnet is not None:
+        yield "workspace.vnet", {}
+
+
+def private_without_deploy_path(settings: PlatformSettings) -> Iterator[Finding]:
+    runner = settings.network.deploy_runner
+    if settings.network.is_private and runner in GITHUB_HOSTED_LABELS:
+        yield "network.deployRunner", {"runner": json.dumps(runner)}
+
+
+def serverless_on_private(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.network.is_private and settings.cluster_mode is ClusterMode.SERVERLESS:
+        yield "clusterMode", {}
+
+
+def factory_on_private(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.network.is_private:
+        yield "network.mode", {}
