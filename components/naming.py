@@ -114,3 +114,46 @@ def derive_names(project: str, stack: str, subscription_id: str, overrides: Name
         instance_pool=f"{body}-pool",
         user_assigned_identity=fit("id", f"{body}-adf", RESOURCE_GROUP.max_len),
     )
+
+
+# Network resources (learn.microsoft.com, "Naming rules and restrictions for Azure resources", Microsoft.Network):
+# virtual networks and private endpoints 2-64, network security groups 1-80 characters; letters, digits, _ . -,
+# starting with a letter or digit and ending with a letter, digit or _.
+VIRTUAL_NETWORK = NameRule(
+    "virtual network", 2, 64, re.compile(r"[A-Za-z0-9][\w.-]*\w"), "letters, digits, _ . -, ending in a letter, digit or _"
+)
+NETWORK_SECURITY_GROUP = NameRule(
+    "network security group",
+    1,
+    80,
+    re.compile(r"[A-Za-z0-9]([\w.-]*\w)?"),
+    "letters, digits, _ . -, ending in a letter, digit or _",
+)
+PRIVATE_ENDPOINT = NameRule(
+    "private endpoint", 2, 64, re.compile(r"[A-Za-z0-9][\w.-]*\w"), "letters, digits, _ . -, ending in a letter, digit or _"
+)
+HOST_SUBNET_NAME = "snet-dbw-host"
+CONTAINER_SUBNET_NAME = "snet-dbw-container"
+ENDPOINT_SUBNET_NAME = "snet-private-endpoints"
+"""Subnet names are unique within their VNet only: fixed, so a stack's VNet (or the one it is given) holds one set."""
+
+
+@dataclass(frozen=True)
+class NetworkNames:
+    virtual_network: str
+    network_security_group: str
+    workspace_endpoint: str
+    browser_auth_endpoint: str
+    vault_endpoint: str
+
+
+def network_names(project: str, stack: str) -> NetworkNames:
+    """Unique within the stack's resource group, like the workspace's name."""
+    body = slug(f"{project}-{stack}")
+    return NetworkNames(
+        virtual_network=fit("vnet", body, VIRTUAL_NETWORK.max_len),
+        network_security_group=fit("nsg", body, NETWORK_SECURITY_GROUP.max_len),
+        workspace_endpoint=fit("pe", f"{body}-dbw-ui-api", PRIVATE_ENDPOINT.max_len),
+        browser_auth_endpoint=fit("pe", f"{body}-dbw-auth", PRIVATE_ENDPOINT.max_len),
+        vault_endpoint=fit("pe", f"{body}-kv", PRIVATE_ENDPOINT.max_len),
+    )

@@ -4,6 +4,7 @@ No `from __future__ import annotations`: Pulumi's analyzer reads this class's an
 outputs) to infer the package schema.
 """
 
+import functools
 import inspect
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ import pulumi
 from pulumi_azure_native import authorization, datafactory, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
-from . import compute, data_flow_runtime, factory, linked_service, smoke_pipeline, token_store, workspace
+from . import compute, data_flow_runtime, factory, linked_service, network, smoke_pipeline, token_store, workspace
 from .access import BuiltInRole, role_assignment
 from .args import AdfDatabricksArgs
 from .config import settings_from_args
@@ -81,8 +82,10 @@ class AdfDatabricks(pulumi.ComponentResource):
         if not s.existing_resource_group:
             scope = scope.in_group(workspace.resource_group(scope))
 
+        # Private networking: the VNet the workspace joins, and the DNS its and the vault's endpoints answer in.
+        net = network.private_network(scope, s.network.private) if s.network.private else None
         # The workspace and the compute the cluster mode keeps in it.
-        dbw = workspace.workspace(scope, s.workspace)
+        dbw = workspace.workspace(scope, s.workspace, net)
         cluster = compute.interactive_cluster(scope, s.interactive_cluster, dbw) if s.interactive_cluster else None
         pool = compute.instance_pool(scope, s.instance_pool, dbw) if s.instance_pool else None
         # The factory, and how it authenticates to the workspace: a token in Key Vault, or its managed identity.
@@ -90,7 +93,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         adf = factory.factory(scope, s.factory_public_network_access, uami)
         grantee = _Grantee(uami.principal_id if uami else adf.identity.apply(lambda i: i.principal_id if i else ""))
         token = token_store.rotating_token(scope, s.token, dbw) if s.uses_token else None
-        store = token_store.token_store(scope, s.key_vault, dbw, token)
+        reach_vault = functools.partial(network.vault_endpoint, scope, net) if net else None
+        store = token_store.token_store(scope, s.key_vault, dbw, token, reach_vault)
         auth = (
             _token_in_key_vault(scope, adf, grantee, store)
             if s.uses_token

@@ -8,6 +8,7 @@ nothing here is ever created over something that exists, because azure-native re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulumi
@@ -70,11 +71,23 @@ def _network_rules(spec: KeyVaultSpec) -> keyvault.NetworkRuleSetArgs:
     )
 
 
-def token_store(scope: Scope, spec: KeyVaultSpec, workspace: Workspace, token: databricks.Token | None) -> TokenStore:
+def token_store(
+    scope: Scope,
+    spec: KeyVaultSpec,
+    workspace: Workspace,
+    token: databricks.Token | None,
+    reach: Callable[[keyvault.Vault], list[pulumi.Resource]] | None = None,
+) -> TokenStore:
     """The vault and the secret exist in every auth mode: switching auth deletes neither (lifecycle rows
-    `kv-secret-dataplane-delete`, `kv-soft-delete-name`, `azure-native-no-adopt`)."""
+    `kv-secret-dataplane-delete`, `kv-soft-delete-name`, `azure-native-no-adopt`).
+
+    `reach` (network.mode private) makes the vault's private endpoint. The secret is written through ARM, which
+    needs no path into the network, but deleted through the vault's data plane (`kv-secret-dataplane-delete`): it
+    depends on the endpoint and its DNS record, so a destroy deletes it while that path still exists, from the deploy
+    runner inside the network (network.deployRunner), before the endpoint goes."""
     vault = token_vault(scope, spec)
-    return TokenStore(vault, token_secret(scope, vault, workspace, token))
+    path = reach(vault) if reach else None
+    return TokenStore(vault, token_secret(scope, vault, workspace, token, path))
 
 
 def token_vault(scope: Scope, spec: KeyVaultSpec) -> keyvault.Vault:
@@ -119,7 +132,11 @@ def secret_name(workspace_id: str) -> str:
 
 
 def token_secret(
-    scope: Scope, vault: keyvault.Vault, workspace: Workspace, token: databricks.Token | None
+    scope: Scope,
+    vault: keyvault.Vault,
+    workspace: Workspace,
+    token: databricks.Token | None,
+    path: list[pulumi.Resource] | None = None,
 ) -> keyvault.Secret:
     """Each new token writes a new secret version that expires with it; the name never changes.
 
@@ -159,6 +176,8 @@ def token_secret(
         properties=properties,
         opts=pulumi.ResourceOptions.merge(
             scope.goes_with(vault),
-            pulumi.ResourceOptions(retain_on_delete=not scope.settings.protect, ignore_changes=ignored),
+            pulumi.ResourceOptions(
+                retain_on_delete=not scope.settings.protect, ignore_changes=ignored, depends_on=path or None
+            ),
         ),
     )

@@ -9,7 +9,9 @@ import pulumi_databricks as databricks
 from pulumi_azure_native import databricks as azure_databricks
 from pulumi_azure_native import resources
 
+from . import network
 from .args import NetworkAccess
+from .network import PrivateNetwork
 from .scope import Scope
 from .settings import WorkspaceSpec
 
@@ -36,19 +38,30 @@ def resource_group(scope: Scope) -> resources.ResourceGroup:
     )
 
 
-def _custom_parameters(spec: WorkspaceSpec) -> azure_databricks.WorkspaceCustomParametersArgs:
+Injection = tuple[pulumi.Input[str], pulumi.Input[str], pulumi.Input[str]]
+"""VNet injection: the VNet's id, the host (public) and the container (private) subnet's names."""
+
+
+def _injection(spec: WorkspaceSpec, net: PrivateNetwork | None) -> Injection | None:
+    """The stack's own subnets (private mode: their names as outputs, so the workspace waits for them), or the
+    existing ones a public stack names in workspace.vnet."""
+    if net is not None:
+        return net.virtual_network_id, net.host_subnet.name, net.container_subnet.name
     vnet = spec.vnet
+    return (vnet.vnet_id, vnet.public_subnet_name, vnet.private_subnet_name) if vnet else None
+
+
+def _custom_parameters(spec: WorkspaceSpec, net: PrivateNetwork | None) -> azure_databricks.WorkspaceCustomParametersArgs:
+    injection = _injection(spec, net)
+
+    def given(index: int) -> azure_databricks.WorkspaceCustomStringParameterArgs | None:
+        return azure_databricks.WorkspaceCustomStringParameterArgs(value=injection[index]) if injection else None
+
     return azure_databricks.WorkspaceCustomParametersArgs(
         enable_no_public_ip=azure_databricks.WorkspaceNoPublicIPBooleanParameterArgs(value=spec.no_public_ip),
-        custom_virtual_network_id=azure_databricks.WorkspaceCustomStringParameterArgs(value=vnet.vnet_id)
-        if vnet
-        else None,
-        custom_public_subnet_name=azure_databricks.WorkspaceCustomStringParameterArgs(value=vnet.public_subnet_name)
-        if vnet
-        else None,
-        custom_private_subnet_name=azure_databricks.WorkspaceCustomStringParameterArgs(value=vnet.private_subnet_name)
-        if vnet
-        else None,
+        custom_virtual_network_id=given(0),
+        custom_public_subnet_name=given(1),
+        custom_private_subnet_name=given(2),
     )
 
 
@@ -59,7 +72,9 @@ def _required_nsg_rules(spec: WorkspaceSpec) -> str | None:
     return "AllRules" if spec.vnet else None
 
 
-def workspace(scope: Scope, spec: WorkspaceSpec) -> Workspace:
+def workspace(scope: Scope, spec: WorkspaceSpec, net: PrivateNetwork | None = None) -> Workspace:
+    """With `net` (network.mode private), injected into the stack's VNet and reached through its private endpoint:
+    the Databricks provider, and so every Databricks resource, waits for the endpoint and its DNS record."""
     dbw = azure_databricks.Workspace(
         f"{scope.name}-workspace",
         workspace_name=scope.names.workspace,
@@ -69,13 +84,15 @@ def workspace(scope: Scope, spec: WorkspaceSpec) -> Workspace:
         compute_mode=COMPUTE_MODE,
         managed_resource_group_id=f"/subscriptions/{scope.subscription_id}/resourceGroups/"
         f"{scope.names.managed_resource_group}",
-        parameters=_custom_parameters(spec),
+        parameters=_custom_parameters(spec, net),
         public_network_access=spec.public_network_access.value,
         required_nsg_rules=_required_nsg_rules(spec),
         tags=scope.tags,
         opts=scope.stateful,
     )
-    return Workspace(dbw, workspace_provider(scope.name, dbw, scope.child))
+    reach = network.workspace_endpoints(scope, net, dbw) if net else None
+    opts = pulumi.ResourceOptions.merge(scope.child, pulumi.ResourceOptions(depends_on=reach)) if reach else scope.child
+    return Workspace(dbw, workspace_provider(scope.name, dbw, opts))
 
 
 def workspace_provider(name: str, dbw: azure_databricks.Workspace, opts: pulumi.ResourceOptions) -> databricks.Provider:
