@@ -45,7 +45,6 @@ from .args import (
     DataSecurityMode,
     FirewallAction,
     NetworkAccess,
-    NetworkMode,
     WorkspaceSku,
 )
 from .settings import (
@@ -1165,7 +1164,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "Data Factory reaches a private workspace only through a managed network",
         ("network.mode",),
-        "private: Data Factory's Azure integration runtime is public, so its Databricks activities (and the deploy's "
+        "private: the deploy reaches the workspace's API and the vault through their private endpoints, from the "
+        "runner {runner} (network.deployRunner), in a network peered to the stack's VNet and linked to its private "
+        "DNS zones. Data Factory's Azure integration runtime is public, so its Databricks activities (and the deploy's "
         "smoke run) cannot reach the workspace until the factory gets a managed virtual network with an approved "
         "managed private endpoint (part 2 of private networking); docs/networking.md",
         "lifecycle row `adf-managed-vnet`",

@@ -120,7 +120,11 @@ def derive_names(project: str, stack: str, subscription_id: str, overrides: Name
 # virtual networks and private endpoints 2-64, network security groups 1-80 characters; letters, digits, _ . -,
 # starting with a letter or digit and ending with a letter, digit or _.
 VIRTUAL_NETWORK = NameRule(
-    "virtual network", 2, 64, re.compile(r"[A-Za-z0-9][\w.-]*\w"), "letters, digits, _ . -, ending in a letter, digit or _"
+    "virtual network",
+    2,
+    64,
+    re.compile(r"[A-Za-z0-9][\w.-]*\w"),
+    "letters, digits, _ . -, ending in a letter, digit or _",
 )
 NETWORK_SECURITY_GROUP = NameRule(
     "network security group",
@@ -130,7 +134,11 @@ NETWORK_SECURITY_GROUP = NameRule(
     "letters, digits, _ . -, ending in a letter, digit or _",
 )
 PRIVATE_ENDPOINT = NameRule(
-    "private endpoint", 2, 64, re.compile(r"[A-Za-z0-9][\w.-]*\w"), "letters, digits, _ . -, ending in a letter, digit or _"
+    "private endpoint",
+    2,
+    64,
+    re.compile(r"[A-Za-z0-9][\w.-]*\w"),
+    "letters, digits, _ . -, ending in a letter, digit or _",
 )
 HOST_SUBNET_NAME = "snet-dbw-host"
 CONTAINER_SUBNET_NAME = "snet-dbw-container"

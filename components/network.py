@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import network, privatedns
+from pulumi_azure_native import keyvault, network, privatedns
 
 from .naming import (
     CONTAINER_SUBNET_NAME,
@@ -40,8 +40,11 @@ WORKSPACE_UI_API = "databricks_ui_api"
 BROWSER_AUTHENTICATION = "browser_authentication"
 VAULT = "vault"
 """Private link sub-resources (group ids): Azure docs, "Azure Private Endpoint private DNS zone values"."""
-_VNET_ID = re.compile(r"/subscriptions/[^/]+/resourceGroups/(?P<group>[^/]+)/providers/Microsoft\.Network/"
-                      r"virtualNetworks/(?P<name>[^/]+)", re.IGNORECASE)
+_VNET_ID = re.compile(
+    r"/subscriptions/[^/]+/resourceGroups/(?P<group>[^/]+)/providers/Microsoft\.Network/"
+    r"virtualNetworks/(?P<name>[^/]+)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -59,20 +62,39 @@ class PrivateNetwork:
     """What must exist before a name resolves inside the VNet: the zones the stack creates and their VNet links."""
 
 
+@dataclass(frozen=True)
+class _SubnetPlan:
+    role: str
+    name: str
+    prefix: str
+    delegated: bool
+    """A workspace subnet: delegated to Databricks, with the NSG. The endpoint subnet is neither."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One private endpoint: its role in the logical names, its Azure name, sub-resource and DNS zone."""
+
+    role: str
+    name: str
+    group: str
+    zone: str
+
+
 def private_network(scope: Scope, spec: PrivateNetworkSpec) -> PrivateNetwork:
     names = network_names(scope.settings.project, scope.settings.stack)
     vnet_id, vnet_group, vnet_name = _virtual_network(scope, spec, names)
     nsg_id = spec.network_security_group_id or _security_group(scope, names).id
-    host = _subnet(scope, "host-subnet", HOST_SUBNET_NAME, spec.host_subnet, (vnet_group, vnet_name), nsg_id, [])
-    container = _subnet(
-        scope, "container-subnet", CONTAINER_SUBNET_NAME, spec.container_subnet, (vnet_group, vnet_name), nsg_id,
-        [host],
+    plans = (
+        _SubnetPlan("host-subnet", HOST_SUBNET_NAME, spec.host_subnet, delegated=True),
+        _SubnetPlan("container-subnet", CONTAINER_SUBNET_NAME, spec.container_subnet, delegated=True),
+        _SubnetPlan("endpoint-subnet", ENDPOINT_SUBNET_NAME, spec.endpoint_subnet, delegated=False),
     )
-    endpoints = _subnet(
-        scope, "endpoint-subnet", ENDPOINT_SUBNET_NAME, spec.endpoint_subnet, (vnet_group, vnet_name), None,
-        [container],
-    )
+    subnets: list[network.Subnet] = []
+    for plan in plans:
+        subnets.append(_subnet(scope, plan, (vnet_group, vnet_name), nsg_id, subnets[-1:]))
     zone_ids, resolved = _zones(scope, spec, vnet_id)
+    host, container, endpoints = subnets
     return PrivateNetwork(names, pulumi.Output.from_input(vnet_id), host, container, endpoints, zone_ids, resolved)
 
 
@@ -111,31 +133,25 @@ def _security_group(scope: Scope, names: NetworkNames) -> network.NetworkSecurit
 
 def _subnet(
     scope: Scope,
-    role: str,
-    name: str,
-    prefix: str,
+    plan: _SubnetPlan,
     vnet: tuple[pulumi.Input[str], pulumi.Input[str]],
-    nsg_id: pulumi.Input[str] | None,
-    after: list[pulumi.Resource],
+    nsg_id: pulumi.Input[str],
+    after: list[network.Subnet],
 ) -> network.Subnet:
-    """A workspace subnet (with an NSG) is delegated to Databricks; the endpoint subnet (no NSG) is not.
-
-    One after the other: Azure runs one operation at a time on a VNet and answers a concurrent subnet write with
-    `AnotherOperationInProgress` (Azure Virtual Network troubleshooting, "Subnet operations").
-    """
-    delegated = nsg_id is not None
+    """One after the other: Azure runs one operation at a time on a VNet and answers a concurrent subnet write with
+    `AnotherOperationInProgress` (Azure Virtual Network troubleshooting, "Subnet operations")."""
     return network.Subnet(
-        f"{scope.name}-{role}",
-        subnet_name=name,
+        f"{scope.name}-{plan.role}",
+        subnet_name=plan.name,
         resource_group_name=vnet[0],
         virtual_network_name=vnet[1],
-        address_prefix=prefix,
+        address_prefix=plan.prefix,
         delegations=[network.DelegationArgs(name="databricks", service_name=DATABRICKS_DELEGATION)]
-        if delegated
+        if plan.delegated
         else None,
-        network_security_group=network.NetworkSecurityGroupArgs(id=nsg_id) if delegated else None,
-        private_endpoint_network_policies=None if delegated else "Disabled",
-        opts=pulumi.ResourceOptions.merge(scope.stateful, pulumi.ResourceOptions(depends_on=after or None)),
+        network_security_group=network.NetworkSecurityGroupArgs(id=nsg_id) if plan.delegated else None,
+        private_endpoint_network_policies=None if plan.delegated else "Disabled",
+        opts=pulumi.ResourceOptions.merge(scope.stateful, pulumi.ResourceOptions(depends_on=list(after) or None)),
     )
 
 
@@ -186,60 +202,52 @@ def _link(
 
 
 def private_endpoint(
-    scope: Scope, net: PrivateNetwork, role: str, endpoint_name: str, target: pulumi.Resource, group: str, zone: str
+    scope: Scope, net: PrivateNetwork, endpoint: Endpoint, target_id: pulumi.Input[str]
 ) -> network.PrivateDnsZoneGroup:
-    """An endpoint in the endpoint subnet to `target`'s `group` sub-resource, and its zone group, which writes the
+    """An endpoint in the endpoint subnet to the target's sub-resource, and its zone group, which writes the
     endpoint's A record into the zone (so the name resolves to it inside the VNet). Auto-approved: the deployer
     owns the target (learn.microsoft.com, "Manage Azure private endpoints", approval methods)."""
-    target_id = target.id  # type: ignore[attr-defined]
-    endpoint = network.PrivateEndpoint(
-        f"{scope.name}-{role}",
-        private_endpoint_name=endpoint_name,
+    resource = network.PrivateEndpoint(
+        f"{scope.name}-{endpoint.role}",
+        private_endpoint_name=endpoint.name,
         resource_group_name=scope.resource_group,
         location=scope.settings.location,
         subnet=network.SubnetArgs(id=net.endpoint_subnet.id),
         private_link_service_connections=[
-            network.PrivateLinkServiceConnectionArgs(name=endpoint_name, private_link_service_id=target_id, group_ids=[group])
+            network.PrivateLinkServiceConnectionArgs(
+                name=endpoint.name, private_link_service_id=target_id, group_ids=[endpoint.group]
+            )
         ],
         tags=scope.tags,
         opts=scope.stateful,
     )
     return network.PrivateDnsZoneGroup(
-        f"{scope.name}-{role}-dns",
+        f"{scope.name}-{endpoint.role}-dns",
         private_dns_zone_group_name="default",
-        private_endpoint_name=endpoint.name,
+        private_endpoint_name=resource.name,
         resource_group_name=scope.resource_group,
         private_dns_zone_configs=[
-            network.PrivateDnsZoneConfigArgs(name=zone.replace(".", "-"), private_dns_zone_id=net.zone_ids[zone])
+            network.PrivateDnsZoneConfigArgs(
+                name=endpoint.zone.replace(".", "-"), private_dns_zone_id=net.zone_ids[endpoint.zone]
+            )
         ],
         opts=pulumi.ResourceOptions.merge(scope.stateful, pulumi.ResourceOptions(depends_on=list(net.resolved))),
     )
 
 
-def workspace_endpoints(scope: Scope, net: PrivateNetwork, workspace: pulumi.Resource) -> list[pulumi.Resource]:
+def workspace_endpoints(scope: Scope, net: PrivateNetwork, workspace_id: pulumi.Input[str]) -> list[pulumi.Resource]:
     """The workspace's way in: `databricks_ui_api` (front end and back end), and `browser_authentication` where the
     stack asks for it (one per region; lifecycle row `private-link`)."""
-    reach: list[pulumi.Resource] = [
-        private_endpoint(
-            scope, net, "workspace-endpoint", net.names.workspace_endpoint, workspace, WORKSPACE_UI_API, DATABRICKS_ZONE
-        )
-    ]
+    wanted = [Endpoint("workspace-endpoint", net.names.workspace_endpoint, WORKSPACE_UI_API, DATABRICKS_ZONE)]
     spec = scope.settings.network.private
     if spec and spec.browser_authentication:
-        reach.append(
-            private_endpoint(
-                scope,
-                net,
-                "browser-auth-endpoint",
-                net.names.browser_auth_endpoint,
-                workspace,
-                BROWSER_AUTHENTICATION,
-                DATABRICKS_ZONE,
-            )
+        wanted.append(
+            Endpoint("browser-auth-endpoint", net.names.browser_auth_endpoint, BROWSER_AUTHENTICATION, DATABRICKS_ZONE)
         )
-    return reach
+    return [private_endpoint(scope, net, endpoint, workspace_id) for endpoint in wanted]
 
 
-def vault_endpoint(scope: Scope, net: PrivateNetwork, vault: pulumi.Resource) -> list[pulumi.Resource]:
+def vault_endpoint(scope: Scope, net: PrivateNetwork, vault: keyvault.Vault) -> list[pulumi.Resource]:
     """The vault's way in (`vault` sub-resource): what a deploy inside the network reaches the data plane through."""
-    return [private_endpoint(scope, net, "vault-endpoint", net.names.vault_endpoint, vault, VAULT, KEY_VAULT_ZONE)]
+    endpoint = Endpoint("vault-endpoint", net.names.vault_endpoint, VAULT, KEY_VAULT_ZONE)
+    return [private_endpoint(scope, net, endpoint, vault.id)]

@@ -202,4 +202,4 @@ def serverless_on_private(settings: PlatformSettings) -> Iterator[Finding]:
 
 def factory_on_private(settings: PlatformSettings) -> Iterator[Finding]:
     if settings.network.is_private:
-        yield "network.mode", {}
+        yield "network.mode", {"runner": json.dumps(settings.network.deploy_runner)}

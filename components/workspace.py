@@ -46,12 +46,15 @@ def _injection(spec: WorkspaceSpec, net: PrivateNetwork | None) -> Injection | N
     """The stack's own subnets (private mode: their names as outputs, so the workspace waits for them), or the
     existing ones a public stack names in workspace.vnet."""
     if net is not None:
-        return net.virtual_network_id, net.host_subnet.name, net.container_subnet.name
+        host, container = (subnet.name.apply(lambda n: n or "") for subnet in (net.host_subnet, net.container_subnet))
+        return net.virtual_network_id, host, container
     vnet = spec.vnet
     return (vnet.vnet_id, vnet.public_subnet_name, vnet.private_subnet_name) if vnet else None
 
 
-def _custom_parameters(spec: WorkspaceSpec, net: PrivateNetwork | None) -> azure_databricks.WorkspaceCustomParametersArgs:
+def _custom_parameters(
+    spec: WorkspaceSpec, net: PrivateNetwork | None
+) -> azure_databricks.WorkspaceCustomParametersArgs:
     injection = _injection(spec, net)
 
     def given(index: int) -> azure_databricks.WorkspaceCustomStringParameterArgs | None:
@@ -90,7 +93,7 @@ def workspace(scope: Scope, spec: WorkspaceSpec, net: PrivateNetwork | None = No
         tags=scope.tags,
         opts=scope.stateful,
     )
-    reach = network.workspace_endpoints(scope, net, dbw) if net else None
+    reach = network.workspace_endpoints(scope, net, dbw.id) if net else None
     opts = pulumi.ResourceOptions.merge(scope.child, pulumi.ResourceOptions(depends_on=reach)) if reach else scope.child
     return Workspace(dbw, workspace_provider(scope.name, dbw, opts))
 

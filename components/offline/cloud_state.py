@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.naming import digest
+from components.offline.network_state import network_builders
 
 OFFLINE_SUBSCRIPTION_ID = "6f1a5c2e-3b7d-4e8a-9c0f-2d4b6a8e1c3f"
 OFFLINE_TENANT_ID = "0b9e2f4a-7c1d-4a3e-8f5b-6d2c9e1a7b40"
@@ -69,6 +70,7 @@ class FakeCloud:
             ),
             "databricks:index/notebook:Notebook": self._notebook,
             "databricks:index/job:Job": self._job,
+            **network_builders(self),
         }
 
     def invoke(self, token: str, args: Mapping[str, Any]) -> dict[str, Any]:
