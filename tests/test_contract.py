@@ -8,6 +8,8 @@ from typing import Any
 
 import pulumi
 import pytest
+
+from components.network_config import PRIVATE_ONLY_KEYS
 import yaml
 from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental.component import ComponentProvider
@@ -111,7 +113,14 @@ def test_the_validator_applies_each_declared_default(path: str) -> None:
     section, key = path.split(".", 1)
     base.setdefault(section, {})
     base[section] = {k: v for k, v in base[section].items() if k != key}
+    private_only = section == "network" and key in PRIVATE_ONLY_KEYS
+    if private_only:  # read only in private mode (a public stack refuses them)
+        base["network"] = {"mode": "private", "deployRunner": "self-hosted-private"}
     settings = load_settings(base, project="p", stack="s", location="westeurope")
+    if private_only:
+        path = f"network.private.{key}"
+        assert _read_setting(settings, path) == DEFAULTS[f"network.{key}"], path
+        return
     assert _read_setting(settings, path) == DEFAULTS[path], path
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from components.offline.network_state import NETWORK_TYPES
 import yaml
 from support import PROJECT_DIR, absent_stack, code_blocks, copy_project, doc_section, preview, preview_here, stacks
 
@@ -59,6 +61,8 @@ def test_every_stack_file_previews_cleanly(stack: str) -> None:
 
 
 def test_prod_preview_as_json_lists_protected_stateful_resources() -> None:
+    """prod is private: its network (VNet, subnets, NSG, endpoints, DNS) is protected too, being the deploy's path to
+    the protected workspace and vault (components/network.py)."""
     result = preview_here("prod", "--json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
@@ -68,6 +72,7 @@ def test_prod_preview_as_json_lists_protected_stateful_resources() -> None:
         "azure-native:databricks:Workspace",
         "azure-native:keyvault:Vault",
         "azure-native:datafactory:Factory",
+        *NETWORK_TYPES,
     }
     assert plan["outputs"]["clusterMode"] == "newJobCluster"
     assert "clusterId" not in plan["outputs"]
