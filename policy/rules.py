@@ -1,6 +1,7 @@
 """The adf-databricks policies: what a platform team enforces with `pulumi preview --policy-pack policy`.
 
-Every policy is mandatory but one: `prod-databricks-runtime-ageing` is advisory, a warning that blocks nothing.
+Every policy is mandatory but two: `prod-databricks-runtime-ageing` and `public-endpoints` are advisory, warnings
+that block nothing.
 `__main__.py` only hands `ALL_POLICIES` to `PolicyPack` (constructing a `PolicyPack` starts the policy server), so
 this module is importable by tests without the Pulumi CLI.
 
@@ -354,6 +355,42 @@ def check_prod_protected(args: ResourceValidationArgs, report_violation: ReportV
         )
 
 
+PUBLIC_ENDPOINT_TYPES: Final = (WORKSPACE, VAULT)
+"""The data-plane endpoints network.mode private takes off the internet (lifecycle rows `private-link`,
+`workspace-pna-private-link`): both read `properties.publicNetworkAccess` in the REST models (the workspace's at
+the top level of azure-native's inputs, the vault's under `properties`)."""
+
+
+def _public_endpoint(args: ResourceValidationArgs) -> str | None:
+    """The property path that leaves this workspace or vault public, or None."""
+    if type_matches(args.resource_type, WORKSPACE):
+        path: tuple[str, ...] = ("publicNetworkAccess",)
+    elif type_matches(args.resource_type, VAULT):
+        path = ("properties", "publicNetworkAccess")
+    else:
+        return None
+    return None if get_path(args.props, *path) == "Disabled" else ".".join(path)
+
+
+def check_public_endpoints(prod: bool) -> ResourceCheck:
+    """In prod stacks (`prod`), a public workspace or vault is a violation; elsewhere it is reported (advisory)."""
+
+    def check(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        stack = stack_from_urn(args.urn) or pulumi.get_stack()
+        patterns = config_strings(args.get_config(), "prodStacks", DEFAULT_PROD_STACKS)
+        if is_prod_stack(stack, patterns) is not prod:
+            return
+        path = _public_endpoint(args)
+        if path is not None:
+            report_violation(
+                f"{path} must be Disabled: this {args.resource_type} answers on the public internet. Set "
+                f"adf-databricks:network.mode: private (and network.deployRunner) in stack '{stack}'.",
+                None,
+            )
+
+    return check
+
+
 def token_values(resources: Sequence[PolicyResource]) -> list[tuple[str, str]]:
     """(resource name, token value) of every token whose value is known."""
     found: list[tuple[str, str]] = []
@@ -670,7 +707,28 @@ databricks_activities_on_stack_linked_service = StackValidationPolicy(
     "depend on it.",
 )
 
-ALL_POLICIES: Final[list[Policy]] = [
+prod_private_networking = mandatory(
+    "prod-private-networking",
+    "In prod stacks, the Databricks workspace and the Key Vault answer only through private endpoints "
+    "(publicNetworkAccess Disabled).",
+    check_public_endpoints(prod=True),
+    Severity.HIGH,
+    "Set adf-databricks:network.mode: private and network.deployRunner in the prod stack file.",
+    config={"prodStacks": _PROD_STACKS_CONFIG},
+)
+
+public_endpoints = ResourceValidationPolicy(
+    name="public-endpoints",
+    description="Outside prod stacks, a report of every Databricks workspace and Key Vault reachable from the "
+    "public internet (publicNetworkAccess not Disabled).",
+    validate=check_public_endpoints(prod=False),
+    enforcement_level=EnforcementLevel.ADVISORY,
+    severity=Severity.LOW,
+    config_schema=PolicyConfigSchema(properties={"prodStacks": _PROD_STACKS_CONFIG}),
+    remediation_steps="Set adf-databricks:network.mode: private where the stack's data must stay off the internet.",
+)
+
+ALL_POLICIES: Final[list[Policy]] = [ALL_POLICIES: Final[list[Policy]] = [
     cluster_autotermination,
     token_finite_lifetime,
     key_vault_purge_protection,
@@ -683,4 +741,6 @@ ALL_POLICIES: Final[list[Policy]] = [
     databricks_activities_on_stack_linked_service,
     prod_databricks_runtime_supported,
     prod_databricks_runtime_ageing,
+    prod_private_networking,
+    public_endpoints,
 ]

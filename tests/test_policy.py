@@ -41,6 +41,7 @@ from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, deser
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 from support import JUDGED_ON
 
+from components.offline.network_state import NETWORK_TYPES
 from components.offline.plan import Plan, ResourceRecord, Secret
 from components.offline.project import Project, load_project, stack_config
 from components.offline.run import PROJECT_DIR, run_program, run_stack
@@ -705,6 +706,39 @@ CASES += [
         name=KEY_VAULT_LS,
         config={"judgedOn": "2030-01-01"},
     ),
+    # prod-private-networking: prod's workspace and vault answer only through private endpoints (lifecycle rows
+    # `private-link`, `workspace-pna-private-link`); public-endpoints (advisory) reports public ones elsewhere.
+    Case("prod-workspace-private", rules.prod_private_networking, "prod", rules.WORKSPACE, 0),
+    Case("prod-vault-private", rules.prod_private_networking, "prod", rules.VAULT, 0),
+    Case(
+        "prod-workspace-public",
+        rules.prod_private_networking,
+        "prod",
+        rules.WORKSPACE,
+        1,
+        edit=setting("publicNetworkAccess", value="Enabled"),
+        fragment="publicNetworkAccess must be Disabled",
+    ),
+    Case(
+        "prod-vault-public",
+        rules.prod_private_networking,
+        "prod",
+        rules.VAULT,
+        1,
+        edit=setting("properties", "publicNetworkAccess", value="Enabled"),
+        fragment="properties.publicNetworkAccess must be Disabled",
+    ),
+    Case("dev-public-workspace-is-not-prod", rules.prod_private_networking, "dev", rules.WORKSPACE, 0),
+    Case(
+        "dev-workspace-public-reported",
+        rules.public_endpoints,
+        "dev",
+        rules.WORKSPACE,
+        1,
+        fragment="answers on the public internet",
+    ),
+    Case("dev-vault-public-reported", rules.public_endpoints, "dev", rules.VAULT, 1, fragment="network.mode: private"),
+    Case("prod-is-not-reported-as-advisory", rules.public_endpoints, "prod", rules.WORKSPACE, 0),
     # prod-databricks-runtime-ageing (advisory): six months ahead, and runtimes the table does not track
     Case(
         "runtime-prod-not-yet-ageing",
@@ -787,7 +821,7 @@ def test_every_resource_rule_has_a_passing_and_a_failing_case() -> None:
         assert verdicts == {True, False}, policy.name
 
 
-def test_the_pack_has_twelve_rules_all_mandatory_but_the_runtime_warning() -> None:
+def test_the_pack_has_fourteen_rules_all_mandatory_but_two_warnings() -> None:
     names = [p.name for p in rules.ALL_POLICIES]
     assert names == [
         "databricks-cluster-autotermination",
@@ -802,9 +836,12 @@ def test_the_pack_has_twelve_rules_all_mandatory_but_the_runtime_warning() -> No
         "databricks-activities-on-stack-linked-service",
         "prod-databricks-runtime-supported",
         "prod-databricks-runtime-ageing",
+        "prod-private-networking",
+        "public-endpoints",
     ]
     levels = {p.name: p.enforcement_level for p in rules.ALL_POLICIES}
     assert levels.pop("prod-databricks-runtime-ageing") == EnforcementLevel.ADVISORY
+    assert levels.pop("public-endpoints") == EnforcementLevel.ADVISORY
     assert set(levels.values()) == {EnforcementLevel.MANDATORY}
     assert all(p.description and p.remediation_steps for p in rules.ALL_POLICIES)
     assert [p.name for p in STACK_POLICIES] == [
@@ -873,11 +910,13 @@ CHECKED_TYPES = {
 
 @pytest.mark.parametrize("key", PASSING_PLANS)
 def test_every_resource_passes_every_resource_rule(plans: Callable[[str], Plan], key: str) -> None:
+    """Every rule but `public-endpoints`, an advisory report that public stacks (dev's) are meant to draw."""
     plan = plans(key)
     failures = [
         (policy.name, record.name, v.message)
         for record in plan.resources
         for policy in RESOURCE_POLICIES
+        if policy is not rules.public_endpoints
         for v in run_resource_policy(policy, resource_args(plan, record))
     ]
     assert failures == []
@@ -931,8 +970,9 @@ def test_dev_without_protect_is_fine(plans: Callable[[str], Plan]) -> None:
 
 
 def test_prod_with_protect_is_fine(plans: Callable[[str], Plan]) -> None:
+    """prod is private: its network resources are protected too (the path to the protected workspace and vault)."""
     plan = plans("prod")
-    assert {r.type for r in plan.resources if r.protect} == TOKEN_MODE_STATEFUL
+    assert {r.type for r in plan.resources if r.protect} == TOKEN_MODE_STATEFUL | set(NETWORK_TYPES)
     assert violating_types(plan) == set()
 
 
@@ -942,7 +982,7 @@ def test_prod_without_protect_fails_for_every_stateful_resource(plans: Callable[
 
 def test_prod_protects_the_user_assigned_identity(plans: Callable[[str], Plan]) -> None:
     plan = plans("prod-msi")
-    assert {r.type for r in plan.resources if r.protect} == IDENTITY_MODE_STATEFUL
+    assert {r.type for r in plan.resources if r.protect} == IDENTITY_MODE_STATEFUL | set(NETWORK_TYPES)
     assert violating_types(plan) == set()
 
 
