@@ -86,6 +86,36 @@ CREATION_TIMES: Final[Mapping[str, CreationTime]] = {
     "databricks:index/job:Job": CreationTime(
         2, "one POST /api/2.2/jobs/create: a definition only; nothing runs until the Job activity triggers it"
     ),
+    # Private networking (network.mode private). Planning figures from each API's behaviour: no public deployment
+    # log of ours to cite, so the basis names what the call does and waits for.
+    "azure-native:network:VirtualNetwork": CreationTime(
+        10, "one long-running ARM PUT (Microsoft.Network answers 201 with Azure-AsyncOperation); no subnets inline"
+    ),
+    "azure-native:network:Subnet": CreationTime(
+        10,
+        "one long-running ARM PUT on the VNet's subnet collection; Azure runs one operation at a time per VNet "
+        "(AnotherOperationInProgress), which is why the program creates the three subnets one after the other",
+    ),
+    "azure-native:network:NetworkSecurityGroup": CreationTime(
+        10, "one long-running ARM PUT that adds the six default security rules (Azure 'Network security groups')"
+    ),
+    "azure-native:network:PrivateEndpoint": CreationTime(
+        60,
+        "one long-running ARM PUT that places a network interface in the endpoint subnet and creates the private "
+        "link connection (auto-approved for the target's owner: learn.microsoft.com, 'Manage Azure private "
+        "endpoints'); planning figure: a minute",
+    ),
+    "azure-native:network:PrivateDnsZoneGroup": CreationTime(
+        15, "one long-running ARM PUT that writes the endpoint's A record into each zone of the group"
+    ),
+    "azure-native:privatedns:PrivateZone": CreationTime(
+        30, "one long-running ARM PUT (Microsoft.Network/privateDnsZones, location global)"
+    ),
+    "azure-native:privatedns:VirtualNetworkLink": CreationTime(
+        30,
+        "one long-running ARM PUT; the link reads back virtualNetworkLinkState Completed once the zone resolves in "
+        "the VNet",
+    ),
 }
 
 

@@ -35,22 +35,32 @@ PIPELINE: Final = "azure-native:datafactory:Pipeline"
 INTEGRATION_RUNTIME: Final = "azure-native:datafactory:IntegrationRuntime"
 NOTEBOOK: Final = "databricks:index/notebook:Notebook"
 JOB: Final = "databricks:index/job:Job"
+VNET: Final = "azure-native:network:VirtualNetwork"
+SUBNET: Final = "azure-native:network:Subnet"
+NSG: Final = "azure-native:network:NetworkSecurityGroup"
+PRIVATE_ENDPOINT: Final = "azure-native:network:PrivateEndpoint"
+ZONE_GROUP: Final = "azure-native:network:PrivateDnsZoneGroup"
+PRIVATE_ZONE: Final = "azure-native:privatedns:PrivateZone"
+VNET_LINK: Final = "azure-native:privatedns:VirtualNetworkLink"
 
 INHERENT: Final[Mapping[str, frozenset[str]]] = {
-    # Created inside the group.
-    WORKSPACE: frozenset({RESOURCE_GROUP}),
+    # Created inside the group; a private workspace joins its VNet's subnets (by name and VNet id).
+    WORKSPACE: frozenset({RESOURCE_GROUP, VNET, SUBNET}),
     VAULT: frozenset({RESOURCE_GROUP}),
     IDENTITY: frozenset({RESOURCE_GROUP}),
     # The identity is attached to the factory by its resource id.
     FACTORY: frozenset({RESOURCE_GROUP, IDENTITY}),
-    # Host and workspace resource id come from the workspace.
-    DATABRICKS_PROVIDER: frozenset({WORKSPACE}),
+    # Host and workspace resource id come from the workspace; a private workspace answers only once its endpoint
+    # and the endpoint's DNS record exist (components/network.py).
+    DATABRICKS_PROVIDER: frozenset({WORKSPACE, ZONE_GROUP}),
     # Calls to that workspace's API; the token is replaced when its rotation comes due.
     CLUSTER: frozenset({DATABRICKS_PROVIDER}),
     POOL: frozenset({DATABRICKS_PROVIDER}),
     TOKEN: frozenset({DATABRICKS_PROVIDER, ROTATION}),
     # A vault's child holding the token's value; its name carries the workspace id (one secret per workspace).
-    VAULT_SECRET: frozenset({RESOURCE_GROUP, VAULT, TOKEN, WORKSPACE}),
+    # In a private stack it waits for the vault's endpoint and DNS: its delete goes through that path
+    # (lifecycle row `kv-secret-dataplane-delete`), so a destroy must find it still there.
+    VAULT_SECRET: frozenset({RESOURCE_GROUP, VAULT, TOKEN, WORKSPACE, ZONE_GROUP}),
     # Scope (vault or workspace) and principal (factory's or user-assigned identity).
     ROLE_ASSIGNMENT: frozenset({VAULT, WORKSPACE, FACTORY, IDENTITY}),
     CREDENTIAL: frozenset({RESOURCE_GROUP, FACTORY, IDENTITY}),
@@ -67,6 +77,15 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     PIPELINE: frozenset({RESOURCE_GROUP, FACTORY, LINKED_SERVICE, NOTEBOOK, JOB}),
     # The Data Flow runtime is a factory's child.
     INTEGRATION_RUNTIME: frozenset({RESOURCE_GROUP, FACTORY}),
+    # Private networking: subnets one at a time per VNet (AnotherOperationInProgress), each with the NSG; an
+    # endpoint in its subnet to its target; its zone group writes into a zone that resolves in the VNet (links).
+    VNET: frozenset({RESOURCE_GROUP}),
+    NSG: frozenset({RESOURCE_GROUP}),
+    SUBNET: frozenset({RESOURCE_GROUP, VNET, NSG, SUBNET}),
+    PRIVATE_ZONE: frozenset({RESOURCE_GROUP}),
+    VNET_LINK: frozenset({RESOURCE_GROUP, PRIVATE_ZONE, VNET}),
+    PRIVATE_ENDPOINT: frozenset({RESOURCE_GROUP, SUBNET, WORKSPACE, VAULT}),
+    ZONE_GROUP: frozenset({RESOURCE_GROUP, PRIVATE_ENDPOINT, PRIVATE_ZONE, VNET_LINK}),
 }
 """For each type, the types it cannot be created before: it takes one of their outputs or needs them to exist.
 An edge in the plan outside this table is a needless wait."""
@@ -74,6 +93,19 @@ An edge in the plan outside this table is a needless wait."""
 TOKEN_CHAIN: Final = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, TOKEN, VAULT_SECRET, LINKED_SERVICE, PIPELINE)
 """workspace → token → secret → linked service → the smoke pipeline that names it: what accessToken auth
 cannot do without."""
+PRIVATE_TOKEN_CHAIN: Final = (
+    RESOURCE_GROUP,
+    NSG,
+    SUBNET,
+    SUBNET,
+    WORKSPACE,
+    PRIVATE_ENDPOINT,
+    ZONE_GROUP,
+    *TOKEN_CHAIN[2:],
+)
+"""The same chain in a private stack: the workspace joins its subnets (the host's, then the container's; each
+waits for the NSG and the VNet, which take as long: the path names the NSG), and its API answers only through its
+endpoint once the endpoint's DNS record exists."""
 
 
 @dataclass(frozen=True)

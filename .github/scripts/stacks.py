@@ -1,8 +1,9 @@
 """The stack lists the workflows run on, derived from stacks/ and the program itself (never a copy).
 
-    python .github/scripts/stacks.py deploy     # unprotected=[...] and protected=[...] (protect: true)
-    python .github/scripts/stacks.py rotation   # stacks=[{"stack", "targets"}]: token stacks and their
-                                                # rotation chain's URNs (Rotating, Token, Secret)
+    python .github/scripts/stacks.py deploy     # unprotected=[...] and protected=[...] (protect: true), and
+                                                # runners={stack: runs-on label} (network.deployRunner)
+    python .github/scripts/stacks.py rotation   # stacks=[{"stack", "targets", "runner"}]: token stacks, their
+                                                # rotation chain's URNs (Rotating, Token, Secret) and runner
 
 Each line is `name=<json>`, ready for $GITHUB_OUTPUT. Run from the repository root with the program's
 virtualenv (it imports the component's config validation and runs the program offline for the URNs).
@@ -37,10 +38,16 @@ def settings(stack: str, root: Path = ROOT) -> PlatformSettings:
     return load_settings(raw, project=project.name, stack=stack, location=location)
 
 
-def deploy_lists(root: Path = ROOT) -> dict[str, list[str]]:
+def deploy_lists(root: Path = ROOT) -> dict[str, Any]:
+    """A private stack deploys from the runner its file names (network.deployRunner): its workspace and vault answer
+    only inside the network (docs/networking.md)."""
     stacks = load_project(root).stacks()
     protected = [s for s in stacks if settings(s, root).protect]
-    return {"unprotected": [s for s in stacks if s not in protected], "protected": protected}
+    return {
+        "unprotected": [s for s in stacks if s not in protected],
+        "protected": protected,
+        "runners": {s: settings(s, root).network.deploy_runner for s in stacks},
+    }
 
 
 def rotation_targets(stack: str, root: Path = ROOT) -> str:
@@ -49,8 +56,12 @@ def rotation_targets(stack: str, root: Path = ROOT) -> str:
 
 
 def rotation_list(root: Path = ROOT) -> list[dict[str, str]]:
+    """A rotation creates a token through the workspace's API: a private stack's runs on its deploy runner."""
     stacks = [s for s in load_project(root).stacks() if settings(s, root).uses_token]
-    return [{"stack": s, "targets": rotation_targets(s, root)} for s in stacks]
+    return [
+        {"stack": s, "targets": rotation_targets(s, root), "runner": settings(s, root).network.deploy_runner}
+        for s in stacks
+    ]
 
 
 def main(argv: list[str]) -> int:
