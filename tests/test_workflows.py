@@ -300,10 +300,50 @@ def protected_in_file(path: Path) -> bool:
 def test_the_deploy_lists_are_every_stack_file_split_by_protect(project_dir: Path) -> None:
     files = sorted((project_dir / "stacks").glob("Pulumi.*.yaml"))
     names = {p: p.name[len("Pulumi.") : -len(".yaml")] for p in files}
-    assert listing_script(project_dir).deploy_lists() == {
+    lists = listing_script(project_dir).deploy_lists()
+    assert {k: lists[k] for k in ("unprotected", "protected")} == {
         "unprotected": [names[p] for p in files if not protected_in_file(p)],
         "protected": [names[p] for p in files if protected_in_file(p)],
     }
+
+
+def runner_in_file(path: Path) -> str:
+    config = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
+    return str((config.get("adf-databricks:network") or {}).get("deployRunner", "ubuntu-latest"))
+
+
+def test_each_stack_deploys_and_rotates_on_the_runner_its_file_names(
+    project_dir: Path, deploy: dict[str, Any], rotate: dict[str, Any]
+) -> None:
+    """A private stack's workspace and vault answer only inside its network (lifecycle row `private-link`): its
+    deploy and its token rotation run on the runner its file names (network.deployRunner), the others on
+    ubuntu-latest."""
+    files = sorted((project_dir / "stacks").glob("Pulumi.*.yaml"))
+    script = listing_script(project_dir)
+    runners = {p.name[len("Pulumi.") : -len(".yaml")]: runner_in_file(p) for p in files}
+    assert script.deploy_lists()["runners"] == runners
+    assert "ubuntu-latest" in runners.values() and set(runners.values()) != {"ubuntu-latest"}
+    for job in ("up", "up-protected"):
+        assert deploy["jobs"][job]["runs-on"] == "${{ fromJSON(needs.tests.outputs.runners)[matrix.stack] }}"
+    assert deploy["jobs"]["tests"]["outputs"]["runners"] == "${{ steps.list.outputs.runners }}"
+    assert rotate["jobs"]["rotate"]["runs-on"] == "${{ matrix.runner }}"
+    assert {s["stack"]: s["runner"] for s in script.rotation_list()} == {
+        s: r for s, r in runners.items() if script.settings(s).uses_token
+    }
+
+
+def test_checkov_referees_every_private_stack_in_its_own_job(pull_request: dict[str, Any], project_dir: Path) -> None:
+    """CKV_AZURE_158 (workspace) and CKV_AZURE_189 (vault) read ARM templates' `properties.publicNetworkAccess`
+    (checkov 3.3.30 `checkov/arm/checks/resource/DatabricksWorkspaceIsNotPublic.py`,
+    `KeyVaultDisablesPublicNetworkAccess.py`): the job exports each private stack's plan as one and runs them,
+    with Checkov pinned in a requirements file of its own, outside the unit tier's set."""
+    job = pull_request["jobs"]["checkov"]
+    script = "\n".join(str(step.get("run", "")) for step in job["steps"])
+    assert "requirements-checkov.txt" in script and "stacks.py private" in script
+    assert "components.offline.arm_export" in script and "CKV_AZURE_158,CKV_AZURE_189" in script
+    assert (project_dir / "requirements-checkov.txt").read_text().split("\n")[-2] == "checkov==3.3.30"
+    assert "checkov" not in (project_dir / "requirements-dev.txt").read_text()
+    assert listing_script(project_dir).private_stacks() == ["prod"]
 
 
 def copy_project(project_dir: Path, target: Path) -> Path:

@@ -2,6 +2,7 @@
 
     python .github/scripts/stacks.py deploy     # unprotected=[...] and protected=[...] (protect: true), and
                                                 # runners={stack: runs-on label} (network.deployRunner)
+    python .github/scripts/stacks.py private    # stacks=[...]: the stacks with network.mode private
     python .github/scripts/stacks.py rotation   # stacks=[{"stack", "targets", "runner"}]: token stacks, their
                                                 # rotation chain's URNs (Rotating, Token, Secret) and runner
 
@@ -50,6 +51,10 @@ def deploy_lists(root: Path = ROOT) -> dict[str, Any]:
     }
 
 
+def private_stacks(root: Path = ROOT) -> list[str]:
+    return [s for s in load_project(root).stacks() if settings(s, root).network.is_private]
+
+
 def rotation_targets(stack: str, root: Path = ROOT) -> str:
     plan = run_stack(stack, project_dir=root)
     return "\n".join(sorted(r.urn for r in plan.resources if r.type in ROTATION_CHAIN))
@@ -68,6 +73,8 @@ def main(argv: list[str]) -> int:
     outputs: dict[str, Any]
     if argv == ["deploy"]:
         outputs = dict(deploy_lists())
+    elif argv == ["private"]:
+        outputs = {"stacks": private_stacks()}
     elif argv == ["rotation"]:
         outputs = {"stacks": rotation_list()}
     else:
