@@ -728,7 +728,7 @@ public_endpoints = ResourceValidationPolicy(
     remediation_steps="Set adf-databricks:network.mode: private where the stack's data must stay off the internet.",
 )
 
-ALL_POLICIES: Final[list[Policy]] = [ALL_POLICIES: Final[list[Policy]] = [
+ALL_POLICIES: Final[list[Policy]] = [
     cluster_autotermination,
     token_finite_lifetime,
     key_vault_purge_protection,
