@@ -38,6 +38,16 @@ def resource_group(scope: Scope) -> resources.ResourceGroup:
     )
 
 
+VNET_PARAMETERS = [
+    "parameters.customVirtualNetworkId",
+    "parameters.customPublicSubnetName",
+    "parameters.customPrivateSubnetName",
+]
+"""Set only at creation: "You cannot replace the VNet for an existing workspace" (learn.microsoft.com, "Deploy Azure
+Databricks in your Azure virtual network (VNet injection)"; lifecycle row `workspace-creation-only`). A change is
+a new workspace, which the preview shows as a replacement (and a protected stack refuses) rather than an update
+Azure would refuse half-way."""
+
 Injection = tuple[pulumi.Input[str], pulumi.Input[str], pulumi.Input[str]]
 """VNet injection: the VNet's id, the host (public) and the container (private) subnet's names."""
 
@@ -91,7 +101,9 @@ def workspace(scope: Scope, spec: WorkspaceSpec, net: PrivateNetwork | None = No
         public_network_access=spec.public_network_access.value,
         required_nsg_rules=_required_nsg_rules(spec),
         tags=scope.tags,
-        opts=scope.stateful,
+        opts=pulumi.ResourceOptions.merge(scope.stateful, pulumi.ResourceOptions(replace_on_changes=VNET_PARAMETERS))
+        if net
+        else scope.stateful,
     )
     reach = network.workspace_endpoints(scope, net, dbw.id) if net else None
     opts = pulumi.ResourceOptions.merge(scope.child, pulumi.ResourceOptions(depends_on=reach)) if reach else scope.child

@@ -354,6 +354,41 @@ PROTECTED_IDENTITY_SWITCH = Scenario(
     ),
 )
 
+PROTECTED_PUBLIC_TO_PRIVATE_REFUSED = Scenario(
+    "prod deployed public: switching it to network.mode private replaces the workspace, which protect refuses; "
+    "the workspace is left as it was (docs/networking.md, Migration)",
+    "prod",
+    ("workspace-creation-only", "private-link", "workspace-pna-private-link"),
+    (
+        Step("up", Expect(), config={"network": {"mode": "public"}}),
+        Step(
+            "up",
+            Expect(created=NOTHING, deleted=NOTHING, changed=NOTHING),
+            config={"network": {"mode": "public"}},
+            days_later=1,
+        ),
+        Step(
+            "up",
+            Expect(refused="marked for protection", replaced=names(WORKSPACE), intact=names(WORKSPACE)),
+            config={"network": None},
+            days_later=1,
+        ),
+    ),
+    engine=True,
+)
+
+PRIVATE_PROD_UNPROTECTED_DESTROY = Scenario(
+    "prod, private, unprotected: destroy deletes the secret through the vault's endpoint before the endpoint, the "
+    "workspace before its subnets, the endpoints before theirs, the subnets before the NSG",
+    "prod",
+    ("kv-secret-dataplane-delete", "subnet-delegation-in-use", "private-link"),
+    (
+        Step("up", Expect(), config={"protect": False}),
+        Step("destroy", Expect(), config={"protect": False}),
+    ),
+    engine=True,
+)
+
 FOREIGN_DEPLOYER_REFUSED = Scenario(
     "dev with token.owner: a deploy by anyone else is refused before anything is registered",
     "dev",
@@ -484,6 +519,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     *_every_stack(),
     MODE_SWITCHES,
     PROTECTED_IDENTITY_SWITCH,
+    PROTECTED_PUBLIC_TO_PRIVATE_REFUSED,
+    PRIVATE_PROD_UNPROTECTED_DESTROY,
     FOREIGN_DEPLOYER_REFUSED,
     EARLIER_ROLE_NAMES_USER_ASSIGNED,
     TWO_TEAMS_ONE_TENANT,

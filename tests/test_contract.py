@@ -8,8 +8,6 @@ from typing import Any
 
 import pulumi
 import pytest
-
-from components.network_config import PRIVATE_ONLY_KEYS
 import yaml
 from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental.component import ComponentProvider
@@ -18,6 +16,7 @@ from pulumi.provider.server import ComponentInitError
 from components import AdfDatabricks, __version__, contract, generate
 from components.args import DEFAULTS, RANGES
 from components.config import DECLARED_KEYS, ConfigError, load_settings
+from components.network_config import PRIVATE_ONLY_KEYS
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan
 from components.platform import PREVIOUS_TYPE_TOKENS, TYPE_TOKEN

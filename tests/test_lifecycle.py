@@ -137,6 +137,11 @@ def forces_new(type_: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
     return any(old.get(key) != new.get(key) for key in FORCE_NEW.get(type_, ()))
 
 
+def asks_replace(record: ResourceRecord, old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """The program's own `replace_on_changes` (the engine replaces when one of those input paths changes)."""
+    return any(_get(old, path) != _get(new, path) for path in record.replace_on_changes)
+
+
 def _get(inputs: dict[str, Any], path: str) -> Any:
     node: Any = inputs
     for part in path.split("."):
@@ -247,7 +252,9 @@ class World:
                 outcome.created.add(record.name)
             elif reveal(inputs) != reveal(previous.inputs):
                 outcome.changed.add(record.name)
-                if forces_new(record.type, reveal(previous.inputs), reveal(inputs)):
+                if forces_new(record.type, reveal(previous.inputs), reveal(inputs)) or asks_replace(
+                    record, reveal(previous.inputs), reveal(inputs)
+                ):
                     outcome.replaced.add(record.name)
         gone = [r for urn, r in old.items() if urn not in new]
         outcome.deleted = {r.name for r in gone}
@@ -274,7 +281,8 @@ class World:
         self, outcome: Outcome, gone: list[ResourceRecord], replaced: list[ResourceRecord], made: list[ResourceRecord]
     ) -> None:
         """Check every delete and create against the engine's and the cloud's rules, then carry them out."""
-        problems = [f"{r.urn} is currently marked for protection" for r in gone if r.protect]
+        # The engine refuses to delete, or to replace, a protected resource.
+        problems = [f"{r.urn} is currently marked for protection" for r in [*gone, *replaced] if r.protect]
         gone_urns = {r.urn for r in gone}
         calls = [r for r in gone if not r.retain_on_delete and r.deleted_with not in gone_urns]
         called = {r.urn for r in calls}

@@ -14,12 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from components.offline.network_state import NETWORK_TYPES
 import yaml
 from support import PROJECT_DIR, absent_stack, code_blocks, copy_project, doc_section, preview, preview_here, stacks
 
 from components.offline.adf import CREDENTIAL_TYPE, LINKED_SERVICE_TYPE
+from components.offline.network_state import NETWORK_TYPES
 from components.offline.run import INSTALLED_NAME
 from components.preview import main
 

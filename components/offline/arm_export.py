@@ -101,7 +101,9 @@ def arm_resource(record: ResourceRecord, arm: ArmType) -> dict[str, Any]:
 
 def arm_template(plan: Plan) -> dict[str, Any]:
     mapped = [r for r in plan.resources if r.custom and r.type in ARM_TYPES]
-    unmapped = sorted({r.type for r in plan.resources if r.custom and r.type.startswith("azure-native:")} - set(ARM_TYPES))
+    unmapped = sorted(
+        {r.type for r in plan.resources if r.custom and r.type.startswith("azure-native:")} - set(ARM_TYPES)
+    )
     return {
         "$schema": SCHEMA,
         "contentVersion": "1.0.0.0",

@@ -149,11 +149,10 @@ def delete_refusal(
     """Why Azure refuses to delete `resource_id` while `remaining` (type, inputs) still exist.
 
     - A subnet delegated to Databricks carries the workspace's network intent policy until the workspace is gone:
-      deleting it first fails with `InUseSubnetCannotBeDeleted` (lifecycle row `subnet-delegation-in-use`; Azure
-      Databricks troubleshooting, and hashicorp/terraform-provider-azurerm issue #9347). A subnet with a private
-      endpoint NIC in it fails the same way.
-    - An NSG still associated with a subnet fails with `InUseNetworkSecurityGroupCannotBeDeleted`.
-    - A private DNS zone with VNet links fails with `CannotDeleteResource` (links first).
+      deleting it first fails (`InUseSubnetCannotBeDeleted`); a subnet with a private endpoint's NIC in it fails the
+      same way (lifecycle row `subnet-delegation-in-use`).
+    - An NSG still associated with a subnet fails with `InUseNetworkSecurityGroupCannotBeDeleted` (the same row).
+    - A private DNS zone with VNet links fails (`CannotDeleteResource`; row `private-endpoint-subnet`).
     """
     rid = resource_id.lower()
     for other_type, inputs in remaining:

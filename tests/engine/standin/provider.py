@@ -54,6 +54,7 @@ from components.offline.cloud_state import (
     token_refusal,
     token_revoked,
 )
+from components.offline.network_state import PRIVATE_ENDPOINT, delete_refusal
 from tests.engine.standin import store
 from tests.engine.standin.rules import PACKAGES, SDK_DISTRIBUTIONS, TypeRules
 
@@ -278,6 +279,10 @@ class StandIn(p.Provider):
             if found is None:
                 cloud["log"].append(["delete-gone", type_of(request.urn), request.name, request.resource_id])
                 return
+            remaining = [(r["type"], r["state"]) for rid, r in cloud["resources"].items() if rid != request.resource_id]
+            refused = delete_refusal(type_of(request.urn), request.resource_id, remaining)
+            if refused:
+                raise CloudError(str(refused))
             if type_of(request.urn) == "azure-native:keyvault:Secret":
                 self._data_plane_delete_allowed(cloud, found["state"])
             if type_of(request.urn) == "azure-native:keyvault:Vault":
@@ -297,6 +302,17 @@ class StandIn(p.Provider):
         )
         if vault is None:
             return
+        if vault.get("properties", {}).get("publicNetworkAccess") == "Disabled":
+            # A private vault's data plane answers only through its private endpoint (lifecycle rows `private-link`,
+            # `kv-secret-dataplane-delete`): the deploy runner inside the network reaches it while the endpoint exists.
+            if not any(
+                r["type"] == PRIVATE_ENDPOINT and vault["name"] in str(r["state"].get("privateLinkServiceConnections"))
+                for r in cloud["resources"].values()
+            ):
+                raise CloudError(
+                    f"403 Forbidden (ForbiddenByConnection): public network access is disabled and no private endpoint "
+                    f"reaches vault {secret['vaultName']}"
+                )
         acls = vault.get("properties", {}).get("networkAcls") or {}
         caller = ipaddress.ip_address(cloud["deployerIp"])
         allowed = any(caller in ipaddress.ip_network(rule["value"], strict=False) for rule in acls.get("ipRules") or [])

@@ -56,6 +56,20 @@ AZURE_NATIVE: dict[str, TypeRules] = {
     "azure-native:authorization:RoleAssignment": TypeRules(
         replace_on=frozenset({"roleAssignmentName", "scope", "principalId"}), delete_before_replace=True
     ),
+    # Private networking (network.mode private). Path parameters and location as above; a subnet is the VNet's
+    # child (no location). `subnet` of a private endpoint and `virtualNetwork` of a VNet link are set at creation
+    # (lifecycle row `private-endpoint-subnet`); zones and links live in location `global`. The workspace's
+    # VNet-injection parameters are replaced by the program's own replaceOnChanges (components/workspace.py
+    # VNET_PARAMETERS, row `workspace-creation-only`), which the real engine honours.
+    "azure-native:network:VirtualNetwork": _arm("virtualNetworkName"),
+    "azure-native:network:Subnet": _arm("virtualNetworkName", "subnetName", location=False),
+    "azure-native:network:NetworkSecurityGroup": _arm("networkSecurityGroupName"),
+    "azure-native:network:PrivateEndpoint": _arm("privateEndpointName", extra=("subnet",)),
+    "azure-native:network:PrivateDnsZoneGroup": _arm("privateEndpointName", "privateDnsZoneGroupName", location=False),
+    "azure-native:privatedns:PrivateZone": _arm("privateZoneName"),
+    "azure-native:privatedns:VirtualNetworkLink": _arm(
+        "privateZoneName", "virtualNetworkLinkName", extra=("virtualNetwork",)
+    ),
 }
 
 DATABRICKS: dict[str, TypeRules] = {
