@@ -302,17 +302,17 @@ class StandIn(p.Provider):
         )
         if vault is None:
             return
-        if vault.get("properties", {}).get("publicNetworkAccess") == "Disabled":
-            # A private vault's data plane answers only through its private endpoint (lifecycle rows `private-link`,
-            # `kv-secret-dataplane-delete`): the deploy runner inside the network reaches it while the endpoint exists.
-            if not any(
-                r["type"] == PRIVATE_ENDPOINT and vault["name"] in str(r["state"].get("privateLinkServiceConnections"))
-                for r in cloud["resources"].values()
-            ):
-                raise CloudError(
-                    f"403 Forbidden (ForbiddenByConnection): public network access is disabled and no private endpoint "
-                    f"reaches vault {secret['vaultName']}"
-                )
+        # A private vault's data plane answers only through its private endpoint (lifecycle rows `private-link`,
+        # `kv-secret-dataplane-delete`): the deploy runner inside the network reaches it while the endpoint exists.
+        private = vault.get("properties", {}).get("publicNetworkAccess") == "Disabled"
+        if private and not any(
+            r["type"] == PRIVATE_ENDPOINT and vault["name"] in str(r["state"].get("privateLinkServiceConnections"))
+            for r in cloud["resources"].values()
+        ):
+            raise CloudError(
+                f"403 Forbidden (ForbiddenByConnection): public network access is disabled and no private endpoint "
+                f"reaches vault {secret['vaultName']}"
+            )
         acls = vault.get("properties", {}).get("networkAcls") or {}
         caller = ipaddress.ip_address(cloud["deployerIp"])
         allowed = any(caller in ipaddress.ip_network(rule["value"], strict=False) for rule in acls.get("ipRules") or [])
