@@ -39,13 +39,13 @@ def test_rotation_at_or_after_expiry_is_an_error(lifetime: int, rotation: int) -
 @pytest.mark.parametrize(
     "workspace", [{"publicNetworkAccess": "Disabled"}, {"publicNetworkAccess": "Disabled", "vnet": VNET}]
 )
-def test_a_private_workspace_is_refused_until_private_networking_is_provided(workspace: dict[str, Any]) -> None:
+def test_a_private_workspace_is_refused_without_private_networking(workspace: dict[str, Any]) -> None:
     """Lifecycle row `workspace-pna-private-link` (Azure Databricks docs, "Enable Azure Private Link"): without
     front-end private endpoints neither CI nor a laptop reaches the workspace, so the deploy would fail after the
-    workspace exists."""
+    workspace exists. network.mode private creates them (and sets Disabled itself)."""
     (problem,) = refusal(workspace=workspace)
-    assert problem.startswith("adf-databricks:workspace.publicNetworkAccess: Disabled is not supported")
-    assert "private networking" in problem and "not provided yet" in problem
+    assert problem.startswith("adf-databricks:workspace.publicNetworkAccess: Disabled needs network.mode: private")
+    assert "network.deployRunner" in problem
 
 
 def test_a_driver_node_type_in_pool_mode_is_refused() -> None:

@@ -859,7 +859,7 @@ def test_a_rule_ignores_other_resource_types(plans: Callable[[str], Plan]) -> No
     reporting = [
         p.name for p in RESOURCE_POLICIES if run_resource_policy(p, resource_args(plan, record, inputs=inputs))
     ]
-    assert reporting == ["key-vault-purge-protection"]
+    assert reporting == ["key-vault-purge-protection", "public-endpoints"], "dev's vault is public: reported"
 
 
 def test_an_unknown_secret_expiry_is_not_taken_as_compliant(plans: Callable[[str], Plan]) -> None:
@@ -1231,6 +1231,7 @@ def test_the_cli_sees_the_pack(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None
     assert [p.name for p in info.policies] == [p.name for p in rules.ALL_POLICIES]
     levels = {p.name: p.enforcementLevel for p in info.policies}
     assert levels.pop("prod-databricks-runtime-ageing") == analyzer_pb2.ADVISORY, "the pack's default does not win"
+    assert levels.pop("public-endpoints") == analyzer_pb2.ADVISORY
     assert set(levels.values()) == {analyzer_pb2.MANDATORY}
     schema = {p.name: json_format.MessageToDict(p.configSchema) for p in info.policies}
     assert schema["prod-resources-protected"]["properties"]["prodStacks"]["default"] == ["prod*"]
@@ -1252,7 +1253,12 @@ def test_the_cli_passes_the_real_stacks(
         analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=configured))
         for record in plan.resources:
             response = analyzer.Analyze(analyze_request(plan, record))
-            assert [d.message for d in response.diagnostics] == [], record.name
+            reported = [d.message for d in response.diagnostics if d.policyName != "public-endpoints"]
+            assert reported == [], record.name
+            public = [d for d in response.diagnostics if d.policyName == "public-endpoints"]
+            # dev is public: its workspace and vault are reported, as advisories; prod is private: nothing.
+            expected = 1 if key == "dev" and record.type in rules.PUBLIC_ENDPOINT_TYPES else 0
+            assert len(public) == expected and all(d.enforcementLevel == analyzer_pb2.ADVISORY for d in public)
     finally:
         analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
     response = analyzer.AnalyzeStack(analyze_stack_request(plan, stack_outputs(plan)))

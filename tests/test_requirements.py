@@ -81,12 +81,12 @@ def test_no_tool_is_in_the_runtime_lock(project_dir: Path, declared: dict[str, l
 
 
 def test_ci_deploys_with_the_runtime_set(project_dir: Path) -> None:
-    """The workflows and the action install the runtime set (and the policy pack its own); only .ci/run, which runs
-    the tests, installs the development set."""
+    """The workflows and the action install the runtime set (and the policy pack and the Checkov job their own); only
+    .ci/run, which runs the tests, installs the development set."""
     installs = {
         found
         for path in (project_dir / ".github").rglob("*.yml")
         for found in re.findall(r"pip install[^\n]*? -r (\S+)", path.read_text())
     }
-    assert installs == {"requirements.txt", "policy/requirements.txt"}
+    assert installs == {"requirements.txt", "policy/requirements.txt", "requirements-checkov.txt"}
     assert "pip install -q -r requirements-dev.txt" in (project_dir / ".ci" / "run").read_text()
