@@ -277,7 +277,7 @@ def test_destroy_in_dependency_order_meets_no_refusal(plan_for: PlanFor) -> None
 
 def test_a_subnet_deleted_before_its_workspace_is_refused(prod_plan: Plan) -> None:
     workspace = one(prod_plan, WORKSPACE)
-    host = [s for s in prod_plan.by_type(SUBNET) if s.inputs.get("delegations")][0]
+    host = next(s for s in prod_plan.by_type(SUBNET) if s.inputs.get("delegations"))
     refusal = delete_refusal(SUBNET, host.id, [(WORKSPACE, workspace.inputs)])
     assert refusal is not None and refusal.code == "InUseSubnetCannotBeDeleted"
     nsg = one(prod_plan, NSG)
