@@ -27,6 +27,12 @@ SOURCES: Final[Mapping[str, str]] = {
     "Catalog (lifecycle row `serverless-vs-pools`)",
     "job-activity": "Azure Data Factory 'Transform data by running a Databricks job': the Job activity runs on "
     "serverless clusters; no cluster in the linked service",
+    "private-link": "azure.microsoft.com/pricing/details/private-link: a private endpoint is billed per hour it "
+    "exists ($0.01/hour, about $7.30 a month) and per GB it processes, inbound and outbound ($0.01/GB each way for "
+    "the first PB), whether or not anything uses it",
+    "private-dns": "azure.microsoft.com/pricing/details/dns: a private DNS zone is billed per month ($0.50 a zone for "
+    "the first 25) and its queries per million ($0.40 for the first billion); zones kept in a hub "
+    "(network.privateDnsZoneIds) cost the stack nothing",
     "ir-ttl": "Azure Data Factory 'Optimizing performance of the Azure Integration Runtime': a cold Data Flow "
     "cluster takes a few minutes to start; within the TTL the next data-flow run reuses the warm cluster and its "
     "start-up is greatly reduced; priced in vCore-hours; the AutoResolve runtime has no TTL (lifecycle row "
@@ -92,6 +98,25 @@ DATA_FLOW_COSTS: Final[Mapping[str, Cost]] = {
     ),
 }
 
+NETWORK_COSTS: Final[Mapping[str, Cost]] = {
+    "azure-native:network:PrivateEndpoint": Cost(
+        runs_on="a private endpoint (the workspace's or the vault's way in)",
+        start_latency="none",
+        idle_cost="$0.01 an hour each (about $7.30 a month), plus $0.01/GB processed each way",
+        who_pays="your subscription, while the endpoint exists",
+        sources=("private-link",),
+    ),
+    "azure-native:privatedns:PrivateZone": Cost(
+        runs_on="a private DNS zone the stack creates",
+        start_latency="none",
+        idle_cost="$0.50 a month each, plus $0.40 per million queries",
+        who_pays="your subscription, while the zone exists",
+        sources=("private-dns",),
+    ),
+}
+"""What private networking adds (network.mode private): fixed monthly costs that run whether or not anything runs.
+The VNet, subnets, NSG, zone groups and VNet links are free."""
+
 _HEADER = "| compute | runs on | start latency | idle cost | who pays | sources |"
 
 
@@ -101,9 +126,11 @@ def _row(name: str, cost: Cost) -> str:
 
 
 def cost_table_markdown() -> str:
-    """The README's table: Databricks activities per clusterMode, then Data Flows warm and cold, then sources."""
+    """The README's table: Databricks activities per clusterMode, Data Flows warm and cold, what private networking
+    adds, then sources."""
     rows = [_row(f"`clusterMode: {mode}`", cost) for mode, cost in MODE_COSTS.items()]
     rows += [_row(f"Data Flows, {state}", cost) for state, cost in DATA_FLOW_COSTS.items()]
+    rows += [_row(f"`network.mode: private`, each {t.rsplit(':', 1)[1]}", c) for t, c in NETWORK_COSTS.items()]
     notes = [f"- [{key}] {text}." for key, text in SOURCES.items()]
     return "\n".join([_HEADER, "|---|---|---|---|---|---|", *rows, "", *notes])
 
@@ -142,10 +169,21 @@ def summary(plan: Plan) -> list[str]:
         f"    Mapping Data Flows ({state}): {where}, not the Databricks linked service",
         f"        start latency: {data_flows.start_latency}; idle cost: {data_flows.idle_cost}",
     ]
+    lines += _network_lines(plan)
     names = {key: plan.outputs[key].value for key in SMOKE_ARGUMENTS if key in plan.outputs}
     if len(names) == len(SMOKE_ARGUMENTS):
         arguments = " ".join(str(names[key]) for key in SMOKE_ARGUMENTS)
         lines.append(f"    Verify after `pulumi up`: bash .github/scripts/run-smoke-pipeline.sh {arguments}")
+    return lines
+
+
+def _network_lines(plan: Plan) -> list[str]:
+    """A private stack's standing network costs, counted from its plan (nothing for a public stack)."""
+    lines = []
+    for resource_type, cost in NETWORK_COSTS.items():
+        count = len(plan.by_type(resource_type))
+        if count:
+            lines.append(f"    Private networking: {count} × {cost.runs_on}: {cost.idle_cost}")
     return lines
 
 
