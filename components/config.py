@@ -17,12 +17,14 @@ key, `data-platform:platform.token.lifetimeDays`) and show values in YAML's word
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import difflib
 import ipaddress
 import json
 import math
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -50,8 +52,8 @@ from .args import (
 from .settings import (
     STANDARD_TAG_NAMES,
     Autoscale,
-    ClusterOptions,
     ClusterSize,
+    DataFactorySpec,
     DataFlowRuntimeSpec,
     FixedSize,
     InstancePoolSpec,
@@ -60,6 +62,7 @@ from .settings import (
     KeyVaultSpec,
     LinkedServiceParameter,
     LinkedServiceSpec,
+    ManagedIdentitySpec,
     NameOverrides,
     PlatformSettings,
     SingleNode,
@@ -229,7 +232,8 @@ class Problems:
         self.root = root
         self.found: list[Problem] = []
         self.warnings: list[Problem] = []
-        """What is allowed but ages or goes unchecked: reported without stopping anything."""
+        """What is allowed but ages or goes unchecked: reported without stopping anything, by the component under
+        its own name, so each names its key relative to the settings (`jobCluster.sparkVersion`)."""
 
     @property
     def items(self) -> list[str]:
@@ -250,10 +254,6 @@ class Problems:
     def add_key(self, full_key: str, message: str) -> None:
         """A key outside the settings, e.g. `azure-native:location`."""
         self.found.append(Problem((full_key,), message))
-
-    def warn(self, key: str, message: str) -> None:
-        """`key` is dotted, relative to the settings, as for `add`."""
-        self.warnings.append(Problem(self.path(tuple(key.split("."))), message))
 
 
 class Section:
@@ -428,7 +428,7 @@ def _choice(
     return default
 
 
-def _decode(problems: Problems, key: str, value: Any) -> Any:
+def _decode(key: str, value: Any) -> Any:
     """The CLI passes object-valued keys as JSON text; text that is not JSON is left for the section to refuse."""
     if key in OBJECT_KEYS and isinstance(value, str):
         try:
@@ -471,16 +471,17 @@ def _tag_problem(name: str, value: str) -> str | None:
     return None
 
 
-def _cluster_options(section: Section) -> ClusterOptions:
-    return ClusterOptions(
-        spark_version=section.text("sparkVersion", required=True) or "",
-        driver_node_type=section.text("driverNodeType"),
-        spark_conf=section.string_map("sparkConf"),
-        spark_env_vars=section.string_map("sparkEnvVars"),
-        custom_tags=section.string_map("customTags", _tag_problem),
-        policy_id=section.text("policyId"),
-        data_security_mode=section.choice("dataSecurityMode", DataSecurityMode),
-    )
+def _cluster_options(section: Section) -> dict[str, Any]:
+    """The keys every cluster section repeats (`ClusterOptions`), read in the order they are reported."""
+    return {
+        "spark_version": section.text("sparkVersion", required=True) or "",
+        "driver_node_type": section.text("driverNodeType"),
+        "spark_conf": section.string_map("sparkConf"),
+        "spark_env_vars": section.string_map("sparkEnvVars"),
+        "custom_tags": section.string_map("customTags", _tag_problem),
+        "policy_id": section.text("policyId"),
+        "data_security_mode": section.choice("dataSecurityMode", DataSecurityMode),
+    }
 
 
 def _interactive_size(section: Section) -> ClusterSize:
@@ -510,7 +511,7 @@ def _interactive_cluster(section: Section) -> InteractiveClusterSpec:
     return InteractiveClusterSpec(
         node_type=section.text("nodeType", required=True) or "",
         size=_interactive_size(section),
-        options=_cluster_options(section),
+        **_cluster_options(section),
         autotermination_minutes=section.integer("autoterminationMinutes"),
         single_user_name=section.text("singleUserName"),
     )
@@ -536,7 +537,7 @@ def _job_cluster(section: Section) -> JobClusterSpec:
     return JobClusterSpec(
         node_type=section.text("nodeType", required=True) or "",
         workers=_workers(section, fixed_only=False),
-        options=_cluster_options(section),
+        **_cluster_options(section),
         init_scripts=section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED),
         log_destination=_log_destination(section),
     )
@@ -556,7 +557,7 @@ def _instance_pool(section: Section) -> InstancePoolSpec:
     return InstancePoolSpec(
         node_type=section.text("nodeType", required=True) or "",
         workers=workers if isinstance(workers, FixedSize) else FixedSize(1),
-        options=_cluster_options(section),
+        **_cluster_options(section),
         min_idle_instances=min_idle,
         max_capacity=max_capacity,
         idle_instance_autotermination_minutes=section.integer("idleInstanceAutoterminationMinutes"),
@@ -770,16 +771,25 @@ def _filled(section: Section) -> bool:
     return bool(set(section.values) - {"enabled"})
 
 
-def _sections(problems: Problems, raw: Any) -> dict[str, Any]:
-    if isinstance(raw, str):  # one object-valued key, as the CLI passes it: JSON text
+def decode_config(raw: Any) -> Any:
+    """The CLI's text decoded, once: one object-valued key (`config_key`) or each object-valued key comes as JSON
+    text. What is not valid JSON is left as it is, for the validator to refuse in the user's words."""
+    if isinstance(raw, str):
         with contextlib.suppress(json.JSONDecodeError):
             raw = json.loads(raw)
+    if isinstance(raw, Mapping):
+        return {key: _decode(key, value) for key, value in raw.items()}
+    return raw
+
+
+def _sections(problems: Problems, raw: Any) -> dict[str, Any]:
+    raw = decode_config(raw)
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
         problems.add_at((), f"{yaml_text(raw)}: must be an object of settings ({', '.join(DECLARED_KEYS)})")
         raw = {}
-    decoded = {key: _decode(problems, key, raw.get(key)) for key in DECLARED_KEYS}
+    decoded = {key: raw.get(key) for key in DECLARED_KEYS}
     for unknown in sorted(set(raw) - set(DECLARED_KEYS), key=str):
         problems.add_at(
             (str(unknown),),
@@ -915,18 +925,20 @@ def load_settings(
         location=location or "",
         cluster_mode=mode or DEFAULTS["clusterMode"],
         auth=auth or DEFAULTS["auth"],
-        user_assigned_identity=user_assigned,
+        managed_identity=ManagedIdentitySpec(user_assigned=user_assigned),
         workspace=workspace_spec,
         interactive_cluster=interactive_spec if wants_interactive else None,
         job_cluster=job_spec if mode is ClusterMode.NEW_JOB_CLUSTER else None,
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
         key_vault=_key_vault(section("keyVault")),
-        factory_public_network_access=section("dataFactory").chosen("publicNetworkAccess", NetworkAccess),
+        data_factory=DataFactorySpec(
+            public_network_access=section("dataFactory").chosen("publicNetworkAccess", NetworkAccess)
+        ),
         linked_service=_linked_service(section("linkedService")),
         data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
         tags=tags,
-        existing_resource_group=existing_group,
+        existing_resource_group_name=existing_group,
         names=names,
         protect=_flag(problems, "protect", values["protect"]),
     )
@@ -967,18 +979,18 @@ def _clusters(settings: PlatformSettings) -> tuple[tuple[str, Any], ...]:
 def _repeated_cluster_tags(settings: PlatformSettings) -> Iterator[Finding]:
     inherited = set(settings.azure_tags)
     for key, spec in _clusters(settings):
-        for tag in sorted(set(spec.options.custom_tags if spec else ()) & inherited):
+        for tag in sorted(set(spec.custom_tags if spec else ()) & inherited):
             yield f"{key}.customTags.{tag}", {}
 
 
 def _pool_driver(settings: PlatformSettings) -> Iterator[Finding]:
-    if settings.instance_pool and settings.instance_pool.options.driver_node_type:
+    if settings.instance_pool and settings.instance_pool.driver_node_type:
         yield "instancePool.driverNodeType", {}
 
 
 def _auto_mode(settings: PlatformSettings, keys: tuple[str, ...]) -> Iterator[Finding]:
     for key, spec in _clusters(settings):
-        if key in keys and spec and spec.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
+        if key in keys and spec and spec.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
             yield f"{key}.dataSecurityMode", {}
 
 
@@ -987,7 +999,7 @@ def _single_user(settings: PlatformSettings) -> tuple[str, str] | None:
     cluster = settings.interactive_cluster
     if cluster is None:
         return None
-    mode = cluster.options.data_security_mode
+    mode = cluster.data_security_mode
     return ("unset" if mode is None else mode.value), cluster.single_user_name or ""
 
 
@@ -1012,7 +1024,7 @@ def _single_user_unused(settings: PlatformSettings) -> Iterator[Finding]:
 def _runtimes(settings: PlatformSettings, refused: bool) -> Iterator[Finding]:
     day = runtimes.today()
     for key, spec in _clusters(settings):
-        version = spec.options.spark_version if spec else ""
+        version = spec.spark_version if spec else ""
         verdict = runtimes.judge(version, day) if version else None
         if verdict and verdict.support.refused is refused and (refused or verdict.reason):
             yield f"{key}.sparkVersion", {"version": yaml_text(version), "reason": verdict.reason}
@@ -1131,7 +1143,7 @@ def _apply_rules(problems: Problems, settings: PlatformSettings) -> None:
             parts = tuple(where.split(".")) if isinstance(where, str) else where
             message = rule.message.format(**fields)
             if rule.warn:
-                problems.warnings.append(Problem(problems.path(parts), message))
+                problems.warnings.append(Problem(parts, message))
             else:
                 problems.add_at(parts, message)
 
@@ -1141,12 +1153,51 @@ def read_config(config: pulumi.Config) -> dict[str, Any]:
     return {key: value for key in DECLARED_KEYS if (value := config.get(key)) is not None}
 
 
+@dataclass(frozen=True)
+class ConfigSource:
+    """Where a stack program's args came from: its stack config, as `stack_args` read it.
+
+    The component validates its args once; when they are still what the stack config gave, it validates them as
+    that config, so every problem names the key the stack file holds (`adf-databricks:jobCluster.workers`, or
+    `data-platform:platform.jobCluster.workers` under a program's own key) and the report says to fix that file.
+    """
+
+    config_key: str | None
+    """The program's own key that holds every setting, or None for the project's keys (`adf-databricks:token`)."""
+    values: Any
+    """The config, decoded once: what the validator reads (camelCase)."""
+    location: str | None
+    """`azure-native:location`."""
+    args: Mapping[str, Any]
+    """A copy of the args made from it: a program that changes them has made them its own."""
+
+    def settings(self, project: str, stack: str) -> PlatformSettings:
+        return load_settings(
+            self.values, project=project, stack=stack, location=self.location, config_key=self.config_key
+        )
+
+
+class StackArgs(dict[str, Any]):
+    """The component's args read from the stack config, carrying their `ConfigSource`."""
+
+    def __init__(self, args: Mapping[str, Any], source: ConfigSource) -> None:
+        super().__init__(args)
+        self.source = source
+
+
 def settings_from_args(args: Mapping[str, Any], *, component: str, project: str, stack: str) -> PlatformSettings:
-    """Validate a component's args (the contract, snake_case) into settings, naming the caller's keys."""
-    values = contract.to_contract(args)
-    location = values.pop("location", None)
-    settings = load_settings(values, project=project, stack=stack, location=location, component=component)
-    # Said once, here: a stack program validates its config first (stack_args), and only the component warns.
+    """Validate a component's args into settings, once, reporting every problem at once.
+
+    Args that `stack_args` read are validated as the stack config they came from, naming its keys. Args a program
+    wrote, or changed since, are the program's: their problems name them as the schema spells them
+    (`jobCluster.workers`), after the stack config's own problems, which stay the stack file's.
+    """
+    source = args.source if isinstance(args, StackArgs) else None
+    settings = source.settings(project, stack) if source else None
+    if source is None or args != source.args:
+        values = contract.to_contract(args)
+        location = values.pop("location", None)
+        settings = load_settings(values, project=project, stack=stack, location=location, component=component)
     for warning in settings.warnings:
         pulumi.log.warn(f"AdfDatabricks '{component}' (stack '{stack}'): {warning}")
     return settings
@@ -1155,12 +1206,10 @@ def settings_from_args(args: Mapping[str, Any], *, component: str, project: str,
 def stack_args(config: pulumi.Config, location: str | None, config_key: str | None = None) -> AdfDatabricksArgs:
     """This stack's config as the component's args: the project's own keys, or the object under `config_key`.
 
-    Validates first, so that problems name the config keys the stack file holds (the component validates its
-    args again, as it does for every caller).
+    Decodes the CLI's text only; the component validates the args once, as this stack's config (`ConfigSource`),
+    so that every problem names the key the stack file holds.
     """
-    raw: Any = config.get(config_key) if config_key else read_config(config)
-    project, stack = pulumi.get_project(), pulumi.get_stack()
-    load_settings(raw, project=project, stack=stack, location=location, config_key=config_key)
-    settings = raw if isinstance(raw, Mapping) else json.loads(raw or "{}")
-    decoded = {key: _decode(Problems(), key, value) for key, value in settings.items()}
-    return {**contract.from_contract(decoded), "location": location or ""}
+    values = decode_config(config.get(config_key) if config_key else read_config(config))
+    args = {**contract.from_contract(values if isinstance(values, Mapping) else {}), "location": location or ""}
+    source = ConfigSource(config_key, values, location, copy.deepcopy(args))
+    return typing.cast(AdfDatabricksArgs, StackArgs(args, source))

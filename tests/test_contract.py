@@ -220,19 +220,11 @@ def _problems(config: dict[str, Any]) -> list[str]:
     return []
 
 
-_SETTING_PATHS = {
-    "managedIdentity.userAssigned": "user_assigned_identity",
-    "dataFactory.publicNetworkAccess": "factory_public_network_access",
-}
-
-
 def _read_setting(settings: Any, path: str) -> Any:
-    if path in _SETTING_PATHS:
-        value = getattr(settings, _SETTING_PATHS[path])
-    else:
-        value = settings
-        for part in path.split("."):
-            value = getattr(value, contract.snake_case(part))
+    """The setting at a contract path: the settings model names and nests its fields as the contract does."""
+    value = settings
+    for part in path.split("."):
+        value = getattr(value, contract.snake_case(part))
     value = getattr(value, "value", value)
     return list(value) if isinstance(value, tuple) else value
 
