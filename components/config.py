@@ -231,6 +231,8 @@ class Problems:
     def __init__(self, root: KeyPath = (f"{NAMESPACE}:",)) -> None:
         self.root = root
         self.found: list[Problem] = []
+        self.refused: set[KeyPath] = set()
+        """The keys with a problem, relative to the settings (`("token", "rotationDays")`)."""
         self.warnings: list[Problem] = []
         """What is allowed but ages or goes unchecked: reported without stopping anything, by the component under
         its own name, so each names its key relative to the settings (`jobCluster.sparkVersion`)."""
@@ -250,6 +252,7 @@ class Problems:
 
     def add_at(self, parts: KeyPath, message: str) -> None:
         self.found.append(Problem(self.path(parts), message))
+        self.refused.add(parts)
 
     def add_key(self, full_key: str, message: str) -> None:
         """A key outside the settings, e.g. `azure-native:location`."""
@@ -614,25 +617,11 @@ _OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 
 
 def _token(section: Section) -> TokenSpec:
-    reported = len(section.problems.found)
     lifetime, rotation = section.integer("lifetimeDays"), section.integer("rotationDays")
     spec = TokenSpec(lifetime_days=lifetime, rotation_days=rotation, owner=section.text("owner"))
-    if len(section.problems.found) == reported:  # compare only values the user wrote validly
-        _check_rotation_window(section, spec)
     if spec.owner and not _OBJECT_ID.fullmatch(spec.owner):
         section.problems.add(f"{section.key}.owner", f"{spec.owner!r}: must be an object id (a GUID)")
     return spec
-
-
-def _check_rotation_window(section: Section, spec: TokenSpec) -> None:
-    """Rotation must come before expiry (lifecycle row `rotating-on-refresh`): else Data Factory runs fail in
-    between. The range of rotationDays itself keeps it below 90 days (`pat-lifecycle`, args.RANGE_REASONS)."""
-    if spec.expires_before_rotation:
-        section.problems.add(
-            f"{section.key}.rotationDays",
-            f"{spec.rotation_days} must be below lifetimeDays ({spec.lifetime_days}): the token would expire "
-            f"before it is replaced",
-        )
 
 
 def _key_vault(section: Section) -> KeyVaultSpec:
@@ -695,26 +684,12 @@ def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
         core_count = DEFAULTS["dataFlowRuntime.coreCount"]
     ttl = section.integer("timeToLiveMinutes")
     cleanup = section.flag("cleanup", otherwise=True) if section.has("cleanup") else None
-    if cleanup is False and ttl == 0:
-        section.problems.add(
-            f"{section.key}.cleanup", "false keeps a warm cluster for the next run: it needs timeToLiveMinutes > 0"
-        )
     return DataFlowRuntimeSpec(
         compute_type=section.chosen("computeType", DataFlowComputeType),
         core_count=int(core_count),
         time_to_live_minutes=ttl,
         cleanup=cleanup,
     )
-
-
-def _serverless_problems(problems: Problems, mode: ClusterMode | None, spec: WorkspaceSpec) -> None:
-    """What serverless mode needs that this program can check; Unity Catalog is an account admin's step."""
-    if mode is ClusterMode.SERVERLESS and spec.sku is not WorkspaceSku.PREMIUM:
-        problems.add(
-            "workspace.sku",
-            f"{spec.sku.value!r}: clusterMode serverless needs sku premium (serverless jobs and Unity Catalog "
-            "are premium features)",
-        )
 
 
 def _names(section: Section) -> NameOverrides:
@@ -798,33 +773,6 @@ def _sections(problems: Problems, raw: Any) -> dict[str, Any]:
     return decoded
 
 
-def _resource_groups(problems: Problems, project: str, stack: str, existing: str | None, names: NameOverrides) -> None:
-    """Conflicts Azure would only refuse at deploy time.
-
-    The managed resource group must not exist before the workspace and is owned by it (databricks-constraints.md,
-    "Managed resource group"), so it can never be the group the workspace itself is deployed into.
-    """
-    derived = naming.derive_names(project, stack, "", names)
-    workspace_group = existing or derived.resource_group
-    if existing and names.resource_group:
-        problems.add(
-            "names.resourceGroup",
-            f"is ignored next to existingResourceGroupName ({yaml_text(existing)}); remove one of them",
-        )
-    if derived.managed_resource_group.lower() == workspace_group.lower():
-        key = (
-            "names.managedResourceGroup"
-            if names.managed_resource_group
-            else ("existingResourceGroupName" if existing else "names.resourceGroup")
-        )
-        problems.add(
-            key,
-            f"the workspace's managed resource group ({yaml_text(derived.managed_resource_group)}) must differ from "
-            f"the group the workspace is deployed into: Azure creates the managed group itself and refuses one "
-            f"that exists",
-        )
-
-
 def load_settings(
     raw: Mapping[str, Any] | str | None,
     *,
@@ -866,8 +814,6 @@ def load_settings(
     )
     identity = section("managedIdentity")
     user_assigned = identity.flag("userAssigned")
-    if user_assigned and auth is not AuthMode.MANAGED_IDENTITY:
-        problems.add("managedIdentity.userAssigned", "only applies with auth: managedIdentity")
 
     interactive = section("interactiveCluster")
     job = section("jobCluster")
@@ -915,10 +861,8 @@ def load_settings(
             problems.add("existingResourceGroupName", f"{yaml_text(existing_group)}: {problem}")
     tags = _string_map(problems, ("tags",), values["tags"], _tag_problem)
     names = _names(section("names"))
-    _resource_groups(problems, project, stack, existing_group if isinstance(existing_group, str) else None, names)
 
     workspace_spec = _workspace(section("workspace"))
-    _serverless_problems(problems, mode, workspace_spec)
     settings = PlatformSettings(
         project=project,
         stack=stack,
@@ -1042,7 +986,100 @@ def _tag_names(settings: PlatformSettings, standard: bool) -> Iterator[Finding]:
         seen.setdefault(folded, name)
 
 
+def _user_assigned_without_identity_auth(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.managed_identity.user_assigned and settings.auth is not AuthMode.MANAGED_IDENTITY:
+        yield "managedIdentity.userAssigned", {}
+
+
+def _existing_group(settings: PlatformSettings) -> str | None:
+    """The existing group's name where it is plain text (an Output, wired by a caller, is Azure's to check)."""
+    existing = settings.existing_resource_group_name
+    return existing if isinstance(existing, str) and existing else None
+
+
+def _group_name_ignored(settings: PlatformSettings) -> Iterator[Finding]:
+    existing = _existing_group(settings)
+    if existing and settings.names.resource_group:
+        yield "names.resourceGroup", {"existing": yaml_text(existing)}
+
+
+def _managed_group_is_the_workspace_group(settings: PlatformSettings) -> Iterator[Finding]:
+    existing, names = _existing_group(settings), settings.names
+    derived = naming.derive_names(settings.project, settings.stack, "", names)
+    if derived.managed_resource_group.lower() == (existing or derived.resource_group).lower():
+        key = (
+            "names.managedResourceGroup"
+            if names.managed_resource_group
+            else ("existingResourceGroupName" if existing else "names.resourceGroup")
+        )
+        yield key, {"managed": yaml_text(derived.managed_resource_group)}
+
+
+def _serverless_without_premium(settings: PlatformSettings) -> Iterator[Finding]:
+    sku = settings.workspace.sku
+    if settings.cluster_mode is ClusterMode.SERVERLESS and sku is not WorkspaceSku.PREMIUM:
+        yield "workspace.sku", {"sku": repr(sku.value)}
+
+
+def _token_expires_before_rotation(settings: PlatformSettings) -> Iterator[Finding]:
+    token = settings.token
+    if token.expires_before_rotation:
+        yield "token.rotationDays", {"rotation": str(token.rotation_days), "lifetime": str(token.lifetime_days)}
+
+
+def _cold_runtime_without_cleanup(settings: PlatformSettings) -> Iterator[Finding]:
+    runtime = settings.data_flow_runtime
+    if runtime and runtime.cleanup is False and not runtime.warm:
+        yield "dataFlowRuntime.cleanup", {}
+
+
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "a user-assigned identity only with identity auth",
+        ("managedIdentity.userAssigned", "auth"),
+        "only applies with auth: managedIdentity",
+        "components/args.py, `ManagedIdentity`: the identity is what the factory authenticates as with auth "
+        "managedIdentity; with a token nothing would use it",
+        _user_assigned_without_identity_auth,
+    ),
+    Rule(
+        "one way to name the resource group",
+        ("names.resourceGroup", "existingResourceGroupName"),
+        "is ignored next to existingResourceGroupName ({existing}); remove one of them",
+        "the component deploys into the existing group and creates none, so the override would name nothing",
+        _group_name_ignored,
+    ),
+    Rule(
+        "the managed resource group is not the workspace's own",
+        ("names.managedResourceGroup", "existingResourceGroupName", "names.resourceGroup"),
+        "the workspace's managed resource group ({managed}) must differ from the group the workspace is deployed "
+        "into: Azure creates the managed group itself and refuses one that exists",
+        'databricks-constraints.md, "Managed resource group": it must not exist before the workspace, which owns it',
+        _managed_group_is_the_workspace_group,
+    ),
+    Rule(
+        "serverless needs a premium workspace",
+        ("workspace.sku", "clusterMode"),
+        "{sku}: clusterMode serverless needs sku premium (serverless jobs and Unity Catalog are premium features)",
+        "lifecycle row `serverless-vs-pools`: serverless jobs need a Unity Catalog-enabled workspace, a premium "
+        "feature; enabling Unity Catalog itself is an account admin's step this program cannot check",
+        _serverless_without_premium,
+    ),
+    Rule(
+        "a token is replaced before it expires",
+        ("token.rotationDays", "token.lifetimeDays"),
+        "{rotation} must be below lifetimeDays ({lifetime}): the token would expire before it is replaced",
+        "lifecycle row `rotating-on-refresh`: else Data Factory runs fail in between (the range of rotationDays "
+        "keeps it below 90 days: `pat-lifecycle`, args.RANGE_REASONS)",
+        _token_expires_before_rotation,
+    ),
+    Rule(
+        "a cold data flow runtime keeps ADF's cleanup",
+        ("dataFlowRuntime.cleanup", "dataFlowRuntime.timeToLiveMinutes"),
+        "false keeps a warm cluster for the next run: it needs timeToLiveMinutes > 0",
+        "lifecycle row `dataflow-vs-linked-service`: cleanup false only matters while the TTL keeps the cluster",
+        _cold_runtime_without_cleanup,
+    ),
     Rule(
         "cluster tags are the workspace's",
         ("interactiveCluster.customTags", "jobCluster.customTags", "instancePool.customTags", "tags"),
@@ -1138,9 +1175,13 @@ RULES: tuple[Rule, ...] = (
 
 
 def _apply_rules(problems: Problems, settings: PlatformSettings) -> None:
+    """Every rule, judged on values the user wrote validly: a key already refused holds its default, not what the
+    user wrote, so no rule reports it again."""
     for rule in RULES:
         for where, fields in rule.find(settings):
             parts = tuple(where.split(".")) if isinstance(where, str) else where
+            if parts in problems.refused:
+                continue
             message = rule.message.format(**fields)
             if rule.warn:
                 problems.warnings.append(Problem(parts, message))
