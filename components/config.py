@@ -1230,12 +1230,13 @@ def settings_from_args(args: Mapping[str, Any], *, component: str, project: str,
     """Validate a component's args into settings, once, reporting every problem at once.
 
     Args that `stack_args` read are validated as the stack config they came from, naming its keys. Args a program
-    wrote, or changed since, are the program's: their problems name them as the schema spells them
-    (`jobCluster.workers`), after the stack config's own problems, which stay the stack file's.
+    wrote are the program's: their problems name them as the schema spells them (`jobCluster.workers`). Where a
+    program changed what `stack_args` gave, the stack config is judged first (its mistakes stay the stack file's),
+    then the args as the program's; only the args' warnings are said.
     """
     source = args.source if isinstance(args, StackArgs) else None
     settings = source.settings(project, stack) if source else None
-    if source is None or args != source.args:
+    if settings is None or source is None or args != source.args:
         values = contract.to_contract(args)
         location = values.pop("location", None)
         settings = load_settings(values, project=project, stack=stack, location=location, component=component)
