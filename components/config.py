@@ -31,6 +31,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 import pulumi
+from pulumi.provider.experimental.util import camel_case
 
 from . import azure_regions, contract, naming, runtimes
 from .args import (
@@ -45,7 +46,6 @@ from .args import (
     ClusterMode,
     DataFlowComputeType,
     DataSecurityMode,
-    FirewallAction,
     NetworkAccess,
     WorkspaceSku,
 )
@@ -80,6 +80,7 @@ SCALAR_KEYS = tuple(key for key in DECLARED_KEYS if key not in OBJECT_KEYS)
 INT32_MAX = 2_147_483_647
 _MISSING = object()
 E = TypeVar("E", bound=Enum)
+S = TypeVar("S")
 _WORKERS = re.compile(r"\s*(\d+)\s*(?::\s*(\d+)\s*)?")
 _SCRIPT_PATH = re.compile(r"(/Workspace/|/Volumes/|dbfs:/)\S+")
 SCRIPT_PATHS_ALLOWED = "a path under /Workspace/, /Volumes/ or dbfs:/"
@@ -380,6 +381,26 @@ class Section:
                 items.append(text)
         return tuple(items)
 
+    def read(self, spec: type[S], **given: Any) -> S:
+        """This section as its settings dataclass: each field is the key of the same name, read as the contract
+        types it (a choice, true/false, a whole number in its range, text) with its declared default, except the
+        fields `given`, which their readers checked further."""
+        values = dict(given)
+        for field in dataclasses.fields(spec):  # type: ignore[arg-type]
+            if field.name not in given:
+                values[field.name] = self._read(camel_case(field.name))
+        return spec(**values)
+
+    def _read(self, name: str) -> Any:
+        path = f"{self.key}.{name}"
+        kind = contract.value_type(path)
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return self.chosen(name, kind) if path in DEFAULTS else self.choice(name, kind)
+        if kind is str:
+            return self.text(name) or DEFAULTS.get(path)
+        readers: dict[Any, Callable[[str], Any]] = {bool: self.flag, int: self.integer}
+        return readers[kind](name)
+
     def section(self, name: str) -> Section:
         """A nested object, with the keys the contract gives it."""
         key = f"{self.key}.{name}"
@@ -617,8 +638,7 @@ _OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 
 
 def _token(section: Section) -> TokenSpec:
-    lifetime, rotation = section.integer("lifetimeDays"), section.integer("rotationDays")
-    spec = TokenSpec(lifetime_days=lifetime, rotation_days=rotation, owner=section.text("owner"))
+    spec = section.read(TokenSpec)
     if spec.owner and not _OBJECT_ID.fullmatch(spec.owner):
         section.problems.add(f"{section.key}.owner", f"{spec.owner!r}: must be an object id (a GUID)")
     return spec
@@ -633,12 +653,7 @@ def _key_vault(section: Section) -> KeyVaultSpec:
             section.problems.add_at(
                 (*section.at("allowedIpRanges"), index), f"{yaml_text(item)}: must be an IP address or CIDR range"
             )
-    return KeyVaultSpec(
-        public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
-        default_action=section.chosen("defaultAction", FirewallAction),
-        allowed_ip_ranges=ranges,
-        recover=section.flag("recover"),
-    )
+    return section.read(KeyVaultSpec, allowed_ip_ranges=ranges)
 
 
 def _linked_service(section: Section) -> LinkedServiceSpec:
@@ -812,8 +827,7 @@ def load_settings(
         AuthMode,
         DEFAULTS["auth"],
     )
-    identity = section("managedIdentity")
-    user_assigned = identity.flag("userAssigned")
+    managed_identity = section("managedIdentity").read(ManagedIdentitySpec)
 
     interactive = section("interactiveCluster")
     job = section("jobCluster")
@@ -869,16 +883,14 @@ def load_settings(
         location=location or "",
         cluster_mode=mode or DEFAULTS["clusterMode"],
         auth=auth or DEFAULTS["auth"],
-        managed_identity=ManagedIdentitySpec(user_assigned=user_assigned),
+        managed_identity=managed_identity,
         workspace=workspace_spec,
         interactive_cluster=interactive_spec if wants_interactive else None,
         job_cluster=job_spec if mode is ClusterMode.NEW_JOB_CLUSTER else None,
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
         key_vault=_key_vault(section("keyVault")),
-        data_factory=DataFactorySpec(
-            public_network_access=section("dataFactory").chosen("publicNetworkAccess", NetworkAccess)
-        ),
+        data_factory=section("dataFactory").read(DataFactorySpec),
         linked_service=_linked_service(section("linkedService")),
         data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
         tags=tags,
