@@ -16,7 +16,7 @@ from pulumi.provider.server import ComponentInitError
 
 from components import AdfDatabricks, __version__, config, contract, generate, settings
 from components.args import DEFAULTS, RANGES
-from components.config import DECLARED_KEYS, ConfigError, load_settings
+from components.config import DECLARED_KEYS, ConfigError, load_settings, stack_args
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan
 from components.offline.run import run_stack
@@ -186,6 +186,24 @@ def test_a_stack_program_validates_its_config_once(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(config, "load_settings", counted)
     run_stack("dev")
     assert calls == [None]
+
+
+def test_a_program_that_changes_its_stack_args_still_hears_of_stack_file_mistakes_there() -> None:
+    """A program may add to what `stack_args` read; a mistake in the stack file is still the stack file's, named by
+    its key, not blamed on the program (whose own mistakes tests/test_preview.py shows at its line)."""
+    pulumi.runtime.set_mocks(AzureMocks(), project="adf-databricks", stack="dev", preview=True)
+    pulumi.runtime.set_all_config(
+        {"adf-databricks:clusterMode": "newJobCluster", "adf-databricks:jobCluster": json.dumps({"workers": "9:1"})}
+    )
+    try:
+        args = stack_args(pulumi.Config(), "westeurope")
+        args["tags"] = {"team": "data"}
+        with pytest.raises(ConfigError) as caught:
+            AdfDatabricks("adf-databricks", args)
+    finally:
+        pulumi.runtime.set_all_config({})
+    assert caught.value.component is None
+    assert '  - adf-databricks:jobCluster.workers: "9:1" is not allowed' in str(caught.value)
 
 
 def test_component_args_and_stack_config_map_onto_each_other() -> None:
