@@ -83,7 +83,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             scope = scope.in_group(workspace.resource_group(scope))
 
         # Private networking: the VNet the workspace joins, and the DNS its and the vault's endpoints answer in.
-        net = network.private_network(scope, s.network.private) if s.network.private else None
+        net = network.private_network(scope, s.network) if s.network.is_private else None
         # The workspace and the compute the cluster mode keeps in it.
         dbw = workspace.workspace(scope, s.workspace, net)
         cluster = compute.interactive_cluster(scope, s.interactive_cluster, dbw) if s.interactive_cluster else None

@@ -191,10 +191,18 @@ class NameOverrides:
 
 
 @dataclass(frozen=True)
-class PrivateNetworkSpec:
-    """network.mode private: what the stack creates (or is given by id) so the workspace and the vault answer only
-    inside the network."""
+class PrivateDnsZoneIdsSpec:
+    databricks: str | None = None
+    """An existing `privatelink.azuredatabricks.net` zone; None: a private stack creates it."""
+    key_vault: str | None = None
+    """An existing `privatelink.vaultcore.azure.net` zone; None: a private stack creates it."""
 
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Public or private networking; the other fields matter in private mode only (a public stack refuses them)."""
+
+    mode: NetworkMode = DEFAULTS["network.mode"]
     address_space: str = DEFAULTS["network.addressSpace"]
     host_subnet: str = DEFAULTS["network.hostSubnet"]
     container_subnet: str = DEFAULTS["network.containerSubnet"]
@@ -203,26 +211,16 @@ class PrivateNetworkSpec:
     """An existing VNet the stack creates its subnets in; None: the stack creates the VNet."""
     network_security_group_id: str | None = None
     """An existing NSG for the workspace subnets; None: the stack creates one."""
-    databricks_dns_zone_id: str | None = None
-    """An existing `privatelink.azuredatabricks.net` zone; None: the stack creates it."""
-    key_vault_dns_zone_id: str | None = None
-    """An existing `privatelink.vaultcore.azure.net` zone; None: the stack creates it."""
+    private_dns_zone_ids: PrivateDnsZoneIdsSpec = PrivateDnsZoneIdsSpec()
     linked_virtual_network_ids: tuple[str, ...] = ()
     """More VNets (the deploy runner's) linked to the zones the stack creates."""
     browser_authentication: bool = DEFAULTS["network.browserAuthentication"]
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    mode: NetworkMode = DEFAULTS["network.mode"]
-    private: PrivateNetworkSpec | None = None
-    """Set exactly when mode is private."""
     deploy_runner: str = DEFAULTS["network.deployRunner"]
     """The `runs-on` label of the runner the workflows deploy this stack from."""
 
     @property
     def is_private(self) -> bool:
-        return self.private is not None
+        return self.mode is NetworkMode.PRIVATE
 
 
 STANDARD_TAG_NAMES = ("project", "environment", "managed-by")

@@ -139,7 +139,7 @@ def test_serverless_on_a_private_stack_names_the_account_level_step() -> None:
     settings = load_settings(
         {"clusterMode": "serverless", **network()}, project="adf-databricks", stack="s", location="westeurope"
     )
-    (ncc,) = [w for w in settings.warnings if w.startswith("adf-databricks:clusterMode:")]
+    (ncc,) = [w for w in settings.warnings if "clusterMode: serverless compute" in w]
     assert "databricks_mws_network_connectivity_config" in ncc and "account" in ncc
 
 
