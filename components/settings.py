@@ -99,7 +99,7 @@ class InstancePoolSpec(ClusterOptions):
 
 @dataclass(frozen=True)
 class VnetInjection:
-    vnet_id: pulumi.Input[str]
+    id: pulumi.Input[str]
     """Plain, or wired from the caller's own VNet resource."""
     public_subnet_name: str
     private_subnet_name: str

@@ -57,7 +57,7 @@ def _injection(spec: WorkspaceSpec, net: PrivateNetwork | None) -> Injection | N
         host, container = (subnet.name.apply(lambda n: n or "") for subnet in (net.host_subnet, net.container_subnet))
         return net.virtual_network_id, host, container
     vnet = spec.vnet
-    return (vnet.vnet_id, vnet.public_subnet_name, vnet.private_subnet_name) if vnet else None
+    return (vnet.id, vnet.public_subnet_name, vnet.private_subnet_name) if vnet else None
 
 
 def _custom_parameters(

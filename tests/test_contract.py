@@ -130,7 +130,6 @@ SETTINGS_SHAPES = {
     "interactiveCluster.numWorkers": "settings.interactive_cluster.size (FixedSize): one of three sizes",
     "interactiveCluster.autoscale": "settings.interactive_cluster.size (Autoscale)",
     "interactiveCluster.singleNode": "settings.interactive_cluster.size (SingleNode)",
-    "workspace.vnet.id": "VnetInjection.vnet_id: private networking is being rewritten (issue 19, item 1)",
 }
 
 
