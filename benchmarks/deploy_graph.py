@@ -93,19 +93,13 @@ An edge in the plan outside this table is a needless wait."""
 TOKEN_CHAIN: Final = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, TOKEN, VAULT_SECRET, LINKED_SERVICE, PIPELINE)
 """workspace → token → secret → linked service → the smoke pipeline that names it: what accessToken auth
 cannot do without."""
-PRIVATE_TOKEN_CHAIN: Final = (
-    RESOURCE_GROUP,
-    NSG,
-    SUBNET,
-    SUBNET,
-    WORKSPACE,
-    PRIVATE_ENDPOINT,
-    ZONE_GROUP,
-    *TOKEN_CHAIN[2:],
+PRIVATE_TOKEN_CHAINS: Final = tuple(
+    (RESOURCE_GROUP, first, SUBNET, SUBNET, WORKSPACE, PRIVATE_ENDPOINT, ZONE_GROUP, *TOKEN_CHAIN[2:])
+    for first in (VNET, NSG)
 )
 """The same chain in a private stack: the workspace joins its subnets (the host's, then the container's; each
-waits for the NSG and the VNet, which take as long: the path names the NSG), and its API answers only through its
-endpoint once the endpoint's DNS record exists."""
+waits for the VNet and the NSG, which take as long, so either begins a critical path), and its API answers only
+through its endpoint once the endpoint's DNS record exists."""
 
 
 @dataclass(frozen=True)
