@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from support import JUDGED_ON
 
 from components import runtimes
@@ -37,6 +39,13 @@ class RecordingMocks(AzureMocks):
 
 
 PlanFor = Callable[..., Plan]
+
+# Property tests draw this many examples each: `unit` keeps the README's `python -m pytest` the fast offline loop;
+# `thorough` (HYPOTHESIS_PROFILE=thorough) searches wider, for a nightly run or after changing the validator. No
+# deadline: on a shared machine one example's time says nothing about the code.
+settings.register_profile("unit", max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", settings.get_profile("unit"), max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "unit"))
 
 
 @pytest.fixture(scope="session", autouse=True)

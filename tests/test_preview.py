@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import PROJECT_DIR, absent_stack, code_blocks, copy_project, doc_section, preview, preview_here, stacks
+from support import PROJECT_DIR, absent_stack, code_blocks, copy_project, doc_section, preview_here, stacks
 
 from components.offline.adf import CREDENTIAL_TYPE, LINKED_SERVICE_TYPE
 from components.offline.run import INSTALLED_NAME
@@ -26,8 +26,23 @@ CONSUMER = PROJECT_DIR / "examples" / "consumer"
 
 @pytest.fixture(scope="module")
 def dev_text() -> str:
-    """The newcomer's first command, in a process of its own (with another hash seed than this process's)."""
-    result = preview("dev", cwd=PROJECT_DIR, env={"PYTHONHASHSEED": "4242"})
+    """The one run of the command in a process of its own, as docs/preview.md, "Where to run it", gives it: from
+    `stacks/`, with the checkout on PYTHONPATH; and with another hash seed than this process's. It proves the
+    `python -m components.preview` entry; every other test runs the same `main()` in this process. (Without
+    PYTHONPATH, Python itself cannot find `components` there, before any of our code runs: the docs say so.)"""
+    (command,) = code_blocks(doc_section("docs/preview.md", "## Where to run it"), "bash")
+    assignment, _interpreter, *arguments = command.split()
+    name, value = assignment.split("=", 1)
+    assert arguments == ["-m", "components.preview", "dev"]
+    result = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=PROJECT_DIR / "stacks",
+        env={**os.environ, name: value, "PYTHONHASHSEED": "4242"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -143,9 +158,10 @@ def test_the_same_stack_prints_the_same_bytes_twice(output_format: str) -> None:
     assert first.stdout == second.stdout
 
 
-def test_a_preview_in_another_process_with_another_hash_seed_prints_the_same_bytes(dev_text: str) -> None:
-    here = preview_here("dev")
-    assert here.stdout == dev_text
+def test_from_a_subfolder_in_another_process_the_preview_prints_the_same_bytes(dev_text: str) -> None:
+    """From `stacks/` the preview finds the project's Pulumi.yaml above the folder, and prints the same plan as from
+    the root, byte for byte, whatever the hash seed."""
+    assert preview_here("dev").stdout == dev_text
 
 
 def test_json_lists_dependencies_in_a_stable_order() -> None:
@@ -233,7 +249,7 @@ def test_a_bad_stack_file_prints_the_validation_error_and_fails(tmp_path: Path) 
         "    nodeType: n\n"
         '    workers: "0"\n'
     )
-    result = preview("broken", cwd=project)
+    result = preview_here("broken", cwd=project)
     assert result.returncode == 1
     assert "Stack 'broken'" in result.stderr
     assert "stacks/Pulumi.broken.yaml:7:5: adf-databricks:jobCluster.workers:" in result.stderr
@@ -245,27 +261,6 @@ def test_an_unknown_stack_names_the_stacks_there_are() -> None:
     result = preview_here(absent_stack())
     assert result.returncode == 1
     assert f"(stacks: {', '.join(stacks())})" in result.stderr
-
-
-def test_from_a_subfolder_the_preview_runs_as_the_docs_say() -> None:
-    """docs/preview.md, "Where to run it": from `stacks/`, with the checkout on PYTHONPATH, the preview finds the
-    project's Pulumi.yaml above the folder and prints the same plan as from the root. (Without PYTHONPATH, Python
-    itself cannot find `components` there, before any of our code runs: the docs say so.)"""
-    (command,) = code_blocks(doc_section("docs/preview.md", "## Where to run it"), "bash")
-    assignment, _interpreter, *arguments = command.split()
-    name, value = assignment.split("=", 1)
-    assert arguments[:2] == ["-m", "components.preview"]
-    result = subprocess.run(
-        [sys.executable, *arguments],
-        cwd=PROJECT_DIR / "stacks",
-        env={**os.environ, name: value},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == preview_here(*arguments[2:]).stdout
 
 
 @pytest.mark.parametrize("option", ["-s", "--stack"])
@@ -300,8 +295,8 @@ def test_outside_any_project_the_preview_says_where_to_run_it(tmp_path: Path) ->
 
 def test_a_consumer_program_is_previewed_from_its_own_folder() -> None:
     """The consumer's own Pulumi.yaml, stackConfigDir and stack files; no --project-dir; `components` imported
-    from wherever it is installed (here: PYTHONPATH), never used to find the project."""
-    result = preview("staging", cwd=CONSUMER)
+    from wherever it is installed (here: this checkout), never used to find the project."""
+    result = preview_here("staging", cwd=CONSUMER)
     assert result.returncode == 0, result.stderr
     assert "Previewing update (data-platform/staging)" in result.stdout
     assert "workspaceName: dbw-data-platform-staging" in result.stdout
