@@ -1,4 +1,4 @@
-"""Helpers shared by tests: the stacks a user has, a stack name nobody has, the preview as a newcomer runs it, and
+"""Helpers shared by tests: the stacks a user has, a stack name nobody has, the preview run in this process, and
 the parts of the user's documents (README.md, docs/) that tests hold to the code."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import uuid
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import date
@@ -46,20 +45,6 @@ def preview_here(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedPro
     finally:
         os.chdir(before)
     return subprocess.CompletedProcess(["components.preview", *args], code, out.getvalue(), err.getvalue())
-
-
-def preview(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The command as a newcomer types it, in a process of its own; `components` importable as when installed."""
-    environment = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "components.preview", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env=environment,
-    )
 
 
 def copy_project(target: Path) -> Path:

@@ -10,6 +10,7 @@ import sysconfig
 import venv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,28 +69,23 @@ def test_the_wheel_carries_no_offline_tooling(fresh_venv: FreshVenv) -> None:
     assert not (fresh_venv.package.parent / "components").exists()
 
 
-def test_the_installed_package_reports_the_one_version(fresh_venv: FreshVenv, tmp_path: Path) -> None:
-    """components/__init__.py is the one version source: the wheel's metadata and the module agree with it."""
-    script = "import importlib.metadata as m, adf_databricks as a; print(m.version('adf-databricks'), a.__version__)"
-    result = subprocess.run([fresh_venv.python, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert result.stdout.split() == [components.__version__, components.__version__]
-
-
-def test_the_example_program_runs_on_the_installed_package(
-    fresh_venv: FreshVenv, project_dir: Path, tmp_path: Path
-) -> None:
-    """examples/consumer imports `adf_databricks`; the checkout lends only the offline runtime that previews it."""
+@pytest.fixture(scope="module")
+def consumer_seen(fresh_venv: FreshVenv, project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """examples/consumer previewed in the fresh virtualenv, which imports `adf_databricks` from the installed wheel;
+    the checkout lends only the offline runtime that previews it. One process (the SDKs load once) reports what
+    the installed package says of itself and what the example's plan holds."""
     script = f"""
-import json, sys
+import importlib.metadata, json, sys
 sys.path.append({str(project_dir)!r})
 from components.offline.project import load_project, stack_config
 from components.offline.run import run_program
 import adf_databricks
-assert adf_databricks.__file__.startswith({str(fresh_venv.package)!r}), adf_databricks.__file__
 project = load_project(__import__("pathlib").Path({str(project_dir / "examples" / "consumer")!r}))
 plan = run_program(project, "staging", stack_config(project, "staging"))
 link = plan.one("azure-native:datafactory:LinkedService").inputs["properties"]
 print(json.dumps({{
+    "file": adf_databricks.__file__,
+    "versions": [importlib.metadata.version("adf-databricks"), adf_databricks.__version__],
     "outputs": {{k: o.value for k, o in plan.outputs.items()}},
     "authentication": link["authentication"],
     "workers": link["newClusterNumOfWorker"],
@@ -98,9 +94,29 @@ print(json.dumps({{
 """
     # Run from an empty folder, so that nothing but the installed package can provide `adf_databricks`.
     result = subprocess.run(
-        [fresh_venv.python, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False
+        [fresh_venv.python, "-c", script],
+        cwd=tmp_path_factory.mktemp("empty"),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen["outputs"]["linkedServiceName"] == "AzureDatabricks"
-    assert (seen["authentication"], seen["workers"], seen["location"]) == ("MSI", "1:4", "northeurope")
+    seen: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return seen
+
+
+def test_the_installed_package_reports_the_one_version(fresh_venv: FreshVenv, consumer_seen: dict[str, Any]) -> None:
+    """components/__init__.py is the one version source: the wheel's metadata and the module agree with it."""
+    assert consumer_seen["file"].startswith(str(fresh_venv.package))
+    assert consumer_seen["versions"] == [components.__version__, components.__version__]
+
+
+def test_the_example_program_runs_on_the_installed_package(consumer_seen: dict[str, Any]) -> None:
+    """examples/consumer imports `adf_databricks` and previews as its stack file says."""
+    assert consumer_seen["outputs"]["linkedServiceName"] == "AzureDatabricks"
+    assert (consumer_seen["authentication"], consumer_seen["workers"], consumer_seen["location"]) == (
+        "MSI",
+        "1:4",
+        "northeurope",
+    )
