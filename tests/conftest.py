@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,22 @@ def adf_schema(specs: Path) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def project_dir() -> Path:
     return PROJECT_DIR
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site-packages folder holding this project as `pip install adf-databricks@git+…` leaves it: the wheel that
+    pyproject.toml's build backend (hatchling's PEP 517 `build_wheel`, the hook pip calls) builds from the
+    checkout, unpacked as pip unpacks a pure-Python wheel. Built in this process: no virtualenv, no pip."""
+    from hatchling.build import build_wheel
+
+    built = tmp_path_factory.mktemp("wheel")
+    with contextlib.chdir(PROJECT_DIR):
+        wheel = built / build_wheel(str(built))
+    site = tmp_path_factory.mktemp("site-packages")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    return site
 
 
 def plan_from_values(stack: str, values: dict[str, Any], mocks: AzureMocks | None = None) -> Plan:

@@ -8,12 +8,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import uuid
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
 
 from components.offline.project import load_project
+from components.offline.run import INSTALLED_NAME
 from components.preview import main
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -45,6 +48,26 @@ def preview_here(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedPro
     finally:
         os.chdir(before)
     return subprocess.CompletedProcess(["components.preview", *args], code, out.getvalue(), err.getvalue())
+
+
+@contextmanager
+def installed_as_package(site: Path | None) -> Iterator[None]:
+    """Where a consumer's `import adf_databricks` finds the package: in `site` (a site-packages folder the wheel was
+    installed into) or, with None, nowhere, so that the preview serves this checkout's `components` under that
+    name. No module of that name stays imported from before; those are put back afterwards."""
+    saved = {name: module for name, module in sys.modules.items() if name.partition(".")[0] == INSTALLED_NAME}
+    for name in saved:
+        del sys.modules[name]
+    if site is not None:
+        sys.path.insert(0, str(site))
+    try:
+        yield
+    finally:
+        if site is not None:
+            sys.path.remove(str(site))
+        for name in [name for name in sys.modules if name.partition(".")[0] == INSTALLED_NAME]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 def copy_project(target: Path) -> Path:
