@@ -7,6 +7,7 @@ import json
 import os
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +69,23 @@ def prod_plan() -> Plan:
     return run_stack("prod")
 
 
+_PLANS: dict[tuple[str, str, date], Plan] = {}
+"""The plans `plan_for` made on the default mocks, by stack, overrides and the day runtimes are judged on: the
+program is deterministic there (tests/test_preview.py prints the same bytes twice), so a test asking again for
+the same plan gets it without running the program again. Tests read plans; none changes one."""
+
+
 @pytest.fixture
 def plan_for() -> PlanFor:
     """`plan_for(stack="dev", **overrides)`: the stack file with some keys replaced."""
 
     def run(stack: str = "dev", mocks: AzureMocks | None = None, **overrides: Any) -> Plan:
-        return run_stack(stack, overrides, mocks=mocks)
+        if mocks is not None:
+            return run_stack(stack, overrides, mocks=mocks)
+        key = (stack, json.dumps(overrides, sort_keys=True), runtimes.today())
+        if key not in _PLANS:
+            _PLANS[key] = run_stack(stack, overrides)
+        return _PLANS[key]
 
     return run
 
