@@ -451,5 +451,6 @@ def test_adding_a_stack_as_the_readme_says_keeps_the_stack_tests_green(tmp_path:
     for every_stack in (
         "test_an_unknown_stack_names_the_stacks_there_are",
         "test_the_catalogue_covers_every_stack_file",
+        "test_the_stack_listing_names_every_stack_file",
     ):
         assert re.search(rf"^PASSED tests/\S+::{every_stack}$", result.stdout, flags=re.M), every_stack
