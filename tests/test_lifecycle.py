@@ -5,6 +5,8 @@ engine's diff, and the cloud that outlives the state. This file adds those, each
 
 - state: a resource already in state keeps its id and computed outputs (the provider reads it back);
   one a refresh dropped, or whose force-new input changed, gets new ones (the provider creates it);
+- the provider: which input change replaces a resource is `components/offline/replacements.py`'s table (each row
+  with its source), the one the engine tier's stand-ins and the change report read;
 - the engine: `ignoreChanges` keeps the old value of an ignored path (Pulumi docs, "ignoreChanges"); a
   protected resource is never deleted, and the refusal comes in the preview already (pulumi/pulumi
   `pkg/resource/deploy/step.go`, `DeleteStep.Apply` checks `protect` before it checks for a dry run); a
@@ -74,6 +76,7 @@ from components.offline.cloud_state import (
 )
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord, reveal
+from components.offline.replacements import forces_new
 from components.offline.run import run_stack
 
 START = 1_790_000_000.0
@@ -83,19 +86,6 @@ CI_DEPLOYER = AzureMocks().call(
 
 VAULT_TYPE = "azure-native:keyvault:Vault"
 SECRET_TYPE = "azure-native:keyvault:Secret"
-
-FORCE_NEW: dict[str, tuple[str, ...]] = {
-    # `token-forcenew` (terraform-provider-databricks tokens/resource_token.go: ForceNew on all three).
-    TOKEN_TYPE: ("comment", "lifetimeSeconds", "scopes"),
-    # `fixed-name-delete-first`: azure-native replaces when a property of the resource's path (its name, group, parent)
-    # or a create-only property changes (provider.go Diff, gen/replacement.go).
-    VAULT_TYPE: ("vaultName", "resourceGroupName", "location"),
-    SECRET_TYPE: ("secretName", "vaultName", "resourceGroupName"),
-    "azure-native:databricks:Workspace": ("workspaceName", "resourceGroupName", "location", "managedResourceGroupId"),
-    "azure-native:datafactory:Factory": ("factoryName", "resourceGroupName", "location"),
-    "azure-native:datafactory:LinkedService": ("linkedServiceName", "factoryName", "resourceGroupName"),
-    "azure-native:authorization:RoleAssignment": ("roleAssignmentName", "scope", "principalId"),
-}
 
 
 class StateMocks(AzureMocks):
@@ -131,10 +121,6 @@ class StateMocks(AzureMocks):
             return fresh_id, fresh
         computed = {k: v for k, v in reveal(old.outputs).items() if k not in args.inputs}
         return old.id, {**fresh, **computed}
-
-
-def forces_new(type_: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    return any(old.get(key) != new.get(key) for key in FORCE_NEW.get(type_, ()))
 
 
 def _get(inputs: dict[str, Any], path: str) -> Any:
