@@ -26,7 +26,6 @@ The mocks still only serve state: what a scenario's run does follows from the pr
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ from lifecycle_scenarios import (
 
 from components.access import assignment_name
 from components.naming import digest
+from components.offline.changes import CREATE, DELETE, REPLACE, UPDATE, compare, effective_inputs, matched
 from components.offline.cloud_state import (
     DAY,
     OFFLINE_SUBSCRIPTION_ID,
@@ -76,7 +76,7 @@ from components.offline.cloud_state import (
 )
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord, reveal
-from components.offline.replacements import forces_new
+from components.offline.replacements import DELETE_FIRST, forces_new, order_of
 from components.offline.run import run_stack
 
 START = 1_790_000_000.0
@@ -132,26 +132,6 @@ def _get(inputs: dict[str, Any], path: str) -> Any:
     return node
 
 
-def _set(inputs: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    node = inputs
-    for part in parents:
-        node = node.setdefault(part, {})
-    if value is None:
-        node.pop(last, None)
-    else:
-        node[last] = value
-
-
-def effective_inputs(old: ResourceRecord | None, new: ResourceRecord) -> dict[str, Any]:
-    """The inputs the engine sends and stores: ignored paths keep their value from state."""
-    inputs = copy.deepcopy(new.inputs)
-    if old is not None:
-        for path in new.ignore_changes:
-            _set(inputs, path, copy.deepcopy(_get(old.inputs, path)))
-    return inputs
-
-
 def cloud_id(record: ResourceRecord) -> str | None:
     """What exists in Azure or Databricks for a record; providers and components are engine-only."""
     if not record.custom or record.type.startswith("pulumi:providers:") or record.type.startswith("time:"):
@@ -170,6 +150,8 @@ class Outcome:
     """Replaced resources whose old one went before the new one was created."""
     refused: str | None = None
     plan: Plan | None = None
+    base: list[ResourceRecord] = field(default_factory=list)
+    """The state the run started from (after its refresh): the change report's base."""
 
 
 @dataclass
@@ -221,9 +203,10 @@ class World:
                 plan = run_stack(self.stack, dict(self.overrides), mocks=mocks)
         except Exception as error:  # a refusal by config validation or the program
             return Outcome(refused=str(error))
-        old = {r.urn: r for r in before}
+        # The engine matches a resource by URN or by an alias it registers (a renamed logical name or type token).
+        old, gone_by_urn = matched(Plan(plan.project, plan.stack, before), plan)
         new = {r.urn: r for r in plan.resources}
-        outcome = Outcome(plan=plan, created=set(), deleted=set())
+        outcome = Outcome(plan=plan, created=set(), deleted=set(), base=before)
         stored = []
         for urn, record in new.items():
             previous = old.get(urn)
@@ -235,10 +218,15 @@ class World:
                 outcome.changed.add(record.name)
                 if forces_new(record.type, reveal(previous.inputs), reveal(inputs)):
                     outcome.replaced.add(record.name)
-        gone = [r for urn, r in old.items() if urn not in new]
+        gone = list(gone_by_urn.values())
         outcome.deleted = {r.name for r in gone}
-        replaced_old = [old[urn] for urn in new if urn in old and new[urn].name in outcome.replaced]
-        outcome.delete_first = {r.name for r in replaced_old if new[r.urn].delete_before_replace}
+        replaced = [urn for urn in new if urn in old and new[urn].name in outcome.replaced]
+        replaced_old = [old[urn] for urn in replaced]
+        outcome.delete_first = {
+            new[urn].name
+            for urn in replaced
+            if order_of(new[urn].type, new[urn].delete_before_replace)[0] == DELETE_FIRST
+        }
         self._apply(
             outcome,
             gone,
@@ -430,13 +418,33 @@ def check(outcome: Outcome, expect: Expect, world: World, before: Snapshot | Non
         assert f"owner {owner}," in token.inputs["comment"]
 
 
+def check_report(outcome: Outcome, expect: Expect) -> None:
+    """The change report (components/offline/changes.py) of the run's start state against its plan says what the run
+    did: its verdicts per resource are the run's, and its data loss is the catalogue's."""
+    if outcome.plan is None:
+        return
+    report = compare(Plan(outcome.plan.project, outcome.plan.stack, outcome.base), outcome.plan, "state")
+    verdicts = {action: {c.name for c in report.changes if c.action == action} for action in (CREATE, DELETE)}
+    assert verdicts[CREATE] == outcome.created
+    assert verdicts[DELETE] == outcome.deleted
+    assert {c.name for c in report.changes if c.action in (UPDATE, REPLACE)} == outcome.changed
+    replaced = {c.name: c for c in report.changes if c.action == REPLACE}
+    assert set(replaced) == outcome.replaced
+    assert {n for n, c in replaced.items() if c.order == DELETE_FIRST} == outcome.delete_first
+    if expect.data_loss is not None:
+        assert {c.name for c in report.losses} == set(expect.data_loss)
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_scenario(scenario: Scenario) -> None:
-    """Each step of the catalogue, in order, on one stack: what it creates, deletes, changes or refuses."""
+    """Each step of the catalogue, in order, on one stack: what it creates, deletes, changes or refuses, and what the
+    change report of that step says."""
     world = World(scenario.stack)
     for step in scenario.steps:
         before = snapshot(target(world, step))
-        check(run(world, step), step.expect, target(world, step), before)
+        outcome = run(world, step)
+        check(outcome, step.expect, target(world, step), before)
+        check_report(outcome, step.expect)
 
 
 def test_the_catalogue_covers_every_stack_file() -> None:
