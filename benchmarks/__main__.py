@@ -4,7 +4,9 @@
    parallelism, the critical path of the dependency graph, their ratio, the fully serial deploy, and the
    workspace → token → secret → linked service chain; plus what `no_wait` saves.
 2. Fast offline loop: the offline preview of each stack against the import floor (best of N runs, run
-   `--jobs` at a time), as wall time and as CPU time, the test suite's wall time, and peak memory.
+   `--jobs` at a time), as wall time and as CPU time, the test suite's wall time, and peak memory; and the change
+   report of each stack against HEAD (`--against HEAD`: both plans, the base's in a process of its own) against
+   its preview.
 3. `--install`, a step of its own (minutes: it downloads both sets from the package index): what each of the
    README's two set-up commands installs — packages, megabytes, and time with an empty and with a warm pip
    cache (benchmarks/install_sets.py).
@@ -41,6 +43,8 @@ if TYPE_CHECKING:  # importing `components` loads every SDK (seconds): main() st
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
 
 PREVIEW_RATIO_TARGET: Final = 1.3
+CHANGE_REPORT_RATIO_TARGET: Final = 2.2
+CHANGE_REPORT: Final = "change report "
 TEST_SUITE_TARGET_SECONDS: Final = 60.0
 POOL: Final = {
     "clusterMode": "instancePool",
@@ -135,6 +139,8 @@ class Timings:
         for stack in stacks(PROJECT_DIR):
             if stack not in self.commands:
                 self.submit(stack, [sys.executable, "-m", "components.preview", stack])
+                against = [sys.executable, "-m", "components.preview", stack, "--against", "HEAD"]
+                self.submit(f"{CHANGE_REPORT}{stack}", against)
 
     def results(self) -> dict[str, Run]:
         done = {
@@ -151,6 +157,9 @@ def offline_section(plans: dict[str, Plan], timings: Timings, skip_tests: bool, 
     timings.previews()
     measured = timings.results()
     floor = measured.pop("floor")
+    reports = {
+        label.removeprefix(CHANGE_REPORT): measured.pop(label) for label in list(measured) if CHANGE_REPORT in label
+    }
     print(f"   import floor (pulumi + the SDK classes the plans create): {_fmt(floor)}")
     for stack, preview in measured.items():
         ratio = preview.cpu_seconds / floor.cpu_seconds
@@ -160,6 +169,15 @@ def offline_section(plans: dict[str, Plan], timings: Timings, skip_tests: bool, 
         print(
             f"   preview {stack:5}: {_fmt(preview)}  = {ratio:.2f}× floor's CPU "
             f"({preview.seconds / floor.seconds:.2f}× its wall time; target ≤ {PREVIEW_RATIO_TARGET}×: {verdict})"
+        )
+    for stack, change in reports.items():
+        ratio = change.cpu_seconds / measured[stack].cpu_seconds
+        met = ratio <= CHANGE_REPORT_RATIO_TARGET
+        verdict = verdicts.check(f"change report {stack} ≤ {CHANGE_REPORT_RATIO_TARGET}× preview", met, f"{ratio:.2f}×")
+        print(
+            f"   change report {stack:5}: {_fmt(change)}  = {ratio:.2f}× its preview's CPU "
+            f"({change.seconds / measured[stack].seconds:.2f}× its wall time; target ≤ {CHANGE_REPORT_RATIO_TARGET}×: "
+            f"{verdict})"
         )
     if skip_tests:
         print("   test suite: skipped (--skip-tests)")

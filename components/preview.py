@@ -91,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
         "of support is refused, one within six months of it warned about",
     )
     parser.add_argument(
+        "--policy",
+        action="store_true",
+        help="also run the policy pack's own rules (policy/rules.py) on the plan, as `--policy-pack policy` would, "
+        "and list each violation with its enforcement level; a mandatory one exits 1",
+    )
+    parser.add_argument(
         "--against",
         nargs="?",
         const="",
@@ -232,7 +238,8 @@ def change_report(args: argparse.Namespace, read: StackConfig, now: float | None
         return change_render.EXIT_CANNOT_COMPARE
     changes = compare(base_plan, head, f"{ref or 'the merge base'} ({base.commit[:12]})")
     print(change_render.FORMATS[args.format](changes))
-    return change_render.exit_code(changes)
+    code = change_render.exit_code(changes)
+    return policies(head, today) or code if args.policy else code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,7 +268,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {report(read, findings)}", file=sys.stderr)
         return 1
     print(FORMATS[args.format](plan))
-    return 0
+    return policies(plan, args.today or runtimes.today()) if args.policy else 0
+
+
+def policies(plan: Plan, today: date) -> int:
+    """The pack's verdicts on the plan, printed after it: 1 when a mandatory policy fails, as the CLI would."""
+    try:
+        from components.offline.policy import blocks, evaluate
+    except ModuleNotFoundError as missing:  # pulumi_policy is the pack's dependency, not the preview's
+        print(f"error: --policy needs {missing.name}: pip install -r policy/requirements.txt", file=sys.stderr)
+        return 1
+    findings = evaluate(plan, today)
+    print("", "Policies (policy/rules.py, run offline):", sep="\n")
+    print("\n".join(f"    {f}" for f in findings) if findings else "    no violations")
+    return 1 if blocks(findings) else 0
 
 
 if __name__ == "__main__":
