@@ -11,6 +11,7 @@ holds data is data loss; a protected resource makes the real `up` refuse instead
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,21 +144,20 @@ def _compared(old: ResourceRecord, new: ResourceRecord) -> Change:
     inputs = effective_inputs(old, new)
     forced = forcing(new.type, reveal(old.inputs), reveal(inputs), new.replace_on_changes)
     props = property_changes(old.inputs, inputs, forced)
-    renamed = old.urn if old.urn != new.urn else ""
-    common = {"urn": new.urn, "type": new.type, "name": new.name, "renamed_from": renamed}
+    same = Change(new.urn, new.type, new.name, SAME, renamed_from=old.urn if old.urn != new.urn else "")
     if not props:
-        return Change(action=SAME, **common)
+        return same
     if not forced:
-        return Change(action=UPDATE, properties=props, **common)
+        return dataclasses.replace(same, action=UPDATE, properties=props)
     order, source = order_of(new.type, new.delete_before_replace)
-    return Change(
+    return dataclasses.replace(
+        same,
         action=REPLACE,
         properties=props,
         order=order,
         order_source=source,
         loss=_holds(old),
         protected=old.protect,
-        **common,
     )
 
 
