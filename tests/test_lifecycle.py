@@ -76,7 +76,7 @@ from components.offline.cloud_state import (
 )
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord, reveal
-from components.offline.replacements import DELETE_FIRST, forces_new, order_of
+from components.offline.replacements import DELETE_FIRST, forces_new, order_of, value_at
 from components.offline.run import run_stack
 
 START = 1_790_000_000.0
@@ -121,15 +121,6 @@ class StateMocks(AzureMocks):
             return fresh_id, fresh
         computed = {k: v for k, v in reveal(old.outputs).items() if k not in args.inputs}
         return old.id, {**fresh, **computed}
-
-
-def _get(inputs: dict[str, Any], path: str) -> Any:
-    node: Any = inputs
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def cloud_id(record: ResourceRecord) -> str | None:
@@ -261,7 +252,7 @@ class World:
         live = set(self.live) - gone_before_creates
         for record in made:
             ident = cloud_id(record)
-            if record.type == VAULT_TYPE and _get(record.inputs, "properties.createMode") == "recover":
+            if record.type == VAULT_TYPE and value_at(record.inputs, "properties.createMode") == "recover":
                 live |= self.soft_deleted_vaults.get(ident or "", set())
         tenant = [inputs for ident, inputs in self.tenant.items() if ident not in gone_before_creates]
         for record in made:
@@ -340,14 +331,14 @@ class World:
             for r in self.state
             if r.type == VAULT_TYPE and r.inputs.get("vaultName") == secret.inputs.get("vaultName")
         ]
-        return any(_get(v.inputs, "properties.networkAcls.defaultAction") == "Deny" for v in vaults)
+        return any(value_at(v.inputs, "properties.networkAcls.defaultAction") == "Deny" for v in vaults)
 
     def _create_problems(self, record: ResourceRecord, live: set[str]) -> list[str]:
         ident = cloud_id(record)
         if ident is None:
             return []
         if record.type == VAULT_TYPE:
-            recover = _get(record.inputs, "properties.createMode") == "recover"
+            recover = value_at(record.inputs, "properties.createMode") == "recover"
             if ident in self.soft_deleted_vaults and not recover:
                 return [f"kv-soft-delete-name: vault {ident} is soft-deleted: create it with createMode recover"]
             if recover and ident not in self.soft_deleted_vaults:
@@ -411,7 +402,7 @@ def check(outcome: Outcome, expect: Expect, world: World, before: Snapshot | Non
         record = next(r for r in outcome.plan.resources if r.name == name) if outcome.plan else None
         assert record is not None
         for path, value in paths.items():
-            assert _get(record.inputs, path) == value, (name, path)
+            assert value_at(record.inputs, path) == value, (name, path)
     if expect.token_owner is not None and outcome.plan is not None:
         owner = _placeholders(expect.token_owner)
         token = next(r for r in outcome.plan.resources if r.name == TOKEN)

@@ -153,24 +153,20 @@ class Violation:
     urn: str | None
 
 
-def run_resource_policy(policy: ResourceValidationPolicy, args: ResourceValidationArgs) -> list[Violation]:
+def run_policy(
+    policy: ResourceValidationPolicy | StackValidationPolicy, args: ResourceValidationArgs | StackValidationArgs
+) -> list[Violation]:
+    """What the policy reports on these args (the pack's rules are synchronous)."""
     found: list[Violation] = []
 
     def report_violation(message: str, urn: str | None = None) -> None:
         found.append(Violation(message, urn))
 
-    policy.validate(args, report_violation)  # the pack's rules are synchronous
+    policy.validate(args, report_violation)  # type: ignore[arg-type]  # each policy gets its own kind of args
     return found
 
 
-def run_stack_policy(policy: StackValidationPolicy, args: StackValidationArgs) -> list[Violation]:
-    found: list[Violation] = []
-
-    def report_violation(message: str, urn: str | None = None) -> None:
-        found.append(Violation(message, urn))
-
-    policy.validate(args, report_violation)  # the pack's rules are synchronous
-    return found
+run_resource_policy = run_stack_policy = run_policy
 
 
 @dataclass(frozen=True)

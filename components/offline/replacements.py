@@ -202,6 +202,12 @@ class Forced:
     source: Source
 
 
+def value_at(value: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path, or None."""
+    found = get_path(value, path)
+    return None if found is MISSING else found
+
+
 def forcing(type_: str, old: Mapping[str, Any], new: Mapping[str, Any], program: tuple[str, ...] = ()) -> list[Forced]:
     """The properties whose change replaces the resource: the table's, and the program's `replaceOnChanges`."""
     found: dict[str, Forced] = {}

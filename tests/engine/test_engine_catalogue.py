@@ -23,6 +23,7 @@ import yaml
 
 from components.offline.changes import CREATE, DELETE, REPLACE, SAME, UPDATE, compare
 from components.offline.plan import Plan
+from components.offline.replacements import value_at
 from tests.engine.harness import Engine, Result
 from tests.lifecycle_scenarios import ELSEWHERE_SUBSCRIPTION, SCENARIOS, STACKS_DIR, Expect, P, Scenario, Step
 from tests.test_lifecycle import World
@@ -75,15 +76,6 @@ def configure(engine: Engine, stack: str, config: dict[str, Any]) -> None:
     engine.configure(stack, {k: shipped.get(f"{P}:{k}") if v is None else v for k, v in config.items()})
 
 
-def _get(inputs: dict[str, Any], path: str) -> Any:
-    node: Any = inputs
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def check(result: Result, expect: Expect, where: str, log: list[list[Any]]) -> None:
     """The mock tier's `check`, from what the engine did (`log`: the fake cloud's calls during the step)."""
     assert result.ok, f"{where}: failed\n{result.text[-4000:]}"
@@ -100,7 +92,7 @@ def check(result: Result, expect: Expect, where: str, log: list[list[Any]]) -> N
     for name, paths in expect.inputs.items():
         sent = [e["inputs"] for e in result.steps(*SENDS) if name_of(e["urn"]) == name][-1]
         for path, value in paths.items():
-            assert _get(sent, path) == value, f"{where}: {name}.{path}"
+            assert value_at(sent, path) == value, f"{where}: {name}.{path}"
 
 
 VERDICTS = (
