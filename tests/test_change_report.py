@@ -102,7 +102,7 @@ def test_a_protected_prod_says_the_real_up_will_refuse(project: Path, capsys: py
     edit_stack(project, "prod", azure_native__location="northeurope")
     code, out, _ = report(project, capsys, "prod", "--against", "main")
     assert code == 3
-    assert out.index("DATA LOSS") < out.index(f"replace {WORKSPACE}"), "data loss comes first"
+    assert out.index("DATA LOSS") < out.index(f"+- replace {WORKSPACE}"), "data loss comes first"
     assert "protected: the real `pulumi up` will refuse this" in out
 
 
