@@ -92,6 +92,8 @@ def test_a_region_move_replaces_what_holds_data_delete_first_and_exits_3(
     location = next(p for p in seen[WORKSPACE]["properties"] if p["path"] == "location")
     assert (location["old"], location["new"]) == ("westeurope", "northeurope")
     assert "arm-location" in location["forcesReplacement"]
+    provider = seen["adf-databricks-databricks"]
+    assert (provider["action"], provider["knownAfterApply"]) == ("same", [WORKSPACE]), "the new workspace's URL"
     losses = {loss["urn"].rsplit("::", 1)[1]: loss for loss in json.loads(out)["dataLoss"]}
     assert set(losses) == {RESOURCE_GROUP, WORKSPACE, VAULT, FACTORY}
     assert "notebooks" in losses[WORKSPACE]["loses"] and "soft delete" in losses[VAULT]["loses"]

@@ -33,6 +33,10 @@ def _property(change: PropertyChange) -> str:
     return f"{line}   forces replacement ({change.forces})" if change.forces else line
 
 
+def _after_apply(change: Change) -> str:
+    return f"may change further: inputs from {', '.join(change.after_apply)} (replaced) are known after apply"
+
+
 def _refusal(change: Change) -> str:
     return "protected: the real `pulumi up` will refuse this (set protect: false first)" if change.protected else ""
 
@@ -68,10 +72,12 @@ def text(report: Report) -> str:
                 lines.append(f"    {_refusal(change)}")
     lines.append("")
     for change in report.changes:
-        if change.action == SAME:
+        if change.action == SAME and not change.after_apply:
             continue
         lines.append(f" {SYMBOLS[change.action]:2} {_headline(change)}")
         lines += [f"       {_property(p)}" for p in change.properties]
+        if change.after_apply:
+            lines.append(f"       {_after_apply(change)}")
         if change.protected and not change.loss:
             lines.append(f"       {_refusal(change)}")
     counts = summary(report)
@@ -113,6 +119,7 @@ def as_json(report: Report) -> str:
                 "orderSource": str(c.order_source) if c.order_source else None,
                 "protected": c.protected,
                 "renamedFrom": c.renamed_from or None,
+                "knownAfterApply": list(c.after_apply),
                 "properties": [
                     {
                         "path": p.path,
@@ -134,6 +141,10 @@ def _cell(text_: str) -> str:
     return text_.replace("|", "\\|").replace("\n", " ")
 
 
+def _after_apply_cell(change: Change) -> list[str]:
+    return [_cell(_after_apply(change))] if change.after_apply else []
+
+
 def markdown(report: Report) -> str:
     counts = summary(report)
     lines = [f"### Change report: `{report.stack}` against `{report.base}`", ""]
@@ -143,11 +154,11 @@ def markdown(report: Report) -> str:
             lines.append(f"> - {_cell(_loss_line(change))}" + (f" — {_refusal(change)}" if change.protected else ""))
         lines.append("")
     lines.append(", ".join(f"**{counts[a]}** to {a}" for a in ACTIONS if a != SAME) + f", {counts[SAME]} same")
-    changed = [c for c in report.changes if c.action != SAME]
+    changed = [c for c in report.changes if c.action != SAME or c.after_apply]
     if changed:
         lines += ["", "| | resource | type | what changes |", "|---|---|---|---|"]
         for change in changed:
-            detail = "<br>".join(_cell(_property(p)) for p in change.properties)
+            detail = "<br>".join([*(_cell(_property(p)) for p in change.properties), *_after_apply_cell(change)])
             if change.action == REPLACE:
                 detail = f"{change.order} ({_cell(str(change.order_source))})" + (f"<br>{detail}" if detail else "")
             lines.append(f"| {change.action} | `{change.name}` | `{change.type}` | {detail} |")

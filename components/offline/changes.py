@@ -56,6 +56,9 @@ class Change:
     """The base URN when the head reaches it through an alias."""
     retained: bool = False
     """Deleted from state only (`retainOnDelete`): nothing is deleted in the cloud."""
+    after_apply: tuple[str, ...] = ()
+    """Replaced resources it depends on (or whose provider it uses): inputs taken from them are known only after
+    apply, so it may change further than shown."""
 
 
 @dataclass
@@ -180,4 +183,19 @@ def compare(base: Plan, head: Plan, base_name: str) -> Report:
         _compared(pairs[r.urn], r) if r.urn in pairs else Change(r.urn, r.type, r.name, CREATE) for r in head.resources
     ]
     changes += [_deleted(r) for r in gone.values()]
+    changes = _known_after_apply(changes, head)
     return Report(head.stack, base_name, sorted(changes, key=lambda c: (c.name, c.type, c.urn)))
+
+
+def _known_after_apply(changes: list[Change], head: Plan) -> list[Change]:
+    """Mark what depends on a replaced resource, directly or through its provider: the replacement's ids and URLs
+    are new, and the offline plan cannot know them."""
+    replaced = {c.urn: c.name for c in changes if c.action == REPLACE}
+    records = {r.urn: r for r in head.resources}
+    marked = []
+    for change in changes:
+        record = records.get(change.urn)
+        upstream = {*record.dependencies, record.provider} if record is not None else set()
+        names = tuple(sorted(replaced[u] for u in upstream if u in replaced and u != change.urn))
+        marked.append(dataclasses.replace(change, after_apply=names) if names and change.action != DELETE else change)
+    return marked
