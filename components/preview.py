@@ -236,7 +236,7 @@ def change_report(args: argparse.Namespace, read: StackConfig, now: float | None
     except baseline.CannotCompareError as error:
         print(f"cannot compare: {error}", file=sys.stderr)
         return change_render.EXIT_CANNOT_COMPARE
-    changes = compare(base_plan, head, f"{ref or 'the merge base'} ({base.commit[:12]})")
+    changes = compare(base_plan, head, f"{args.against or 'the merge base with main'} ({base.commit[:12]})")
     print(change_render.FORMATS[args.format](changes))
     code = change_render.exit_code(changes)
     return policies(head, today) or code if args.policy else code
