@@ -111,7 +111,11 @@ def engine_verdicts(result: Result) -> dict[str, str]:
         name = name_of(event["urn"])
         if event["type"] != "pulumi:pulumi:Stack" and not name.startswith("default"):
             ops.setdefault(name, set()).add(event["op"])
-    return {name: next(v for v, kinds in VERDICTS if kinds & seen) for name, seen in ops.items() if seen - {"refresh"}}
+    return {
+        name: next((verdict for verdict, kinds in VERDICTS if kinds & seen), "/".join(sorted(seen)))
+        for name, seen in ops.items()
+        if seen - {"refresh", "read"}
+    }
 
 
 def check_report(world: World, step: Step, result: Result, where: str) -> None:
