@@ -112,7 +112,7 @@ def engine_verdicts(result: Result) -> dict[str, str]:
         if event["type"] != "pulumi:pulumi:Stack" and not name.startswith("default"):
             ops.setdefault(name, set()).add(event["op"])
     return {
-        name: next((verdict for verdict, kinds in VERDICTS if kinds & seen), "/".join(sorted(seen)))
+        name: next((verdict for verdict, kinds in VERDICTS if set(kinds) & seen), "/".join(sorted(seen)))
         for name, seen in ops.items()
         if seen - {"refresh", "read"}
     }
