@@ -25,7 +25,6 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
-from lifecycle_scenarios import stack_files
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import (
     EnforcementLevel,
@@ -37,7 +36,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, UnknownValueError
-from support import JUDGED_ON
+from support import JUDGED_ON, stacks
 
 from components import preview
 from components.offline.plan import Plan, ResourceRecord, Secret
@@ -61,9 +60,9 @@ POLICY_DIR = PROJECT_DIR / "policy"
 CANARY = "dapi0123456789abcdef0123456789abcdef-canary"
 """A token-shaped secret planted in failing cases: it must never appear in a violation message."""
 
-PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {
-    "dev": ("dev", None),
-    "prod": ("prod", None),
+PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {stack: (stack, None) for stack in stacks()}
+"""Every stack file as it is, under its own name, then variants of the shipped dev and prod stacks."""
+PLANS |= {
     "prod-unprotected": ("prod", {"protect": False}),
     "dev-msi": ("dev", {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}}),
     "prod-msi": ("prod", {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}}),
@@ -87,7 +86,7 @@ PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {
     ),
 }
 PLANS["dev-serverless"] = ("dev", {"clusterMode": "serverless"})
-PASSING_PLANS = ("dev", "prod", "dev-msi", "prod-msi", "dev-pool", "dev-job", "dev-serverless")
+PASSING_PLANS = (*stacks(), "dev-msi", "prod-msi", "dev-pool", "dev-job", "dev-serverless")
 
 # --------------------------------------------------------------------------------------------------
 # The engine's view of a plan.
@@ -1072,7 +1071,7 @@ def test_the_cli_sees_the_pack(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None
     assert schema["prod-resources-protected"]["properties"]["prodStacks"]["default"] == ["prod*"]
 
 
-@pytest.mark.parametrize("key", ["dev", "prod"])
+@pytest.mark.parametrize("key", stacks())
 def test_the_cli_passes_the_real_stacks(
     analyzer: analyzer_pb2_grpc.AnalyzerStub, plans: Callable[[str], Plan], key: str
 ) -> None:
@@ -1208,7 +1207,7 @@ def test_a_pipeline_that_does_not_wait_for_the_linked_service_fails(plans: Calla
 # --- The pack offline: `python -m components.preview <stack> --policy` runs these same policy objects.
 
 
-@pytest.mark.parametrize("stack", stack_files())
+@pytest.mark.parametrize("stack", stacks())
 def test_the_offline_run_of_the_pack_passes_every_shipped_stack(stack: str) -> None:
     """What `pulumi preview --policy-pack policy` would say of each stack file, without the CLI."""
     assert [str(f) for f in evaluate(run_stack(stack), JUDGED_ON) if f.level == "mandatory"] == []
