@@ -195,6 +195,7 @@ def _base_config() -> dict[str, Any]:
         "interactiveCluster": {"enabled": True, **cluster, "numWorkers": 1},
         "instancePool": {**cluster, "workers": "1"},
         "dataFlowRuntime": {"computeType": "General", "coreCount": 8, "timeToLiveMinutes": 0, "cleanup": True},
+        "operations": {"budget": {"amount": 100, "startMonth": "2026-12"}},
     }
 
 
@@ -223,16 +224,16 @@ def _problems(config: dict[str, Any]) -> list[str]:
 _SETTING_PATHS = {
     "managedIdentity.userAssigned": "user_assigned_identity",
     "dataFactory.publicNetworkAccess": "factory_public_network_access",
+    "operations.logAnalytics.retentionDays": "operations.retention_days",
+    "operations.alerts.emails": "operations.emails",
+    "operations.alerts.webhooks": "operations.webhooks",
 }
 
 
 def _read_setting(settings: Any, path: str) -> Any:
-    if path in _SETTING_PATHS:
-        value = getattr(settings, _SETTING_PATHS[path])
-    else:
-        value = settings
-        for part in path.split("."):
-            value = getattr(value, contract.snake_case(part))
+    value = settings
+    for part in _SETTING_PATHS[path].split(".") if path in _SETTING_PATHS else path.split("."):
+        value = getattr(value, contract.snake_case(part))
     value = getattr(value, "value", value)
     return list(value) if isinstance(value, tuple) else value
 
