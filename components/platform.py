@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import authorization, datafactory, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
-from . import compute, data_flow_runtime, factory, linked_service, smoke_pipeline, token_store, workspace
+from . import compute, data_flow_runtime, factory, linked_service, operations, smoke_pipeline, token_store, workspace
 from .access import BuiltInRole, role_assignment
 from .args import AdfDatabricksArgs
 from .config import settings_from_args
@@ -114,6 +114,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         # What proves the link, and what Mapping Data Flows run on.
         smoke = smoke_pipeline.smoke_test(scope, adf, databricks_link, dbw)
         runtime = data_flow_runtime.data_flow_runtime(scope, s.data_flow_runtime, adf) if s.data_flow_runtime else None
+        # How it is run: logs, alerts on failed runs, a budget, delete locks (as the stack's `operations:` asks).
+        operations.operations(scope, s.operations, operations.Operated(dbw, adf, store.vault, smoke.pipeline.name))
 
         self.workspace_url = pulumi.Output.from_input(endpoints.domain)
         self.workspace_id = dbw.resource.id

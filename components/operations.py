@@ -1,0 +1,54 @@
+"""How the platform is run: its logs, who is told when a pipeline run fails, what catches a runaway bill, and what
+stops a delete. Each is the stack's choice (`operations:`); nothing here exists unless the stack asks for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import datafactory, keyvault
+
+from . import alerts, budget, diagnostics, locks
+from .args import WorkspaceSku
+from .scope import Scope
+from .settings import OperationsSpec
+from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Operated:
+    """What the operations part looks after."""
+
+    workspace: Workspace
+    factory: datafactory.Factory
+    vault: keyvault.Vault
+    smoke_pipeline: pulumi.Input[str]
+    """The smoke pipeline's name: its own failed-run alert."""
+
+
+def operations(scope: Scope, spec: OperationsSpec, parts: Operated) -> None:
+    if spec.diagnostics:
+        diagnostics.diagnostic_settings(
+            scope, diagnostics.log_analytics_workspace(scope, spec), _diagnosed(scope, parts)
+        )
+    group = alerts.action_group(scope, spec) if spec.has_receivers else None
+    if group is not None:
+        alerts.failed_run_alerts(scope, parts.factory, parts.smoke_pipeline, group)
+    budget.budget(scope, spec, group)
+    if spec.locks:
+        locks.delete_locks(
+            scope, {"workspace": parts.workspace.resource, "key-vault": parts.vault, "data-factory": parts.factory}
+        )
+
+
+def _diagnosed(scope: Scope, parts: Operated) -> list[diagnostics.Target]:
+    """The workspace's logs need the premium tier (Azure Databricks "Diagnostic log reference"); the factory's go to
+    resource-specific tables (ADFPipelineRun, ADFActivityRun...: "Monitor Data Factory", Log Analytics)."""
+    premium = scope.settings.workspace.sku is WorkspaceSku.PREMIUM
+    targets = [diagnostics.Target("workspace", parts.workspace.resource, metrics=False)] if premium else []
+    return [
+        *targets,
+        diagnostics.Target("data-factory", parts.factory, metrics=True, dedicated=True),
+        diagnostics.Target("key-vault", parts.vault, metrics=True),
+    ]
