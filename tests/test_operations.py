@@ -1,0 +1,158 @@
+"""Operations in the plan: diagnostics into Log Analytics, failed-run alerts to the stack's receivers, a budget over
+both resource groups, delete locks. What each resource sends, stated with the source of the Azure behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from lifecycle_scenarios import DEV_OPERATIONS, is_locked, operations, stack_files
+
+from components.offline.plan import Plan, ResourceRecord, reveal
+from components.offline.run import run_stack
+
+SETTING = "azure-native:monitor:DiagnosticSetting"
+ALERT = "azure-native:monitor:MetricAlert"
+GROUP = "azure-native:monitor:ActionGroup"
+BUDGET = "azure-native:consumption:Budget"
+LOCK = "azure-native:authorization:ManagementLockByScope"
+LOG_ANALYTICS = "azure-native:operationalinsights:Workspace"
+
+
+@pytest.fixture(scope="module")
+def dev() -> Plan:
+    return run_stack("dev", {"operations": DEV_OPERATIONS})
+
+
+def of_type(plan: Plan, typ: str) -> list[ResourceRecord]:
+    return [r for r in plan.resources if r.type == typ]
+
+
+def named(plan: Plan, name: str) -> ResourceRecord:
+    return next(r for r in plan.resources if r.name == f"adf-databricks-{name}")
+
+
+def test_nothing_of_operations_exists_unless_the_stack_asks() -> None:
+    """The contract's defaults are off: an existing stack's plan does not change on upgrade."""
+    plan = run_stack("dev")
+    assert not [r for r in plan.resources if r.type in (SETTING, ALERT, GROUP, BUDGET, LOCK, LOG_ANALYTICS)]
+
+
+def test_each_setting_sends_all_logs_to_the_stacks_workspace_and_the_factory_to_its_own_tables(dev: Plan) -> None:
+    """learn.microsoft.com, "Diagnostic settings in Azure Monitor": category group `allLogs` collects every resource
+    log category; `logAnalyticsDestinationType: Dedicated` writes the factory's logs to resource-specific tables
+    (ADFPipelineRun, ADFActivityRun: "Monitor Azure Data Factory", "Configure diagnostic settings and a
+    workspace"). The Databricks workspace has no platform metrics, so its setting sends logs only."""
+    workspace_id = named(dev, "log-analytics").id
+    settings = {r.name.removeprefix("adf-databricks-"): r.inputs for r in of_type(dev, SETTING)}
+    assert set(settings) == {"workspace-diagnostics", "data-factory-diagnostics", "key-vault-diagnostics"}
+    for role, inputs in settings.items():
+        assert inputs["workspaceId"] == workspace_id
+        assert inputs["logs"] == [{"categoryGroup": "allLogs", "enabled": True}]
+        assert inputs["resourceUri"] == named(dev, role.removesuffix("-diagnostics")).id
+        assert ("metrics" in inputs) is (role != "workspace-diagnostics")
+    assert settings["data-factory-diagnostics"]["logAnalyticsDestinationType"] == "Dedicated"
+
+
+def test_settings_are_deleted_by_their_own_call_and_first_when_replaced(dev: Plan) -> None:
+    """`diagnostic-settings-orphaned` (Azure keeps them when their resource goes) and `fixed-name-delete-first`."""
+    for setting in of_type(dev, SETTING):
+        assert (setting.deleted_with, setting.delete_before_replace) == ("", True)
+
+
+def test_retention_is_set_on_the_log_analytics_workspace(dev: Plan) -> None:
+    """`diagnostic-settings-orphaned`: diagnostic-setting retention policies are retired; retention is the
+    workspace's (`retentionInDays`, PerGB2018: 30-730)."""
+    workspace = named(dev, "log-analytics").inputs
+    assert (workspace["sku"], workspace["retentionInDays"]) == ({"name": "PerGB2018"}, 30)
+    assert all("retentionPolicy" not in str(r.inputs) for r in of_type(dev, SETTING))
+
+
+def test_a_standard_workspace_gets_no_diagnostic_setting_and_a_warning() -> None:
+    """Azure Databricks "Diagnostic log reference": diagnostic logs need the Premium plan."""
+    plan = run_stack("dev", {"operations": DEV_OPERATIONS, "workspace": {"sku": "standard"}})
+    assert {r.name for r in of_type(plan, SETTING)} == {
+        "adf-databricks-data-factory-diagnostics",
+        "adf-databricks-key-vault-diagnostics",
+    }
+
+
+def test_an_existing_log_analytics_workspace_is_used_as_given() -> None:
+    given = "/subscriptions/s/resourceGroups/ops/providers/Microsoft.OperationalInsights/workspaces/central"
+    plan = run_stack("dev", {"operations": {"diagnostics": True, "logAnalytics": {"workspaceId": given}}})
+    assert not of_type(plan, LOG_ANALYTICS)
+    assert {r.inputs["workspaceId"] for r in of_type(plan, SETTING)} == {given}
+
+
+def _criterion(alert: ResourceRecord) -> dict[str, Any]:
+    criteria = alert.inputs["criteria"]
+    assert criteria["odataType"] == "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria"
+    (criterion,) = criteria["allOf"]
+    return dict(criterion)
+
+
+def test_failed_runs_alert_any_pipeline_and_the_smoke_pipeline_by_name(dev: Plan) -> None:
+    """learn.microsoft.com, "Supported metrics for Microsoft.DataFactory/factories": `PipelineFailedRuns`, dimensions
+    `FailureType` and `Name` (the pipeline). A metric alert reads platform metrics: no Log Analytics involved."""
+    factory, group = named(dev, "data-factory"), named(dev, "action-group")
+    any_run, smoke = named(dev, "failed-runs-alert"), named(dev, "smoke-failed-alert")
+    for alert in (any_run, smoke):
+        assert alert.inputs["scopes"] == [factory.id]
+        assert alert.inputs["actions"] == [{"actionGroupId": group.id}]
+        criterion = _criterion(alert)
+        assert (criterion["metricName"], criterion["operator"], criterion["threshold"]) == (
+            "PipelineFailedRuns",
+            "GreaterThan",
+            0,
+        )
+    assert "dimensions" not in _criterion(any_run)
+    pipeline = named(dev, "smoke-pipeline").inputs["pipelineName"]
+    assert _criterion(smoke)["dimensions"] == [{"name": "Name", "operator": "Include", "values": [pipeline]}]
+
+
+def test_alerts_need_a_receiver() -> None:
+    plan = run_stack("dev", {"operations": {"diagnostics": True}})
+    assert not of_type(plan, ALERT) and not of_type(plan, GROUP)
+
+
+def test_webhook_urls_stay_secret(dev: Plan) -> None:
+    """A webhook URL may carry a token: sent as a secret, never in a name or an output."""
+    (webhook,) = named(dev, "action-group").inputs["webhookReceivers"]
+    assert reveal(webhook["serviceUri"]) == DEV_OPERATIONS["alerts"]["webhooks"][0]  # type: ignore[index]
+    assert webhook["serviceUri"] != reveal(webhook["serviceUri"]), "kept as a secret"
+    assert "hooks.example.com" not in str(dev.outputs)
+    assert len(named(dev, "action-group").inputs["groupShortName"]) <= 12
+
+
+def test_the_budget_covers_the_stacks_group_and_the_workspaces_managed_group(dev: Plan) -> None:
+    """`budget-managed-rg`: cluster VMs bill in the managed resource group; the budget spans both from the
+    subscription, filtered on ResourceGroupName (REST model `BudgetComparisonExpression`). Its start is the config's
+    month, never the deploy's date; each threshold notifies the action group and the e-mails."""
+    budget = named(dev, "budget").inputs
+    workspace = named(dev, "workspace").inputs
+    assert budget["scope"] == f"/subscriptions/{named(dev, 'resource-group').id.split('/')[2]}"
+    assert budget["filter"]["dimensions"] == {
+        "name": "ResourceGroupName",
+        "operator": "In",
+        "values": [workspace["resourceGroupName"], workspace["managedResourceGroupId"].rsplit("/", 1)[-1]],
+    }
+    assert budget["timePeriod"] == {"startDate": "2027-01-01T00:00:00Z"}
+    assert sorted(n["threshold"] for n in budget["notifications"].values()) == [50, 90, 100]
+    for notification in budget["notifications"].values():
+        assert notification["contactGroups"] == [named(dev, "action-group").id]
+        assert notification["contactEmails"] == DEV_OPERATIONS["alerts"]["emails"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("stack", [s for s in stack_files() if is_locked(s)])
+def test_a_locked_stack_locks_workspace_vault_and_factory(stack: str) -> None:
+    """`lock-blocks-children`: `CanNotDelete` on the three resources that hold the platform, by their ids."""
+    plan = run_stack(stack)
+    locks = {r.inputs["scope"]: r for r in of_type(plan, LOCK)}
+    assert set(locks) == {named(plan, role).id for role in ("workspace", "key-vault", "data-factory")}
+    assert {(r.inputs["level"], r.delete_before_replace) for r in locks.values()} == {("CanNotDelete", True)}
+
+
+def test_the_shipped_prod_stack_turns_operations_on() -> None:
+    """On in prod: the shipped stack file says so explicitly (the contract's defaults stay off)."""
+    prod = operations("prod")
+    assert prod["diagnostics"] is True and prod["locks"] is True and prod["alerts"]["emails"]
