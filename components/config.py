@@ -1113,6 +1113,11 @@ def _diagnostics_without_premium(settings: PlatformSettings) -> Iterator[Finding
         yield "operations.diagnostics", {"sku": settings.workspace.sku.value}
 
 
+def _prod_without_receivers(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.protect and not settings.operations.has_receivers:
+        yield "operations.alerts", {}
+
+
 def _log_analytics_unused(settings: PlatformSettings) -> Iterator[Finding]:
     if settings.operations.log_analytics_workspace_id is not None and not settings.operations.diagnostics:
         yield "operations.logAnalytics.workspaceId", {}
@@ -1215,6 +1220,15 @@ RULES: tuple[Rule, ...] = (
         "settings, the workspace none",
         'learn.microsoft.com, Azure Databricks "Diagnostic log reference": diagnostic logs require the Premium plan',
         _diagnostics_without_premium,
+        warn=True,
+    ),
+    Rule(
+        "a prod stack tells someone when a run fails",
+        ("operations.alerts", "protect"),
+        "no alert receivers in a protected (prod) stack: nobody is told when a pipeline run fails or the budget is "
+        "reached; add emails or webhooks",
+        "issue 23: alerts that reach a person, on in prod when receivers are given",
+        _prod_without_receivers,
         warn=True,
     ),
     Rule(

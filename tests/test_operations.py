@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from lifecycle_scenarios import DEV_OPERATIONS, is_locked, operations, stack_files
 
+from components.offline import locks
 from components.offline.plan import Plan, ResourceRecord, reveal
 from components.offline.run import run_stack
 
@@ -156,3 +157,40 @@ def test_the_shipped_prod_stack_turns_operations_on() -> None:
     """On in prod: the shipped stack file says so explicitly (the contract's defaults stay off)."""
     prod = operations("prod")
     assert prod["diagnostics"] is True and prod["locks"] is True and prod["alerts"]["emails"]
+
+
+@pytest.mark.parametrize("stack", [s for s in stack_files() if is_locked(s)])
+def test_the_preview_of_a_locked_stack_names_what_the_locks_hold(stack: str) -> None:
+    """`lock-blocks-children`: the children, role assignments and diagnostic settings of a locked resource cannot be
+    deleted, nor replaced delete-first, while the lock is on; the preview names each, and how to lift the locks."""
+    plan = run_stack(stack)
+    shown = "\n".join(locks.lines(plan))
+    assert "operations.locks: false" in shown
+    for record in plan.resources:
+        under = [s for s in locks.locked_scopes(plan) if record.id.lower().startswith(f"{s.lower()}/")]
+        if under and record.type not in (LOCK, "azure-native:keyvault:Secret"):
+            assert f"    {record.name} (" in shown, record.name
+    assert "factory-reads-secrets (RoleAssignment, replaced delete-first)" in shown
+    assert "data-factory-diagnostics (DiagnosticSetting, replaced delete-first)" in shown
+    assert "key-vault-lock" not in shown
+
+
+def test_a_change_that_deletes_under_a_lock_is_flagged() -> None:
+    """What a report of a change to a locked stack says (`lock-blocks-children`): auth managedIdentity deletes the
+    vault's role assignment and the Key Vault linked service; the token (not an ARM resource) is not the lock's."""
+    deployed = run_stack("prod")
+    switched = {r.name for r in run_stack("prod", {"auth": "managedIdentity"}).resources}
+    gone = [r for r in deployed.resources if r.name not in switched]
+    flagged = locks.blocked(deployed, gone, [])
+    assert sorted(m.split(":")[0] for m in flagged) == [
+        "adf-databricks-factory-reads-secrets",
+        "adf-databricks-key-vault-linked-service",
+    ]
+
+
+def test_a_protected_stack_without_receivers_is_warned_about() -> None:
+    """Alerts that reach a person: a prod (protected) stack with no receiver says so in every preview and up."""
+    warned = run_stack("prod", {"operations": {"diagnostics": True}}).warnings
+    assert any("operations.alerts: no alert receivers" in w for w in warned)
+    assert not any("operations.alerts" in w for w in run_stack("prod").warnings)
+    assert not any("operations.alerts" in w for w in run_stack("dev").warnings), "dev is not protected"
