@@ -34,7 +34,9 @@ def action_group(scope: Scope, spec: OperationsSpec) -> monitor.ActionGroup:
         location="Global",
         enabled=True,
         email_receivers=[
-            monitor.MicrosoftCommonEmailReceiverArgs(name=f"email-{i}", email_address=email, use_common_alert_schema=True)
+            monitor.MicrosoftCommonEmailReceiverArgs(
+                name=f"email-{i}", email_address=email, use_common_alert_schema=True
+            )
             for i, email in enumerate(spec.emails)
         ],
         webhook_receivers=[

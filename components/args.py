@@ -66,6 +66,7 @@ BUDGET_NOTIFICATIONS_MAX = 5
 BUDGET_EARLIEST_MONTH = "2017-06"
 """`BudgetTimePeriod.startDate`: "Budget start date must be on or after June 1, 2017" (the same REST model)."""
 
+
 class AuthMode(StrEnum):
     ACCESS_TOKEN = "accessToken"
     """A Databricks personal access token, kept in Key Vault and rotated."""
@@ -509,8 +510,8 @@ lifetimeDays (the validator's rotation-window check)."""
 
 RANGE_REASONS: dict[str, str] = {
     "operations.logAnalytics.retentionDays": "the retention of a PerGB2018 Log Analytics workspace "
-    "(REST model `Workspace.retentionInDays`; learn.microsoft.com, \"Manage data retention in a Log Analytics "
-    "workspace\")",
+    '(REST model `Workspace.retentionInDays`; learn.microsoft.com, "Manage data retention in a Log Analytics '
+    'workspace")',
     "token.rotationDays": "Databricks revokes a token that goes unused for 90 days (an idle stack's, for one), "
     "so the next token must come before that",
 }

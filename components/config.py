@@ -782,6 +782,7 @@ def _thresholds(section: Section) -> tuple[int, ...]:
         return tuple(DEFAULTS[f"{section.key}.thresholds"])
     return tuple(valid)
 
+
 def _serverless_problems(problems: Problems, mode: ClusterMode | None, spec: WorkspaceSpec) -> None:
     """What serverless mode needs that this program can check; Unity Catalog is an account admin's step."""
     if mode is ClusterMode.SERVERLESS and spec.sku is not WorkspaceSku.PREMIUM:
@@ -1107,7 +1108,6 @@ def _tag_names(settings: PlatformSettings, standard: bool) -> Iterator[Finding]:
         seen.setdefault(folded, name)
 
 
-
 def _diagnostics_without_premium(settings: PlatformSettings) -> Iterator[Finding]:
     if settings.operations.diagnostics and settings.workspace.sku is not WorkspaceSku.PREMIUM:
         yield "operations.diagnostics", {"sku": settings.workspace.sku.value}
@@ -1121,6 +1121,7 @@ def _prod_without_receivers(settings: PlatformSettings) -> Iterator[Finding]:
 def _log_analytics_unused(settings: PlatformSettings) -> Iterator[Finding]:
     if settings.operations.log_analytics_workspace_id is not None and not settings.operations.diagnostics:
         yield "operations.logAnalytics.workspaceId", {}
+
 
 RULES: tuple[Rule, ...] = (
     Rule(

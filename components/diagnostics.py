@@ -56,7 +56,9 @@ def log_analytics_workspace(scope: Scope, spec: OperationsSpec) -> pulumi.Input[
         sku=operationalinsights.WorkspaceSkuArgs(name=SKU),
         retention_in_days=spec.retention_days,
         tags=scope.tags,
-        opts=scope.stateful,
+        # Not among the `protect`ed: a deleted workspace is recovered, logs and all, by creating it again within 14
+        # days (above), and the stack's protected resource group holds it.
+        opts=scope.child,
     )
     return workspace.id
 

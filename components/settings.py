@@ -181,7 +181,6 @@ class NameOverrides:
     data_factory: str | None = None
 
 
-
 @dataclass(frozen=True)
 class BudgetSpec:
     """A monthly cost budget over the stack's group and the workspace's managed group (lifecycle row
@@ -214,6 +213,7 @@ class OperationsSpec:
     @property
     def has_receivers(self) -> bool:
         return bool(self.emails or self.webhooks)
+
 
 STANDARD_TAG_NAMES = ("project", "environment", "managed-by")
 """The tags every resource gets from the component; a user tag of the same name (in any case) is refused."""

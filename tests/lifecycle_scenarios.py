@@ -510,6 +510,7 @@ ADMIN_CAPS_TOKEN_LIFETIME = Scenario(
     engine=True,
 )
 
+
 def _locked_stack_refuses_a_child_delete(stack: str) -> Scenario:
     """`lock-blocks-children`: switching auth deletes the vault's role assignment and a factory child; a locked stack
     refuses it (ScopeLocked) and keeps both; lifting the locks in an up of its own lets the switch through, and the

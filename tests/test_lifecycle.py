@@ -317,6 +317,17 @@ class World:
             return
         self._carry_out(gone, called, replaced, made)
 
+    def _delete(self, record: ResourceRecord, ident: str) -> None:
+        """A delete call: soft-deleting services keep the name; children go along, diagnostic settings stay."""
+        self.live.discard(ident)
+        if record.type == VAULT_TYPE:
+            children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
+            self.live -= children
+            self.soft_deleted_vaults[ident] = children
+        if record.type == LOG_ANALYTICS_TYPE:
+            self.deleted_log_analytics[ident] = int(self.now)
+        self.live -= gone_with(ident, self.live)
+
     def _carry_out(
         self, gone: list[ResourceRecord], called: set[str], replaced: list[ResourceRecord], made: list[ResourceRecord]
     ) -> None:
@@ -325,14 +336,7 @@ class World:
             if ident is None:
                 continue
             if record.urn in called:
-                self.live.discard(ident)
-                if record.type == VAULT_TYPE:
-                    children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
-                    self.live -= children
-                    self.soft_deleted_vaults[ident] = children
-                if record.type == LOG_ANALYTICS_TYPE:
-                    self.deleted_log_analytics[ident] = int(self.now)
-                self.live -= gone_with(ident, self.live)  # its children go; its diagnostic settings stay
+                self._delete(record, ident)
             elif record.retain_on_delete:
                 self.retained.add(ident)
                 continue
@@ -348,7 +352,9 @@ class World:
                 continue
             if record.type == VAULT_TYPE and ident in self.soft_deleted_vaults:
                 self.live |= self.soft_deleted_vaults.pop(ident)
-            if record.type == LOG_ANALYTICS_TYPE and log_analytics_recovered(ident, self.deleted_log_analytics, int(self.now)):
+            if record.type == LOG_ANALYTICS_TYPE and log_analytics_recovered(
+                ident, self.deleted_log_analytics, int(self.now)
+            ):
                 self.recovered.add(ident)
             self.deleted_log_analytics.pop(ident, None)
             self.live.add(ident)

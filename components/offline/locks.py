@@ -71,8 +71,5 @@ def lines(plan: Plan) -> list[str]:
         "",
         "Delete locks (operations.locks): while they are on, Azure refuses (ScopeLocked) to delete any of these, or "
         f"to replace it delete-first; {LIFT}:",
-        *(
-            f"    {h.record.name} ({h.record.type.split(':')[-1]}, {h.how}), under {names.get(h.lock_scope, h.lock_scope)}"
-            for h in found
-        ),
+        *(f"    {h.record.name} ({h.record.type.split(':')[-1]}, {h.how}), under {names[h.lock_scope]}" for h in found),
     ]

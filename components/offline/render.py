@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.offline.adf import code_view, factory_objects
 from components.offline import locks
+from components.offline.adf import code_view, factory_objects
 from components.offline.costs import summary
 from components.offline.plan import Plan, ResourceRecord, Secret, walk
 
