@@ -106,6 +106,11 @@ FORCE_NEW: dict[str, tuple[str, ...]] = {
     "azure-native:datafactory:Factory": ("factoryName", "resourceGroupName", "location"),
     "azure-native:datafactory:LinkedService": ("linkedServiceName", "factoryName", "resourceGroupName"),
     "azure-native:authorization:RoleAssignment": ("roleAssignmentName", "scope", "principalId"),
+    # Operations: the path parameters of each (tests/engine/standin/rules.py names the REST paths).
+    "azure-native:operationalinsights:Workspace": ("workspaceName", "resourceGroupName", "location"),
+    "azure-native:monitor:DiagnosticSetting": ("name", "resourceUri"),
+    "azure-native:consumption:Budget": ("budgetName", "scope"),
+    LOCK: ("lockName", "scope"),
 }
 
 

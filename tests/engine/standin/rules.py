@@ -56,6 +56,23 @@ AZURE_NATIVE: dict[str, TypeRules] = {
     "azure-native:authorization:RoleAssignment": TypeRules(
         replace_on=frozenset({"roleAssignmentName", "scope", "principalId"}), delete_before_replace=True
     ),
+    # Operations (issue 23). Log Analytics, action groups and metric alerts live in the resource group (REST paths
+    # `.../workspaces/{workspaceName}`, `.../actionGroups/{actionGroupName}`, `.../metricAlerts/{ruleName}`).
+    "azure-native:operationalinsights:Workspace": _arm("workspaceName"),
+    "azure-native:monitor:ActionGroup": _arm("actionGroupName"),
+    "azure-native:monitor:MetricAlert": _arm("ruleName"),
+    # Extension resources: the id is their scope's, then the name (REST paths `/{resourceUri}/providers/
+    # Microsoft.Insights/diagnosticSettings/{name}`, `/{scope}/providers/Microsoft.Consumption/budgets/{budgetName}`,
+    # `/{scope}/providers/Microsoft.Authorization/locks/{lockName}`): both are path parameters, so either replaces.
+    "azure-native:monitor:DiagnosticSetting": TypeRules(
+        replace_on=frozenset({"resourceUri", "name"}), delete_before_replace=True, name_keys=("name",)
+    ),
+    "azure-native:consumption:Budget": TypeRules(
+        replace_on=frozenset({"scope", "budgetName"}), delete_before_replace=True, name_keys=("budgetName",)
+    ),
+    "azure-native:authorization:ManagementLockByScope": TypeRules(
+        replace_on=frozenset({"scope", "lockName"}), delete_before_replace=True, name_keys=("lockName",)
+    ),
 }
 
 DATABRICKS: dict[str, TypeRules] = {
