@@ -35,6 +35,12 @@ PIPELINE: Final = "azure-native:datafactory:Pipeline"
 INTEGRATION_RUNTIME: Final = "azure-native:datafactory:IntegrationRuntime"
 NOTEBOOK: Final = "databricks:index/notebook:Notebook"
 JOB: Final = "databricks:index/job:Job"
+LOG_ANALYTICS: Final = "azure-native:operationalinsights:Workspace"
+DIAGNOSTIC_SETTING: Final = "azure-native:monitor:DiagnosticSetting"
+ACTION_GROUP: Final = "azure-native:monitor:ActionGroup"
+METRIC_ALERT: Final = "azure-native:monitor:MetricAlert"
+BUDGET: Final = "azure-native:consumption:Budget"
+LOCK: Final = "azure-native:authorization:ManagementLockByScope"
 
 INHERENT: Final[Mapping[str, frozenset[str]]] = {
     # Created inside the group.
@@ -67,6 +73,15 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     PIPELINE: frozenset({RESOURCE_GROUP, FACTORY, LINKED_SERVICE, NOTEBOOK, JOB}),
     # The Data Flow runtime is a factory's child.
     INTEGRATION_RUNTIME: frozenset({RESOURCE_GROUP, FACTORY}),
+    # Operations: a diagnostic setting names its resource and the Log Analytics workspace by id; an alert its
+    # factory, its action group and (the smoke alert) the pipeline by name; a budget its groups and action group; a
+    # lock the resource it locks.
+    LOG_ANALYTICS: frozenset({RESOURCE_GROUP}),
+    DIAGNOSTIC_SETTING: frozenset({WORKSPACE, VAULT, FACTORY, LOG_ANALYTICS}),
+    ACTION_GROUP: frozenset({RESOURCE_GROUP}),
+    METRIC_ALERT: frozenset({RESOURCE_GROUP, FACTORY, ACTION_GROUP, PIPELINE}),
+    BUDGET: frozenset({RESOURCE_GROUP, ACTION_GROUP}),
+    LOCK: frozenset({WORKSPACE, VAULT, FACTORY}),
 }
 """For each type, the types it cannot be created before: it takes one of their outputs or needs them to exist.
 An edge in the plan outside this table is a needless wait."""
