@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from lifecycle_scenarios import DEV_OPERATIONS, is_locked, operations, stack_files
 
+from components.config import ConfigError, load_settings
 from components.offline import locks
 from components.offline.plan import Plan, ResourceRecord, reveal
 from components.offline.run import run_stack
@@ -194,3 +195,95 @@ def test_a_protected_stack_without_receivers_is_warned_about() -> None:
     assert any("operations.alerts: no alert receivers" in w for w in warned)
     assert not any("operations.alerts" in w for w in run_stack("prod").warnings)
     assert not any("operations.alerts" in w for w in run_stack("dev").warnings), "dev is not protected"
+
+
+# --- Bad input: every problem of the section at once, each naming its key and what is allowed.
+
+BASE = {
+    "clusterMode": "newJobCluster",
+    "jobCluster": {"sparkVersion": "16.4.x-scala2.12", "nodeType": "D", "workers": "2"},
+}
+SECRET_URL = "http://hooks.example.com/token-abc123"
+
+
+def problems(operations_section: dict[str, Any]) -> list[str]:
+    try:
+        load_settings(
+            {**BASE, "operations": operations_section}, project="adf-databricks", stack="dev", location="westeurope"
+        )
+    except ConfigError as error:
+        assert error.stack == "dev"
+        return error.problems
+    return []
+
+
+def test_every_operations_problem_is_reported_at_once_naming_its_key() -> None:
+    found = problems(
+        {
+            "diagnostics": "yes",
+            "logAnalytics": {"retentionDays": 7, "workspaceId": "central"},
+            "alerts": {"emails": ["oncall.example.com"], "webhooks": [SECRET_URL]},
+            "budget": {"thresholds": [0, 80, 80], "startMonth": "2017-05"},
+            "lock": True,
+        }
+    )
+    keys = [p.split(": ", 1)[0] for p in found]
+    assert keys == [
+        "adf-databricks:operations.lock",
+        "adf-databricks:operations.logAnalytics.workspaceId",
+        "adf-databricks:operations.diagnostics",
+        "adf-databricks:operations.logAnalytics.retentionDays",
+        "adf-databricks:operations.alerts.emails[0]",
+        "adf-databricks:operations.alerts.webhooks[0]",
+        "adf-databricks:operations.budget.amount",
+        "adf-databricks:operations.budget.startMonth",
+        "adf-databricks:operations.budget.thresholds",
+    ]
+    assert "did you mean locks?" in found[0]
+    assert "30 to 730" in found[3]
+    assert not any("token-abc123" in p for p in found), "a webhook URL may carry a token: never shown"
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "ok"),
+    [
+        ([1], True),
+        ([1000], True),
+        ([50, 80, 90, 100, 120], True),
+        ([0], False),
+        ([1001], False),
+        ([], False),
+        ([10, 20, 30, 40, 50, 60], False),
+        ([80, 80], False),
+        (["80"], True),
+        ("80", False),
+    ],
+)
+def test_budget_thresholds_are_up_to_five_distinct_percentages_azure_accepts(thresholds: Any, ok: bool) -> None:
+    """Budgets REST model `Notification.threshold`: percent, 0.01-1000; at most five notifications per budget."""
+    found = problems({"budget": {"amount": 10, "startMonth": "2027-01", "thresholds": thresholds}})
+    assert (found == []) is ok, found
+
+
+@pytest.mark.parametrize(
+    ("month", "ok"),
+    [
+        ("2027-01", True),
+        ("2017-06", True),
+        ("2017-05", False),
+        ("2027-1", False),
+        ("2027-13", False),
+        ("2027-01-01", False),
+        (202701, False),
+    ],
+)
+def test_the_budget_starts_on_a_month_written_out(month: Any, ok: bool) -> None:
+    """`BudgetTimePeriod.startDate`: the first of a month, on or after June 2017; written in config, never derived."""
+    assert (problems({"budget": {"amount": 10, "startMonth": month}}) == []) is ok
+
+
+def test_a_webhook_must_be_https() -> None:
+    assert problems({"alerts": {"webhooks": ["https://hooks.example.com/x"]}}) == []
+    assert problems({"alerts": {"webhooks": "https://hooks.example.com/x"}}) == [
+        "adf-databricks:operations.alerts.webhooks: must be a list of https:// URLs"
+    ]
