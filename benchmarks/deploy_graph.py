@@ -81,7 +81,11 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     ACTION_GROUP: frozenset({RESOURCE_GROUP}),
     METRIC_ALERT: frozenset({RESOURCE_GROUP, FACTORY, ACTION_GROUP, PIPELINE}),
     BUDGET: frozenset({RESOURCE_GROUP, ACTION_GROUP}),
-    LOCK: frozenset({WORKSPACE, VAULT, FACTORY}),
+    # A lock waits for what it holds (components/locks.py): so it is deleted before them when both go.
+    LOCK: frozenset(
+        {WORKSPACE, VAULT, FACTORY, LINKED_SERVICE, VAULT_SECRET, ROLE_ASSIGNMENT, CREDENTIAL, PIPELINE}
+        | {INTEGRATION_RUNTIME, DIAGNOSTIC_SETTING}
+    ),
 }
 """For each type, the types it cannot be created before: it takes one of their outputs or needs them to exist.
 An edge in the plan outside this table is a needless wait."""

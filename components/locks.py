@@ -19,8 +19,15 @@ LOCK_NAME = "do-not-delete"
 LEVEL = "CanNotDelete"
 
 
-def delete_locks(scope: Scope, locked: dict[str, pulumi.CustomResource]) -> list[authorization.ManagementLockByScope]:
-    """One lock per resource, by role (`<name>-<role>-lock`); fixed names, so a replacement deletes first."""
+def delete_locks(
+    scope: Scope, locked: dict[str, pulumi.CustomResource], held: list[pulumi.Resource]
+) -> list[authorization.ManagementLockByScope]:
+    """One lock per resource, by role (`<name>-<role>-lock`); fixed names, so a replacement deletes first.
+
+    Each lock depends on what it holds (`held`): in an `up` that turns locks on while it replaces a held resource
+    delete-first, the lock comes after the replacement; in one that turns them off while it deletes a held
+    resource, Pulumi deletes the lock (the dependent) first.
+    """
     return [
         authorization.ManagementLockByScope(
             f"{scope.name}-{role}-lock",
@@ -28,7 +35,9 @@ def delete_locks(scope: Scope, locked: dict[str, pulumi.CustomResource]) -> list
             scope=resource.id,
             level=LEVEL,
             notes=f"adf-databricks stack {scope.settings.stack}: set operations.locks to false and run up to lift.",
-            opts=pulumi.ResourceOptions.merge(scope.child, pulumi.ResourceOptions(delete_before_replace=True)),
+            opts=pulumi.ResourceOptions.merge(
+                scope.child, pulumi.ResourceOptions(delete_before_replace=True, depends_on=held)
+            ),
         )
         for role, resource in locked.items()
     ]

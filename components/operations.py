@@ -25,20 +25,28 @@ class Operated:
     vault: keyvault.Vault
     smoke_pipeline: pulumi.Input[str]
     """The smoke pipeline's name: its own failed-run alert."""
+    held: tuple[pulumi.Resource, ...] = ()
+    """What the locks would hold (lifecycle row `lock-blocks-children`): the factory's children, the role
+    assignments on the vault or workspace, the secret. Each lock waits for them."""
 
 
 def operations(scope: Scope, spec: OperationsSpec, parts: Operated) -> None:
-    if spec.diagnostics:
+    settings = (
         diagnostics.diagnostic_settings(
             scope, diagnostics.log_analytics_workspace(scope, spec), _diagnosed(scope, parts)
         )
+        if spec.diagnostics
+        else []
+    )
     group = alerts.action_group(scope, spec) if spec.has_receivers else None
     if group is not None:
         alerts.failed_run_alerts(scope, parts.factory, parts.smoke_pipeline, group)
     budget.budget(scope, spec, group)
     if spec.locks:
         locks.delete_locks(
-            scope, {"workspace": parts.workspace.resource, "key-vault": parts.vault, "data-factory": parts.factory}
+            scope,
+            {"workspace": parts.workspace.resource, "key-vault": parts.vault, "data-factory": parts.factory},
+            held=[*parts.held, *settings],
         )
 
 

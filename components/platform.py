@@ -40,6 +40,8 @@ class _Auth:
     """What the payload names by string (secret, Key Vault linked service, credential): created before it."""
     key_vault_uri: pulumi.Output[str] | None = None
     secret_name: pulumi.Output[str] | None = None
+    grants: tuple[pulumi.Resource, ...] = ()
+    """The role assignment it needs (on the vault or the workspace)."""
 
 
 class AdfDatabricks(pulumi.ComponentResource):
@@ -115,7 +117,10 @@ class AdfDatabricks(pulumi.ComponentResource):
         smoke = smoke_pipeline.smoke_test(scope, adf, databricks_link, dbw)
         runtime = data_flow_runtime.data_flow_runtime(scope, s.data_flow_runtime, adf) if s.data_flow_runtime else None
         # How it is run: logs, alerts on failed runs, a budget, delete locks (as the stack's `operations:` asks).
-        operations.operations(scope, s.operations, operations.Operated(dbw, adf, store.vault, smoke.pipeline.name))
+        held = (databricks_link, *auth.referenced, *auth.grants, smoke.pipeline, *([runtime] if runtime else []))
+        operations.operations(
+            scope, s.operations, operations.Operated(dbw, adf, store.vault, smoke.pipeline.name, held)
+        )
 
         self.workspace_url = pulumi.Output.from_input(endpoints.domain)
         self.workspace_id = dbw.resource.id
@@ -138,7 +143,7 @@ def _token_in_key_vault(
 ) -> _Auth:
     """Token → Key Vault secret → Key Vault linked service; the factory reads it as Secrets User."""
     vault, secret = store.vault, store.secret
-    role_assignment(
+    grant = role_assignment(
         f"{scope.name}-factory-reads-secrets",
         role=BuiltInRole.KEY_VAULT_SECRETS_USER,
         scope=vault.id,
@@ -155,7 +160,7 @@ def _token_in_key_vault(
         properties=linked_service.key_vault_properties(vault_uri),
         referenced=[],
     )
-    return _Auth((secret, vault_link), key_vault_uri=vault_uri, secret_name=secret.name)
+    return _Auth((secret, vault_link), key_vault_uri=vault_uri, secret_name=secret.name, grants=(grant,))
 
 
 def _identity_on_workspace(
@@ -166,7 +171,7 @@ def _identity_on_workspace(
     grantee: _Grantee,
 ) -> _Auth:
     """ADF's MSI authentication needs Contributor on the workspace: the step users most often miss."""
-    role_assignment(
+    grant = role_assignment(
         f"{scope.name}-identity-uses-workspace",
         role=BuiltInRole.CONTRIBUTOR,
         scope=dbw.id,
@@ -174,7 +179,7 @@ def _identity_on_workspace(
         subscription_id=scope.subscription_id,
         opts=scope.child,
     )
-    return _Auth((factory.identity_credential(scope, adf, uami),) if uami else ())
+    return _Auth((factory.identity_credential(scope, adf, uami),) if uami else (), grants=(grant,))
 
 
 def _refuse_foreign_token_owner(settings: PlatformSettings, deployer: str) -> None:

@@ -42,6 +42,7 @@ from lifecycle_scenarios import (
     ELSEWHERE_SUBSCRIPTION,
     FACTORY,
     KEY_VAULT_LS,
+    LOCKS,
     LOG_ANALYTICS,
     POOL,
     READS_SECRETS,
@@ -57,6 +58,7 @@ from lifecycle_scenarios import (
     is_protected,
     lifecycle_rows,
     stack_files,
+    unlocked,
     uses_token,
 )
 
@@ -299,7 +301,12 @@ class World:
         calls = [r for r in gone if not r.retain_on_delete and r.deleted_with not in gone_urns]
         called = {r.urn for r in calls}
         outcome.provider_deletes = {r.name for r in calls}
-        locked = [reveal(r.inputs)["scope"] for r in self.state if r.type == LOCK and cloud_id(r) in self.live]
+        # A lock deleted in this run goes before what it holds: it depends on them (components/locks.py).
+        locked = [
+            reveal(r.inputs)["scope"]
+            for r in self.state
+            if r.type == LOCK and cloud_id(r) in self.live and r.urn not in gone_urns
+        ]
         for record in calls + replaced:
             if record.type == SECRET_TYPE and self._firewalled(record):
                 problems.append(f"kv-secret-dataplane-delete: deleting secret {record.name} (vault data plane): 403")
@@ -873,3 +880,14 @@ def test_settings_left_to_their_resources_delete_would_block_the_re_create() -> 
     world.overrides["keyVault"] = {"recover": True}
     refused = world.up().refused
     assert refused is not None and "diagnosticSettings" in refused and "azure-native-no-adopt" in refused
+
+
+def test_lifting_the_locks_in_the_same_up_as_the_change_goes_through() -> None:
+    """`lock-blocks-children`: each lock depends on what it holds (components/locks.py), so when both go in one `up`
+    the engine deletes the lock (the dependent) first; the change that deletes the role assignment then succeeds."""
+    world = World("prod")
+    assert world.up().refused is None
+    world.overrides |= {"auth": "managedIdentity", **unlocked("prod")}
+    outcome = world.up()
+    assert outcome.refused is None, outcome.refused
+    assert {READS_SECRETS, KEY_VAULT_LS, *LOCKS} <= outcome.deleted

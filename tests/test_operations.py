@@ -152,6 +152,10 @@ def test_a_locked_stack_locks_workspace_vault_and_factory(stack: str) -> None:
     locks = {r.inputs["scope"]: r for r in of_type(plan, LOCK)}
     assert set(locks) == {named(plan, role).id for role in ("workspace", "key-vault", "data-factory")}
     assert {(r.inputs["level"], r.delete_before_replace) for r in locks.values()} == {("CanNotDelete", True)}
+    held = {named(plan, "factory-reads-secrets").urn, named(plan, "key-vault-linked-service").urn}
+    held |= {r.urn for r in of_type(plan, SETTING)}
+    for lock in locks.values():
+        assert held <= set(lock.dependencies), "a lock waits for what it holds, so it is deleted before them"
 
 
 def test_the_shipped_prod_stack_turns_operations_on() -> None:
