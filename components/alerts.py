@@ -37,13 +37,13 @@ def action_group(scope: Scope, spec: OperationsSpec) -> monitor.ActionGroup:
             monitor.MicrosoftCommonEmailReceiverArgs(
                 name=f"email-{i}", email_address=email, use_common_alert_schema=True
             )
-            for i, email in enumerate(spec.emails)
+            for i, email in enumerate(spec.alerts.emails)
         ],
         webhook_receivers=[
             monitor.WebhookReceiverArgs(
                 name=f"webhook-{i}", service_uri=pulumi.Output.secret(url), use_common_alert_schema=True
             )
-            for i, url in enumerate(spec.webhooks)
+            for i, url in enumerate(spec.alerts.webhooks)
         ],
         tags=scope.tags,
         opts=scope.child,

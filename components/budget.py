@@ -43,7 +43,7 @@ def budget(scope: Scope, spec: OperationsSpec, group: monitor.ActionGroup | None
                 operator="GreaterThanOrEqualTo",
                 threshold=percent,
                 threshold_type="Actual",
-                contact_emails=list(spec.emails),
+                contact_emails=list(spec.alerts.emails),
                 contact_groups=[group.id] if group else None,
                 contact_roles=OWNERS,
             )

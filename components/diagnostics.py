@@ -46,15 +46,15 @@ def log_analytics_workspace(scope: Scope, spec: OperationsSpec) -> pulumi.Input[
     A deleted workspace is soft-deleted for 14 days; creating it again with the same name, subscription, group and
     location recovers it with its data (REST `Workspaces - Delete`), so a re-created stack finds its logs again.
     """
-    if spec.log_analytics_workspace_id is not None:
-        return spec.log_analytics_workspace_id
+    if spec.log_analytics.workspace_id is not None:
+        return spec.log_analytics.workspace_id
     workspace = operationalinsights.Workspace(
         f"{scope.name}-log-analytics",
         workspace_name=scope.names.log_analytics,
         resource_group_name=scope.resource_group,
         location=scope.settings.location,
         sku=operationalinsights.WorkspaceSkuArgs(name=SKU),
-        retention_in_days=spec.retention_days,
+        retention_in_days=spec.log_analytics.retention_days,
         tags=scope.tags,
         # Not among the `protect`ed: a deleted workspace is recovered, logs and all, by creating it again within 14
         # days (above), and the stack's protected resource group holds it.

@@ -80,7 +80,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         client = authorization.get_client_config(opts=pulumi.InvokeOptions(parent=self))
         _refuse_foreign_token_owner(s, client.object_id)
         scope = Scope.of(self, name, s, client)
-        if not s.existing_resource_group:
+        if not s.existing_resource_group_name:
             scope = scope.in_group(workspace.resource_group(scope))
 
         # The workspace and the compute the cluster mode keeps in it.
@@ -88,8 +88,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         cluster = compute.interactive_cluster(scope, s.interactive_cluster, dbw) if s.interactive_cluster else None
         pool = compute.instance_pool(scope, s.instance_pool, dbw) if s.instance_pool else None
         # The factory, and how it authenticates to the workspace: a token in Key Vault, or its managed identity.
-        uami = factory.user_assigned_identity(scope) if s.user_assigned_identity else None
-        adf = factory.factory(scope, s.factory_public_network_access, uami)
+        uami = factory.user_assigned_identity(scope) if s.managed_identity.user_assigned else None
+        adf = factory.factory(scope, s.data_factory, uami)
         grantee = _Grantee(uami.principal_id if uami else adf.identity.apply(lambda i: i.principal_id if i else ""))
         token = token_store.rotating_token(scope, s.token, dbw) if s.uses_token else None
         store = token_store.token_store(scope, s.key_vault, dbw, token)

@@ -48,9 +48,10 @@ class SingleNode:
 ClusterSize = FixedSize | Autoscale | SingleNode
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterOptions:
-    """What an interactive cluster, a job cluster and a pool's clusters share."""
+    """What an interactive cluster, a job cluster and a pool's clusters share: the keys their sections repeat
+    (the contract's sections repeat them rather than inherit them; see components/args.py)."""
 
     spark_version: str
     driver_node_type: str | None = None
@@ -61,36 +62,33 @@ class ClusterOptions:
     data_security_mode: DataSecurityMode | None = None
 
 
-@dataclass(frozen=True)
-class InteractiveClusterSpec:
+@dataclass(frozen=True, kw_only=True)
+class InteractiveClusterSpec(ClusterOptions):
     """The all-purpose cluster ADF reuses in existingCluster mode."""
 
     node_type: str
     size: ClusterSize
-    options: ClusterOptions
     autotermination_minutes: int = DEFAULTS["interactiveCluster.autoterminationMinutes"]
     single_user_name: str | None = None
     """The one user or service principal (application id) a single-user cluster serves."""
 
 
-@dataclass(frozen=True)
-class JobClusterSpec:
+@dataclass(frozen=True, kw_only=True)
+class JobClusterSpec(ClusterOptions):
     """What ADF puts in each run's new job cluster (the linked service's `newCluster*` fields)."""
 
     node_type: str
     workers: FixedSize | Autoscale
-    options: ClusterOptions
     init_scripts: tuple[str, ...] = ()
     log_destination: str | None = None
 
 
-@dataclass(frozen=True)
-class InstancePoolSpec:
+@dataclass(frozen=True, kw_only=True)
+class InstancePoolSpec(ClusterOptions):
     """A Databricks instance pool; each run's job cluster takes warm instances from it."""
 
     node_type: str
     workers: FixedSize
-    options: ClusterOptions
     min_idle_instances: int = DEFAULTS["instancePool.minIdleInstances"]
     max_capacity: int = DEFAULTS["instancePool.maxCapacity"]
     idle_instance_autotermination_minutes: int = DEFAULTS["instancePool.idleInstanceAutoterminationMinutes"]
@@ -173,12 +171,36 @@ class DataFlowRuntimeSpec:
 
 
 @dataclass(frozen=True)
+class ManagedIdentitySpec:
+    user_assigned: bool = DEFAULTS["managedIdentity.userAssigned"]
+
+
+@dataclass(frozen=True)
+class DataFactorySpec:
+    public_network_access: NetworkAccess = DEFAULTS["dataFactory.publicNetworkAccess"]
+
+
+@dataclass(frozen=True)
 class NameOverrides:
     resource_group: str | None = None
     workspace: str | None = None
     managed_resource_group: str | None = None
     key_vault: str | None = None
     data_factory: str | None = None
+
+
+@dataclass(frozen=True)
+class LogAnalyticsSpec:
+    workspace_id: pulumi.Input[str] | None = None
+    """An existing Log Analytics workspace; None: the stack creates its own (with diagnostics on)."""
+    retention_days: int = DEFAULTS["operations.logAnalytics.retentionDays"]
+
+
+@dataclass(frozen=True)
+class AlertReceiversSpec:
+    emails: tuple[str, ...] = ()
+    webhooks: tuple[str, ...] = ()
+    """Webhook URLs: sent as secrets, never printed."""
 
 
 @dataclass(frozen=True)
@@ -201,18 +223,14 @@ class OperationsSpec:
     """Logs, alerts on failed runs, a budget and delete locks (all off unless the stack sets them)."""
 
     diagnostics: bool = DEFAULTS["operations.diagnostics"]
-    log_analytics_workspace_id: pulumi.Input[str] | None = None
-    """An existing Log Analytics workspace; None: the stack creates its own (with diagnostics on)."""
-    retention_days: int = DEFAULTS["operations.logAnalytics.retentionDays"]
-    emails: tuple[str, ...] = ()
-    webhooks: tuple[str, ...] = ()
-    """Webhook URLs: sent as secrets, never printed."""
+    log_analytics: LogAnalyticsSpec = LogAnalyticsSpec()
+    alerts: AlertReceiversSpec = AlertReceiversSpec()
     budget: BudgetSpec | None = None
     locks: bool = DEFAULTS["operations.locks"]
 
     @property
     def has_receivers(self) -> bool:
-        return bool(self.emails or self.webhooks)
+        return bool(self.alerts.emails or self.alerts.webhooks)
 
 
 STANDARD_TAG_NAMES = ("project", "environment", "managed-by")
@@ -228,19 +246,19 @@ class PlatformSettings:
     location: str
     cluster_mode: ClusterMode
     auth: AuthMode = DEFAULTS["auth"]
-    user_assigned_identity: bool = DEFAULTS["managedIdentity.userAssigned"]
+    managed_identity: ManagedIdentitySpec = ManagedIdentitySpec()
     workspace: WorkspaceSpec = WorkspaceSpec()
     interactive_cluster: InteractiveClusterSpec | None = None
     job_cluster: JobClusterSpec | None = None
     instance_pool: InstancePoolSpec | None = None
     token: TokenSpec = TokenSpec()
     key_vault: KeyVaultSpec = KeyVaultSpec()
-    factory_public_network_access: NetworkAccess = DEFAULTS["dataFactory.publicNetworkAccess"]
+    data_factory: DataFactorySpec = DataFactorySpec()
     linked_service: LinkedServiceSpec = LinkedServiceSpec()
     data_flow_runtime: DataFlowRuntimeSpec | None = None
     """None: no runtime of ours; Data Flows use ADF's default AutoResolve runtime (no TTL: always cold)."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    existing_resource_group: pulumi.Input[str] | None = None
+    existing_resource_group_name: pulumi.Input[str] | None = None
     names: NameOverrides = NameOverrides()
     protect: bool = DEFAULTS["protect"]
     operations: OperationsSpec = OperationsSpec()

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from components.args import DEFAULTS
 from components.offline.plan import Plan
 
 SOURCES: Final[Mapping[str, str]] = {
@@ -48,7 +49,8 @@ MODE_COSTS: Final[Mapping[str, Cost]] = {
     "existingCluster": Cost(
         runs_on="one warm interactive (all-purpose) cluster, reused by every run",
         start_latency="none while it runs; 3-7 min after it auto-terminated",
-        idle_cost="its VMs and all-purpose DBUs until autoterminationMinutes (default 30) idle",
+        idle_cost="its VMs and all-purpose DBUs until autoterminationMinutes "
+        f"(default {DEFAULTS['interactiveCluster.autoterminationMinutes']}) idle",
         who_pays="your subscription (VMs in the managed resource group) and Databricks (DBUs), while it runs",
         sources=("cluster-start", "autotermination"),
     ),
