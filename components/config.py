@@ -734,14 +734,13 @@ def _operations(section: Section) -> OperationsSpec:
             "resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>",
         )
     alerts = section.section("alerts")
-    return OperationsSpec(
-        diagnostics=section.flag("diagnostics"),
-        log_analytics=LogAnalyticsSpec(workspace_id, logs.integer("retentionDays")),
+    return section.read(
+        OperationsSpec,
+        log_analytics=logs.read(LogAnalyticsSpec, workspace_id=workspace_id),
         alerts=AlertReceiversSpec(
             alerts.string_list("emails", _EMAIL, "an e-mail address (name@domain)"), _webhooks(alerts)
         ),
         budget=_budget(section.section("budget")),
-        locks=section.flag("locks"),
     )
 
 
