@@ -571,6 +571,17 @@ DEV_OPERATIONS_RECREATED = Scenario(
     ),
 )
 
+DEV_OPERATIONS_QUIET = Scenario(
+    "dev with every operations part, locks included: the first up creates them, a second up changes nothing",
+    "dev",
+    ("diagnostic-settings-orphaned", "budget-managed-rg", "lock-blocks-children"),
+    (
+        Step("up", Expect(), config={"operations": {**DEV_OPERATIONS, "locks": True}}),
+        Step("up", QUIET, days_later=1),
+    ),
+    engine=True,
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     *_every_stack(),
     MODE_SWITCHES,
@@ -584,4 +595,5 @@ SCENARIOS: tuple[Scenario, ...] = (
     ADMIN_CAPS_TOKEN_LIFETIME,
     *(_locked_stack_refuses_a_child_delete(stack) for stack in stack_files() if is_locked(stack) and uses_token(stack)),
     DEV_OPERATIONS_RECREATED,
+    DEV_OPERATIONS_QUIET,
 )
