@@ -51,8 +51,10 @@ def operations(scope: Scope, spec: OperationsSpec, parts: Operated) -> None:
 
 
 def _diagnosed(scope: Scope, parts: Operated) -> list[diagnostics.Target]:
-    """The workspace's logs need the premium tier (Azure Databricks "Diagnostic log reference"); the factory's go to
-    resource-specific tables (ADFPipelineRun, ADFActivityRun...: "Monitor Data Factory", Log Analytics)."""
+    """The workspace's logs need the premium tier (Azure Databricks "Diagnostic log reference"; MicrosoftDocs/azure-docs
+    #75274: "currently available only in Azure Databricks Premium plan"), and its diagnostic settings offer the
+    `allLogs` category group (MicrosoftDocs/azure-docs #87073); the factory's logs go to resource-specific tables
+    (ADFPipelineRun, ADFActivityRun...: "Monitor Data Factory", Log Analytics)."""
     premium = scope.settings.workspace.sku is WorkspaceSku.PREMIUM
     targets = [diagnostics.Target("workspace", parts.workspace.resource, metrics=False)] if premium else []
     return [

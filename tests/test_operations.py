@@ -44,7 +44,8 @@ def test_each_setting_sends_all_logs_to_the_stacks_workspace_and_the_factory_to_
     """learn.microsoft.com, "Diagnostic settings in Azure Monitor": category group `allLogs` collects every resource
     log category; `logAnalyticsDestinationType: Dedicated` writes the factory's logs to resource-specific tables
     (ADFPipelineRun, ADFActivityRun: "Monitor Azure Data Factory", "Configure diagnostic settings and a
-    workspace"). The Databricks workspace has no platform metrics, so its setting sends logs only."""
+    workspace"). The Databricks workspace's settings offer `allLogs` too (MicrosoftDocs/azure-docs #87073); it has no
+    platform metrics, so its setting sends logs only."""
     workspace_id = named(dev, "log-analytics").id
     settings = {r.name.removeprefix("adf-databricks-"): r.inputs for r in of_type(dev, SETTING)}
     assert set(settings) == {"workspace-diagnostics", "data-factory-diagnostics", "key-vault-diagnostics"}
@@ -71,8 +72,10 @@ def test_retention_is_set_on_the_log_analytics_workspace(dev: Plan) -> None:
 
 
 def test_a_standard_workspace_gets_no_diagnostic_setting_and_a_warning() -> None:
-    """Azure Databricks "Diagnostic log reference": diagnostic logs need the Premium plan."""
+    """Azure Databricks "Diagnostic log reference" and MicrosoftDocs/azure-docs #75274: diagnostic logging is
+    "available only in Azure Databricks Premium plan"."""
     plan = run_stack("dev", {"operations": DEV_OPERATIONS, "workspace": {"sku": "standard"}})
+    assert any("operations.diagnostics: the workspace's diagnostic logs need sku premium" in w for w in plan.warnings)
     assert {r.name for r in of_type(plan, SETTING)} == {
         "adf-databricks-data-factory-diagnostics",
         "adf-databricks-key-vault-diagnostics",
