@@ -15,9 +15,9 @@ from spec_check import (
     prose_violations,
     schema_errors,
 )
+from support import stacks
 
 from components.offline.plan import Plan, reveal
-from components.offline.project import load_project
 
 FULL_JOB_CLUSTER = {
     **JOB_CLUSTER,
@@ -71,7 +71,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("stack", load_project(__import__("conftest").PROJECT_DIR).stacks())
+@pytest.mark.parametrize("stack", stacks())
 def test_every_stack_file_emits_spec_conformant_resources(plan_for: PlanFor, stack: str) -> None:
     assert plan_violations(plan_for(stack)) == []
 
