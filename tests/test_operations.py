@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import PlanFor
 from lifecycle_scenarios import DEV_OPERATIONS, is_locked, operations, stack_files
 
 from components.config import ConfigError, load_settings
@@ -34,9 +35,9 @@ def named(plan: Plan, name: str) -> ResourceRecord:
     return next(r for r in plan.resources if r.name == f"adf-databricks-{name}")
 
 
-def test_nothing_of_operations_exists_unless_the_stack_asks() -> None:
+def test_nothing_of_operations_exists_unless_the_stack_asks(plan_for: PlanFor) -> None:
     """The contract's defaults are off: an existing stack's plan does not change on upgrade."""
-    plan = run_stack("dev")
+    plan = plan_for("dev")
     assert not [r for r in plan.resources if r.type in (SETTING, ALERT, GROUP, BUDGET, LOCK, LOG_ANALYTICS)]
 
 
@@ -71,10 +72,10 @@ def test_retention_is_set_on_the_log_analytics_workspace(dev: Plan) -> None:
     assert all("retentionPolicy" not in str(r.inputs) for r in of_type(dev, SETTING))
 
 
-def test_a_standard_workspace_gets_no_diagnostic_setting_and_a_warning() -> None:
+def test_a_standard_workspace_gets_no_diagnostic_setting_and_a_warning(plan_for: PlanFor) -> None:
     """Azure Databricks "Diagnostic log reference" and MicrosoftDocs/azure-docs #75274: diagnostic logging is
     "available only in Azure Databricks Premium plan"."""
-    plan = run_stack("dev", {"operations": DEV_OPERATIONS, "workspace": {"sku": "standard"}})
+    plan = plan_for("dev", operations=DEV_OPERATIONS, workspace={"sku": "standard"})
     assert any("operations.diagnostics: the workspace's diagnostic logs need sku premium" in w for w in plan.warnings)
     assert {r.name for r in of_type(plan, SETTING)} == {
         "adf-databricks-data-factory-diagnostics",
@@ -82,9 +83,9 @@ def test_a_standard_workspace_gets_no_diagnostic_setting_and_a_warning() -> None
     }
 
 
-def test_an_existing_log_analytics_workspace_is_used_as_given() -> None:
+def test_an_existing_log_analytics_workspace_is_used_as_given(plan_for: PlanFor) -> None:
     given = "/subscriptions/s/resourceGroups/ops/providers/Microsoft.OperationalInsights/workspaces/central"
-    plan = run_stack("dev", {"operations": {"diagnostics": True, "logAnalytics": {"workspaceId": given}}})
+    plan = plan_for("dev", operations={"diagnostics": True, "logAnalytics": {"workspaceId": given}})
     assert not of_type(plan, LOG_ANALYTICS)
     assert {r.inputs["workspaceId"] for r in of_type(plan, SETTING)} == {given}
 
@@ -115,8 +116,8 @@ def test_failed_runs_alert_any_pipeline_and_the_smoke_pipeline_by_name(dev: Plan
     assert _criterion(smoke)["dimensions"] == [{"name": "Name", "operator": "Include", "values": [pipeline]}]
 
 
-def test_alerts_need_a_receiver() -> None:
-    plan = run_stack("dev", {"operations": {"diagnostics": True}})
+def test_alerts_need_a_receiver(plan_for: PlanFor) -> None:
+    plan = plan_for("dev", operations={"diagnostics": True})
     assert not of_type(plan, ALERT) and not of_type(plan, GROUP)
 
 
@@ -149,9 +150,9 @@ def test_the_budget_covers_the_stacks_group_and_the_workspaces_managed_group(dev
 
 
 @pytest.mark.parametrize("stack", [s for s in stack_files() if is_locked(s)])
-def test_a_locked_stack_locks_workspace_vault_and_factory(stack: str) -> None:
+def test_a_locked_stack_locks_workspace_vault_and_factory(stack: str, plan_for: PlanFor) -> None:
     """`lock-blocks-children`: `CanNotDelete` on the three resources that hold the platform, by their ids."""
-    plan = run_stack(stack)
+    plan = plan_for(stack)
     locks = {r.inputs["scope"]: r for r in of_type(plan, LOCK)}
     assert set(locks) == {named(plan, role).id for role in ("workspace", "key-vault", "data-factory")}
     assert {(r.inputs["level"], r.delete_before_replace) for r in locks.values()} == {("CanNotDelete", True)}
@@ -168,10 +169,10 @@ def test_the_shipped_prod_stack_turns_operations_on() -> None:
 
 
 @pytest.mark.parametrize("stack", [s for s in stack_files() if is_locked(s)])
-def test_the_preview_of_a_locked_stack_names_what_the_locks_hold(stack: str) -> None:
+def test_the_preview_of_a_locked_stack_names_what_the_locks_hold(stack: str, plan_for: PlanFor) -> None:
     """`lock-blocks-children`: the children, role assignments and diagnostic settings of a locked resource cannot be
     deleted, nor replaced delete-first, while the lock is on; the preview names each, and how to lift the locks."""
-    plan = run_stack(stack)
+    plan = plan_for(stack)
     shown = "\n".join(locks.lines(plan))
     assert "operations.locks: false" in shown
     for record in plan.resources:
@@ -183,11 +184,11 @@ def test_the_preview_of_a_locked_stack_names_what_the_locks_hold(stack: str) -> 
     assert "key-vault-lock" not in shown
 
 
-def test_a_change_that_deletes_under_a_lock_is_flagged() -> None:
+def test_a_change_that_deletes_under_a_lock_is_flagged(plan_for: PlanFor) -> None:
     """What a report of a change to a locked stack says (`lock-blocks-children`): auth managedIdentity deletes the
     vault's role assignment and the Key Vault linked service; the token (not an ARM resource) is not the lock's."""
-    deployed = run_stack("prod")
-    switched = {r.name for r in run_stack("prod", {"auth": "managedIdentity"}).resources}
+    deployed = plan_for("prod")
+    switched = {r.name for r in plan_for("prod", auth="managedIdentity").resources}
     gone = [r for r in deployed.resources if r.name not in switched]
     flagged = locks.blocked(deployed, gone, [])
     assert sorted(m.split(":")[0] for m in flagged) == [
@@ -196,12 +197,12 @@ def test_a_change_that_deletes_under_a_lock_is_flagged() -> None:
     ]
 
 
-def test_a_protected_stack_without_receivers_is_warned_about() -> None:
+def test_a_protected_stack_without_receivers_is_warned_about(plan_for: PlanFor) -> None:
     """Alerts that reach a person: a prod (protected) stack with no receiver says so in every preview and up."""
-    warned = run_stack("prod", {"operations": {"diagnostics": True}}).warnings
+    warned = plan_for("prod", operations={"diagnostics": True}).warnings
     assert any("operations.alerts: no alert receivers" in w for w in warned)
-    assert not any("operations.alerts" in w for w in run_stack("prod").warnings)
-    assert not any("operations.alerts" in w for w in run_stack("dev").warnings), "dev is not protected"
+    assert not any("operations.alerts" in w for w in plan_for("prod").warnings)
+    assert not any("operations.alerts" in w for w in plan_for("dev").warnings), "dev is not protected"
 
 
 # --- Bad input: every problem of the section at once, each naming its key and what is allowed.
