@@ -116,6 +116,27 @@ CREATION_TIMES: Final[Mapping[str, CreationTime]] = {
         "one long-running ARM PUT; the link reads back virtualNetworkLinkState Completed once the zone resolves in "
         "the VNet",
     ),
+    # Operations (issue 23): no public deployment log found for these; each figure is bounded by its API's behaviour.
+    "azure-native:operationalinsights:Workspace": CreationTime(
+        30,
+        "a planning figure, not observed: 'Workspaces - Create Or Update' (API 2023-09-01) is a long-running "
+        "operation that azure-native polls until provisioningState Succeeded",
+    ),
+    "azure-native:monitor:DiagnosticSetting": CreationTime(
+        5, "one synchronous ARM PUT ('Diagnostic Settings - Create Or Update' answers 200 with the body)"
+    ),
+    "azure-native:monitor:ActionGroup": CreationTime(
+        5, "one synchronous ARM PUT ('Action Groups - Create Or Update' answers 200/201 with the body)"
+    ),
+    "azure-native:monitor:MetricAlert": CreationTime(
+        5, "one synchronous ARM PUT ('Metric Alerts - Create Or Update' answers 200 with the body)"
+    ),
+    "azure-native:consumption:Budget": CreationTime(
+        5, "one synchronous ARM PUT ('Budgets - Create Or Update' answers 200/201 with the body)"
+    ),
+    "azure-native:authorization:ManagementLockByScope": CreationTime(
+        5, "one synchronous ARM PUT ('Management Locks - Create Or Update By Scope' answers 200/201 with the body)"
+    ),
 }
 
 

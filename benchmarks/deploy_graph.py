@@ -42,6 +42,12 @@ PRIVATE_ENDPOINT: Final = "azure-native:network:PrivateEndpoint"
 ZONE_GROUP: Final = "azure-native:network:PrivateDnsZoneGroup"
 PRIVATE_ZONE: Final = "azure-native:privatedns:PrivateZone"
 VNET_LINK: Final = "azure-native:privatedns:VirtualNetworkLink"
+LOG_ANALYTICS: Final = "azure-native:operationalinsights:Workspace"
+DIAGNOSTIC_SETTING: Final = "azure-native:monitor:DiagnosticSetting"
+ACTION_GROUP: Final = "azure-native:monitor:ActionGroup"
+METRIC_ALERT: Final = "azure-native:monitor:MetricAlert"
+BUDGET: Final = "azure-native:consumption:Budget"
+LOCK: Final = "azure-native:authorization:ManagementLockByScope"
 
 INHERENT: Final[Mapping[str, frozenset[str]]] = {
     # Created inside the group; a private workspace joins its VNet's subnets (by name and VNet id).
@@ -86,6 +92,19 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     VNET_LINK: frozenset({RESOURCE_GROUP, PRIVATE_ZONE, VNET}),
     PRIVATE_ENDPOINT: frozenset({RESOURCE_GROUP, SUBNET, WORKSPACE, VAULT}),
     ZONE_GROUP: frozenset({RESOURCE_GROUP, PRIVATE_ENDPOINT, PRIVATE_ZONE, VNET_LINK}),
+    # Operations: a diagnostic setting names its resource and the Log Analytics workspace by id; an alert its
+    # factory, its action group and (the smoke alert) the pipeline by name; a budget its groups and action group; a
+    # lock the resource it locks.
+    LOG_ANALYTICS: frozenset({RESOURCE_GROUP}),
+    DIAGNOSTIC_SETTING: frozenset({WORKSPACE, VAULT, FACTORY, LOG_ANALYTICS}),
+    ACTION_GROUP: frozenset({RESOURCE_GROUP}),
+    METRIC_ALERT: frozenset({RESOURCE_GROUP, FACTORY, ACTION_GROUP, PIPELINE}),
+    BUDGET: frozenset({RESOURCE_GROUP, ACTION_GROUP}),
+    # A lock waits for what it holds (components/locks.py): so it is deleted before them when both go.
+    LOCK: frozenset(
+        {WORKSPACE, VAULT, FACTORY, LINKED_SERVICE, VAULT_SECRET, ROLE_ASSIGNMENT, CREDENTIAL, PIPELINE}
+        | {INTEGRATION_RUNTIME, DIAGNOSTIC_SETTING}
+    ),
 }
 """For each type, the types it cannot be created before: it takes one of their outputs or needs them to exist.
 An edge in the plan outside this table is a needless wait."""

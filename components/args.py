@@ -58,6 +58,15 @@ DATA_FLOW_CORE_COUNTS = (8, 16, 32, 48, 80, 144, 272)
 """`IntegrationRuntimeDataFlowProperties.coreCount`: "Supported values are: 8, 16, 32, 48, 80, 144 and 272"."""
 
 
+BUDGET_THRESHOLDS = (1, 1000)
+"""`Notification.threshold` (Microsoft.Consumption budgets REST model): "It is always percent and has to be between
+0.01 and 1000"; whole percentages here."""
+BUDGET_NOTIFICATIONS_MAX = 5
+"""A budget holds at most five notifications (learn.microsoft.com, "Tutorial: Create and manage budgets")."""
+BUDGET_EARLIEST_MONTH = "2017-06"
+"""`BudgetTimePeriod.startDate`: "Budget start date must be on or after June 1, 2017" (the same REST model)."""
+
+
 class AuthMode(StrEnum):
     ACCESS_TOKEN = "accessToken"
     """A Databricks personal access token, kept in Key Vault and rotated."""
@@ -410,6 +419,58 @@ class Names(TypedDict, total=False):
     """The Data Factory's globally unique name."""
 
 
+class LogAnalytics(TypedDict, total=False):
+    """The Log Analytics workspace the diagnostic settings send to."""
+
+    workspace_id: pulumi.Input[str]
+    """An existing Log Analytics workspace's resource id; unset, the stack creates one in its resource group."""
+    retention_days: int
+    """Days the stack's own Log Analytics workspace keeps logs (PerGB2018: 30 to 730); retention lives on the
+    workspace, not on diagnostic settings. Ignored with workspaceId."""
+
+
+class AlertReceivers(TypedDict, total=False):
+    """Who is told when a pipeline run fails or the budget is reached: an action group's receivers."""
+
+    emails: list[str]
+    """E-mail addresses."""
+    webhooks: list[str]
+    """HTTPS webhook URLs (kept secret in the action group; set them with `pulumi config set --secret --path`)."""
+
+
+class Budget(TypedDict, total=False):
+    """A monthly cost budget over the stack's resource group and the workspace's managed resource group (where
+    cluster VMs bill)."""
+
+    amount: int
+    """The monthly amount, in the billing currency. Setting it creates the budget."""
+    thresholds: list[int]
+    """Percentages of the amount (1 to 1000, at most 5) at which actual cost notifies the receivers."""
+    start_month: str
+    """The budget's first month, YYYY-MM (the first of that month, UTC): fixed in config, never derived from the
+    date of the deploy, so plans stay the same. Required with amount."""
+
+
+class Operations(TypedDict, total=False):
+    """What a platform team runs the stack with: logs, alerts on failed runs, a budget, delete locks. All off
+    unless set; the shipped prod stack turns them on."""
+
+    diagnostics: bool
+    """Diagnostic settings for the workspace (premium only), the factory (resource-specific tables) and the Key
+    Vault, into Log Analytics."""
+    log_analytics: LogAnalytics
+    """Where diagnostics go."""
+    alerts: AlertReceivers
+    """Receivers of the failed-pipeline-run alerts and the budget's notifications; the alerts exist when one is
+    given."""
+    budget: Budget
+    """A consumption budget; created when amount is set."""
+    locks: bool
+    """CanNotDelete locks on the workspace, the Key Vault and the factory. A lock also blocks deleting their
+    children, the role assignments on them and their diagnostic settings: lift it (false, then `up`) before such
+    a change or a tear-down."""
+
+
 class AdfDatabricksArgs(TypedDict, total=False):
     """The inputs of the AdfDatabricks component: the same keys as the adf-databricks stack config."""
 
@@ -452,6 +513,8 @@ class AdfDatabricksArgs(TypedDict, total=False):
     protect: bool
     """Protect the resources that hold data or state (resource group, workspace, Key Vault, factory,
     user-assigned identity) from deletion; prod stacks set it."""
+    operations: Operations
+    """Diagnostics, alerts on failed pipeline runs, a budget and delete locks."""
 
 
 DEFAULTS: dict[str, Any] = {
@@ -487,6 +550,12 @@ DEFAULTS: dict[str, Any] = {
     "network.browserAuthentication": False,
     "network.deployRunner": "ubuntu-latest",
     "protect": False,
+    "operations.diagnostics": False,
+    "operations.logAnalytics.retentionDays": 30,
+    "operations.alerts.emails": [],
+    "operations.alerts.webhooks": [],
+    "operations.budget.thresholds": [80, 100],
+    "operations.locks": False,
 }
 """Each key's default, by its camelCase path; a key not listed has none (unset)."""
 
@@ -501,6 +570,8 @@ RANGES: dict[str, tuple[int, int]] = {
     "token.lifetimeDays": (1, 730),
     "token.rotationDays": (1, 89),
     "dataFlowRuntime.timeToLiveMinutes": (0, 2_147_483_647),
+    "operations.logAnalytics.retentionDays": (30, 730),
+    "operations.budget.amount": (1, 2_147_483_647),
 }
 """Each whole-number key's inclusive range, by its camelCase path. rotationDays must also stay below
 lifetimeDays (the validator's rotation-window check)."""
@@ -535,6 +606,9 @@ on the public internet with no path into a customer VNet, so they cannot deploy 
 runners with Azure private networking are larger runners, which carry the labels their owner gives them."""
 
 RANGE_REASONS: dict[str, str] = {
+    "operations.logAnalytics.retentionDays": "the retention of a PerGB2018 Log Analytics workspace "
+    '(REST model `Workspace.retentionInDays`; learn.microsoft.com, "Manage data retention in a Log Analytics '
+    'workspace")',
     "token.rotationDays": "Databricks revokes a token that goes unused for 90 days (an idle stack's, for one), "
     "so the next token must come before that",
 }

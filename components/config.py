@@ -35,6 +35,9 @@ from pulumi.provider.experimental.util import camel_case
 
 from . import azure_regions, contract, naming, network_config, runtimes
 from .args import (
+    BUDGET_EARLIEST_MONTH,
+    BUDGET_NOTIFICATIONS_MAX,
+    BUDGET_THRESHOLDS,
     DATA_FLOW_CORE_COUNTS,
     DEFAULTS,
     RANGE_REASONS,
@@ -51,7 +54,9 @@ from .args import (
 )
 from .settings import (
     STANDARD_TAG_NAMES,
+    AlertReceiversSpec,
     Autoscale,
+    BudgetSpec,
     ClusterSize,
     DataFactorySpec,
     DataFlowRuntimeSpec,
@@ -62,8 +67,10 @@ from .settings import (
     KeyVaultSpec,
     LinkedServiceParameter,
     LinkedServiceSpec,
+    LogAnalyticsSpec,
     ManagedIdentitySpec,
     NameOverrides,
+    OperationsSpec,
     PlatformSettings,
     SingleNode,
     TokenSpec,
@@ -706,6 +713,77 @@ def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
     )
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_LOG_ANALYTICS_ID = re.compile(
+    r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.OperationalInsights/workspaces/[^/]+",
+    re.IGNORECASE,
+)
+
+
+def _operations(section: Section) -> OperationsSpec:
+    logs = section.section("logAnalytics")
+    wired = logs.values.get("workspaceId")
+    # A caller may wire the id from its own workspace resource: an Output is Azure's to check, not ours.
+    workspace_id = wired if isinstance(wired, pulumi.Output) else logs.text("workspaceId")
+    if isinstance(workspace_id, str) and not _LOG_ANALYTICS_ID.fullmatch(workspace_id):
+        logs.problems.add_at(
+            logs.at("workspaceId"),
+            f"{yaml_text(workspace_id)}: must be a Log Analytics workspace resource id: /subscriptions/<id>/"
+            "resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>",
+        )
+    alerts = section.section("alerts")
+    return section.read(
+        OperationsSpec,
+        log_analytics=logs.read(LogAnalyticsSpec, workspace_id=workspace_id),
+        alerts=AlertReceiversSpec(
+            alerts.string_list("emails", _EMAIL, "an e-mail address (name@domain)"), _webhooks(alerts)
+        ),
+        budget=_budget(section.section("budget")),
+    )
+
+
+def _webhooks(section: Section) -> tuple[str, ...]:
+    """HTTPS URLs; a refused one is named by its position, never shown: it may carry a token."""
+    raw = section.values.get("webhooks")
+    urls = section.string_list("webhooks") if isinstance(raw, list) else ()
+    if raw is not None and not isinstance(raw, list):
+        section.problems.add_at(section.at("webhooks"), "must be a list of https:// URLs")
+    for index, url in enumerate(urls):
+        if not re.fullmatch(r"https://[^\s/?#]+\S*", url):
+            section.problems.add_at((*section.at("webhooks"), index), "must be an https:// URL (value not shown)")
+    return urls
+
+
+def _budget(section: Section) -> BudgetSpec | None:
+    if section.empty:
+        return None
+    amount = section.integer("amount") if section.has("amount") else None
+    if amount is None:
+        section.problems.add_at(section.at("amount"), "is required with a budget (the monthly amount)")
+    start = section.text("startMonth", required=True)
+    match = _MONTH.fullmatch(start or "")
+    if start is not None and (not match or start < BUDGET_EARLIEST_MONTH):
+        section.problems.add_at(
+            section.at("startMonth"),
+            f"{yaml_text(start)}: must be a month YYYY-MM from {BUDGET_EARLIEST_MONTH} on (Azure starts a budget on "
+            "the first of a month; write it out, the deploy's date is never used)",
+        )
+    return BudgetSpec(amount or 1, start or BUDGET_EARLIEST_MONTH, _thresholds(section))
+
+
+def _thresholds(section: Section) -> tuple[int, ...]:
+    raw = section.values.get("thresholds", DEFAULTS[f"{section.key}.thresholds"])
+    low, high = BUDGET_THRESHOLDS
+    allowed = f"a list of 1 to {BUDGET_NOTIFICATIONS_MAX} different whole percentages from {low} to {high}"
+    numbers = [as_int(v) for v in raw] if isinstance(raw, list) else [None]
+    valid = [n for n in numbers if n is not None and low <= n <= high]
+    if len(valid) != len(numbers) or not 1 <= len(set(valid)) == len(valid) <= BUDGET_NOTIFICATIONS_MAX:
+        section.problems.add_at(section.at("thresholds"), f"{yaml_text(raw)}: must be {allowed}")
+        return tuple(DEFAULTS[f"{section.key}.thresholds"])
+    return tuple(valid)
+
+
 def _names(section: Section) -> NameOverrides:
     return NameOverrides(
         resource_group=section.text("resourceGroup", rule=naming.RESOURCE_GROUP),
@@ -903,6 +981,7 @@ def load_settings(
         names=names,
         network=network,
         protect=_flag(problems, "protect", values["protect"]),
+        operations=_operations(section("operations")),
     )
     _apply_rules(problems, settings)
     if problems.found:
@@ -1049,6 +1128,21 @@ def _cold_runtime_without_cleanup(settings: PlatformSettings) -> Iterator[Findin
     runtime = settings.data_flow_runtime
     if runtime and runtime.cleanup is False and not runtime.warm:
         yield "dataFlowRuntime.cleanup", {}
+
+
+def _diagnostics_without_premium(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.operations.diagnostics and settings.workspace.sku is not WorkspaceSku.PREMIUM:
+        yield "operations.diagnostics", {"sku": settings.workspace.sku.value}
+
+
+def _prod_without_receivers(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.protect and not settings.operations.has_receivers:
+        yield "operations.alerts", {}
+
+
+def _log_analytics_unused(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.operations.log_analytics.workspace_id is not None and not settings.operations.diagnostics:
+        yield "operations.logAnalytics.workspaceId", {}
 
 
 RULES: tuple[Rule, ...] = (
@@ -1248,6 +1342,32 @@ RULES: tuple[Rule, ...] = (
         "is the same tag as {first} to Azure, which compares tag names without case; keep one",
         'Azure compares tag names case-insensitively ("Use tags to organize your Azure resources", limitations)',
         lambda s: _tag_names(s, standard=False),
+    ),
+    Rule(
+        "workspace diagnostics need premium",
+        ("operations.diagnostics", "workspace.sku"),
+        "the workspace's diagnostic logs need sku premium ({sku} here): the factory and the vault get diagnostic "
+        "settings, the workspace none",
+        'learn.microsoft.com, Azure Databricks "Diagnostic log reference": diagnostic logs require the Premium plan',
+        _diagnostics_without_premium,
+        warn=True,
+    ),
+    Rule(
+        "a prod stack tells someone when a run fails",
+        ("operations.alerts", "protect"),
+        "no alert receivers in a protected (prod) stack: nobody is told when a pipeline run fails or the budget is "
+        "reached; add emails or webhooks",
+        "issue 23: alerts that reach a person, on in prod when receivers are given",
+        _prod_without_receivers,
+        warn=True,
+    ),
+    Rule(
+        "a Log Analytics workspace only with diagnostics",
+        ("operations.logAnalytics.workspaceId", "operations.diagnostics"),
+        "is unused: nothing sends to it while operations.diagnostics is false; set diagnostics: true or remove it",
+        "components/diagnostics.py: only diagnostic settings send to Log Analytics",
+        _log_analytics_unused,
+        warn=True,
     ),
 )
 """The rules across keys, in the order their problems are reported."""

@@ -49,6 +49,16 @@ DATA_FACTORY = NameRule(
     re.compile(r"[A-Za-z0-9](?!.*--)[A-Za-z0-9-]*[A-Za-z0-9]"),
     "letters, digits and -, not first or last, no --",
 )
+LOG_ANALYTICS = NameRule(
+    "Log Analytics workspace",
+    4,
+    63,
+    re.compile(r"[A-Za-z0-9][A-Za-z0-9-]+[A-Za-z0-9]"),
+    "letters, digits and -, not first or last",
+)
+"""REST `Workspaces - Delete`: `workspaceName` "Regex pattern: ^[A-Za-z0-9][A-Za-z0-9-]+[A-Za-z0-9]$", 4-63."""
+ACTION_GROUP_SHORT_MAX = 12
+"""REST model `ActionGroup.groupShortName`: maxLength 12."""
 SECRET = NameRule("Key Vault secret", 1, 127, re.compile(r"[A-Za-z0-9-]+"), "letters, digits and -")
 # Data Factory object names: no dash, no . + ? / < > * % & : \ ; start with a letter, digit or _.
 ADF_OBJECT = NameRule(
@@ -74,6 +84,11 @@ class ResourceNames:
     interactive_cluster: str
     instance_pool: str
     user_assigned_identity: str
+    log_analytics: str = ""
+    action_group: str = ""
+    action_group_short: str = ""
+    """An action group's short name: at most 12 characters (it is shown in the e-mails and SMS it sends)."""
+    budget: str = ""
 
 
 def digest(*parts: str, length: int = 6) -> str:
@@ -113,6 +128,11 @@ def derive_names(project: str, stack: str, subscription_id: str, overrides: Name
         interactive_cluster=f"{body}-interactive",
         instance_pool=f"{body}-pool",
         user_assigned_identity=fit("id", f"{body}-adf", RESOURCE_GROUP.max_len),
+        log_analytics=fit("log", body, LOG_ANALYTICS.max_len),
+        action_group=fit("ag", body, 260),
+        action_group_short=slug(stack)[:ACTION_GROUP_SHORT_MAX].strip("-") or "alerts",
+        # Budgets live at the subscription (to span two resource groups): unique there by project and stack.
+        budget=fit("budget", body, 63),
     )
 
 

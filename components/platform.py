@@ -12,7 +12,17 @@ import pulumi
 from pulumi_azure_native import authorization, datafactory, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
-from . import compute, data_flow_runtime, factory, linked_service, network, smoke_pipeline, token_store, workspace
+from . import (
+    compute,
+    data_flow_runtime,
+    factory,
+    linked_service,
+    network,
+    operations,
+    smoke_pipeline,
+    token_store,
+    workspace,
+)
 from .access import BuiltInRole, role_assignment
 from .args import AdfDatabricksArgs
 from .config import settings_from_args
@@ -41,6 +51,8 @@ class _Auth:
     """What the payload names by string (secret, Key Vault linked service, credential): created before it."""
     key_vault_uri: pulumi.Output[str] | None = None
     secret_name: pulumi.Output[str] | None = None
+    grants: tuple[pulumi.Resource, ...] = ()
+    """The role assignment it needs (on the vault or the workspace)."""
 
 
 class AdfDatabricks(pulumi.ComponentResource):
@@ -118,6 +130,11 @@ class AdfDatabricks(pulumi.ComponentResource):
         # What proves the link, and what Mapping Data Flows run on.
         smoke = smoke_pipeline.smoke_test(scope, adf, databricks_link, dbw)
         runtime = data_flow_runtime.data_flow_runtime(scope, s.data_flow_runtime, adf) if s.data_flow_runtime else None
+        # How it is run: logs, alerts on failed runs, a budget, delete locks (as the stack's `operations:` asks).
+        held = (databricks_link, *auth.referenced, *auth.grants, smoke.pipeline, *([runtime] if runtime else []))
+        operations.operations(
+            scope, s.operations, operations.Operated(dbw, adf, store.vault, smoke.pipeline.name, held)
+        )
 
         self.workspace_url = pulumi.Output.from_input(endpoints.domain)
         self.workspace_id = dbw.resource.id
@@ -140,7 +157,7 @@ def _token_in_key_vault(
 ) -> _Auth:
     """Token → Key Vault secret → Key Vault linked service; the factory reads it as Secrets User."""
     vault, secret = store.vault, store.secret
-    role_assignment(
+    grant = role_assignment(
         f"{scope.name}-factory-reads-secrets",
         role=BuiltInRole.KEY_VAULT_SECRETS_USER,
         scope=vault.id,
@@ -157,7 +174,7 @@ def _token_in_key_vault(
         properties=linked_service.key_vault_properties(vault_uri),
         referenced=[],
     )
-    return _Auth((secret, vault_link), key_vault_uri=vault_uri, secret_name=secret.name)
+    return _Auth((secret, vault_link), key_vault_uri=vault_uri, secret_name=secret.name, grants=(grant,))
 
 
 def _identity_on_workspace(
@@ -168,7 +185,7 @@ def _identity_on_workspace(
     grantee: _Grantee,
 ) -> _Auth:
     """ADF's MSI authentication needs Contributor on the workspace: the step users most often miss."""
-    role_assignment(
+    grant = role_assignment(
         f"{scope.name}-identity-uses-workspace",
         role=BuiltInRole.CONTRIBUTOR,
         scope=dbw.id,
@@ -176,7 +193,7 @@ def _identity_on_workspace(
         subscription_id=scope.subscription_id,
         opts=scope.child,
     )
-    return _Auth((factory.identity_credential(scope, adf, uami),) if uami else ())
+    return _Auth((factory.identity_credential(scope, adf, uami),) if uami else (), grants=(grant,))
 
 
 def _refuse_foreign_token_owner(settings: PlatformSettings, deployer: str) -> None:

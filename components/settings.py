@@ -223,6 +223,50 @@ class NetworkSpec:
         return self.mode is NetworkMode.PRIVATE
 
 
+@dataclass(frozen=True)
+class LogAnalyticsSpec:
+    workspace_id: pulumi.Input[str] | None = None
+    """An existing Log Analytics workspace; None: the stack creates its own (with diagnostics on)."""
+    retention_days: int = DEFAULTS["operations.logAnalytics.retentionDays"]
+
+
+@dataclass(frozen=True)
+class AlertReceiversSpec:
+    emails: tuple[str, ...] = ()
+    webhooks: tuple[str, ...] = ()
+    """Webhook URLs: sent as secrets, never printed."""
+
+
+@dataclass(frozen=True)
+class BudgetSpec:
+    """A monthly cost budget over the stack's group and the workspace's managed group (lifecycle row
+    `budget-managed-rg`)."""
+
+    amount: int
+    start_month: str
+    """YYYY-MM, from config: never today's month, so plans stay the same."""
+    thresholds: tuple[int, ...] = tuple(DEFAULTS["operations.budget.thresholds"])
+
+    @property
+    def start_date(self) -> str:
+        return f"{self.start_month}-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class OperationsSpec:
+    """Logs, alerts on failed runs, a budget and delete locks (all off unless the stack sets them)."""
+
+    diagnostics: bool = DEFAULTS["operations.diagnostics"]
+    log_analytics: LogAnalyticsSpec = LogAnalyticsSpec()
+    alerts: AlertReceiversSpec = AlertReceiversSpec()
+    budget: BudgetSpec | None = None
+    locks: bool = DEFAULTS["operations.locks"]
+
+    @property
+    def has_receivers(self) -> bool:
+        return bool(self.alerts.emails or self.alerts.webhooks)
+
+
 STANDARD_TAG_NAMES = ("project", "environment", "managed-by")
 """The tags every resource gets from the component; a user tag of the same name (in any case) is refused."""
 
@@ -252,6 +296,7 @@ class PlatformSettings:
     names: NameOverrides = NameOverrides()
     network: NetworkSpec = NetworkSpec()
     protect: bool = DEFAULTS["protect"]
+    operations: OperationsSpec = OperationsSpec()
     warnings: tuple[str, ...] = ()
     """What is allowed but ages or goes unchecked (e.g. a runtime near its end of support), each naming its key."""
 

@@ -106,6 +106,14 @@ USER_ASSIGNED_IDENTITY: Final = "azure-native:managedidentity:UserAssignedIdenti
 STACK: Final = "pulumi:pulumi:Stack"
 PIPELINE: Final = "azure-native:datafactory:Pipeline"
 INTEGRATION_RUNTIME: Final = "azure-native:datafactory:IntegrationRuntime"
+DIAGNOSTIC_SETTING: Final = "azure-native:monitor:DiagnosticSetting"
+ACTION_GROUP: Final = "azure-native:monitor:ActionGroup"
+METRIC_ALERT: Final = "azure-native:monitor:MetricAlert"
+BUDGET: Final = "azure-native:consumption:Budget"
+LOCK: Final = "azure-native:authorization:ManagementLockByScope"
+DIAGNOSED_TYPES: Final = (FACTORY, VAULT, WORKSPACE)
+"""What must send its logs somewhere in prod; a workspace only on the premium tier (its logs need it)."""
+LOCKED_TYPES: Final = (WORKSPACE, VAULT, FACTORY)
 DATABRICKS_ACTIVITY_TYPES: Final = frozenset(
     {"DatabricksNotebook", "DatabricksJob", "DatabricksSparkJar", "DatabricksSparkPython"}
 )
@@ -548,6 +556,99 @@ def check_activities_on_stack_linked_service(args: StackValidationArgs, report_v
                 )
 
 
+def _prod_stack(args: StackValidationArgs) -> str | None:
+    """The stack's name when it is a prod stack (`prodStacks`), else None."""
+    config = args.get_config()
+    root = next((r for r in args.resources if r.resource_type == STACK), None)
+    stack = (stack_from_urn(root.urn) if root else None) or pulumi.get_stack()
+    return stack if is_prod_stack(stack, config_strings(config, "prodStacks", DEFAULT_PROD_STACKS)) else None
+
+
+def _depending_on(resources: Sequence[PolicyResource], resource_type: str, target: PolicyResource) -> bool:
+    """Whether a resource of `resource_type` depends on `target` (a diagnostic setting on its resource, a lock on
+    its scope): the relation the engine records, whatever the outputs hold."""
+    return any(
+        type_matches(r.resource_type, resource_type) and any(d.urn == target.urn for d in r.dependencies)
+        for r in resources
+    )
+
+
+def _diagnosed(resource: PolicyResource) -> bool:
+    if not type_matches(resource.resource_type, WORKSPACE):
+        return True
+    return bool(get_path(resource.props, "sku", "name") == "premium")
+
+
+def check_prod_diagnostics(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, the factory, the Key Vault and a premium workspace each have a diagnostic setting."""
+    stack = _prod_stack(args)
+    if stack is None:
+        return
+    for resource in args.resources:
+        if not any(type_matches(resource.resource_type, t) for t in DIAGNOSED_TYPES) or not _diagnosed(resource):
+            continue
+        if not _depending_on(args.resources, DIAGNOSTIC_SETTING, resource):
+            report_violation(
+                f"stack '{stack}' is a prod stack and this {resource.resource_type} sends its logs nowhere: it has no "
+                f"diagnostic setting. Set adf-databricks:operations.diagnostics: true.",
+                resource.urn,
+            )
+
+
+def _receivers(group: PolicyResource) -> int:
+    return sum(len(get_path(group.props, key) or []) for key in ("emailReceivers", "webhookReceivers"))
+
+
+def check_prod_alert_receiver(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, a failed pipeline run reaches a person: a metric alert on each factory, to an action group
+    with at least one e-mail or webhook receiver."""
+    stack = _prod_stack(args)
+    if stack is None:
+        return
+    groups = {r.urn for r in args.resources if type_matches(r.resource_type, ACTION_GROUP) and _receivers(r)}
+    alerted = {
+        d.urn
+        for r in args.resources
+        if type_matches(r.resource_type, METRIC_ALERT) and groups & {d.urn for d in r.dependencies}
+        for d in r.dependencies
+    }
+    for factory in (r for r in args.resources if type_matches(r.resource_type, FACTORY)):
+        if factory.urn not in alerted:
+            report_violation(
+                f"stack '{stack}' is a prod stack and nobody is told when a run of this factory fails: no metric "
+                f"alert on it reaches an action group with a receiver. Set adf-databricks:operations.alerts "
+                f"(emails or webhooks).",
+                factory.urn,
+            )
+
+
+def check_prod_locks(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, the workspace, the Key Vault and the factory each carry a delete lock."""
+    stack = _prod_stack(args)
+    if stack is None:
+        return
+    for resource in args.resources:
+        if any(type_matches(resource.resource_type, t) for t in LOCKED_TYPES) and not _depending_on(
+            args.resources, LOCK, resource
+        ):
+            report_violation(
+                f"stack '{stack}' is a prod stack and this {resource.resource_type} has no delete lock: a delete from "
+                f"the portal or another tool goes through. Set adf-databricks:operations.locks: true.",
+                resource.urn,
+            )
+
+
+def check_prod_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """In a prod stack, a consumption budget watches the bill."""
+    stack = _prod_stack(args)
+    if stack is not None and not any(type_matches(r.resource_type, BUDGET) for r in args.resources):
+        report_violation(
+            f"stack '{stack}' is a prod stack without a budget: nothing tells anyone when its bill runs away. "
+            f"Set adf-databricks:operations.budget (amount, startMonth).",
+            None,
+        )
+
+
 # --------------------------------------------------------------------------------------------------
 # The pack's policies.
 # --------------------------------------------------------------------------------------------------
@@ -749,6 +850,65 @@ public_endpoints = ResourceValidationPolicy(
     remediation_steps="Set adf-databricks:network.mode: private where the stack's data must stay off the internet.",
 )
 
+
+def _prod_stack_policy(
+    name: str,
+    description: str,
+    validate: Callable[[StackValidationArgs, ReportViolation], None],
+    *,
+    mandatory: bool,
+    severity: Severity,
+    remediation: str,
+) -> StackValidationPolicy:
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY if mandatory else EnforcementLevel.ADVISORY,
+        severity=severity,
+        config_schema=PolicyConfigSchema(properties={"prodStacks": _PROD_STACKS_CONFIG}),
+        remediation_steps=remediation,
+    )
+
+
+prod_diagnostics = _prod_stack_policy(
+    "prod-diagnostics",
+    "In prod stacks, the Data Factory, the Key Vault and a premium Databricks workspace each have a diagnostic "
+    "setting (their logs go to Log Analytics).",
+    check_prod_diagnostics,
+    mandatory=True,
+    severity=Severity.MEDIUM,
+    remediation="Set adf-databricks:operations.diagnostics: true in the prod stack file.",
+)
+
+prod_alert_receiver = _prod_stack_policy(
+    "prod-alert-receiver",
+    "In prod stacks, a failed pipeline run reaches a person: a metric alert on the factory to an action group with "
+    "an e-mail or webhook receiver.",
+    check_prod_alert_receiver,
+    mandatory=True,
+    severity=Severity.MEDIUM,
+    remediation="Set adf-databricks:operations.alerts.emails (or webhooks) in the prod stack file.",
+)
+
+prod_delete_locks = _prod_stack_policy(
+    "prod-delete-locks",
+    "In prod stacks, a warning for a workspace, Key Vault or Data Factory without a CanNotDelete lock.",
+    check_prod_locks,
+    mandatory=False,
+    severity=Severity.LOW,
+    remediation="Set adf-databricks:operations.locks: true in the prod stack file.",
+)
+
+prod_budget = _prod_stack_policy(
+    "prod-budget",
+    "In prod stacks, a warning when no consumption budget watches the bill.",
+    check_prod_budget,
+    mandatory=False,
+    severity=Severity.LOW,
+    remediation="Set adf-databricks:operations.budget (amount, startMonth) in the prod stack file.",
+)
+
 ALL_POLICIES: Final[list[Policy]] = [
     cluster_autotermination,
     token_finite_lifetime,
@@ -764,4 +924,8 @@ ALL_POLICIES: Final[list[Policy]] = [
     prod_databricks_runtime_ageing,
     prod_private_networking,
     public_endpoints,
+    prod_diagnostics,
+    prod_alert_receiver,
+    prod_delete_locks,
+    prod_budget,
 ]

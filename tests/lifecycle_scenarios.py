@@ -44,6 +44,9 @@ CLUSTER = f"{P}-interactive-cluster"
 POOL = f"{P}-instance-pool"
 WORKSPACE = f"{P}-workspace"
 FACTORY = f"{P}-data-factory"
+LOCKS = (f"{P}-workspace-lock", f"{P}-key-vault-lock", f"{P}-data-factory-lock")
+DIAGNOSTICS = (f"{P}-workspace-diagnostics", f"{P}-key-vault-diagnostics", f"{P}-data-factory-diagnostics")
+LOG_ANALYTICS = f"{P}-log-analytics"
 
 JOB_CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"}
 POOL_SECTION = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"}
@@ -141,6 +144,25 @@ def uses_token(stack: str) -> bool:
     return stack_config(stack).get(f"{P}:auth", "accessToken") == "accessToken"
 
 
+def operations(stack: str) -> dict[str, Any]:
+    return dict(stack_config(stack).get(f"{P}:operations") or {})
+
+
+def is_locked(stack: str) -> bool:
+    return str(operations(stack).get("locks", False)).lower() == "true"
+
+
+def unlocked(stack: str) -> dict[str, Any]:
+    """The override that lifts a locked stack's delete locks (`lock-blocks-children`): before a change that deletes a
+    locked resource's child, role assignment or diagnostic setting, and before a tear-down."""
+    return {"operations": {**operations(stack), "locks": False}} if is_locked(stack) else {}
+
+
+def relocked(stack: str) -> dict[str, Any]:
+    """Back to the stack file's operations (its locks)."""
+    return {"operations": None} if is_locked(stack) else {}
+
+
 def rotation_days(stack: str) -> int:
     return int((stack_config(stack).get(f"{P}:token") or {}).get("rotationDays", 60))
 
@@ -204,7 +226,7 @@ def _every_stack() -> list[Scenario]:
                     stack,
                     ("kv-secret-dataplane-delete", "kv-soft-delete-name", "azure-native-no-adopt"),
                     (
-                        Step("up", Expect()),
+                        Step("up", Expect(), config=unlocked(stack)),
                         Step(
                             "up",
                             Expect(
@@ -235,11 +257,11 @@ def _every_stack() -> list[Scenario]:
                 ("kv-soft-delete-name", "azure-native-no-adopt"),
                 (
                     Step("up", Expect()),
-                    Step("destroy", Expect(), config={"protect": False}),
+                    Step("destroy", Expect(), config={"protect": False, **unlocked(stack)}),
                     Step(
                         "up",
                         Expect(deleted=NOTHING, inputs={VAULT: {"properties.createMode": "recover"}}),
-                        config={"protect": None, "keyVault": {**_key_vault(stack), "recover": True}},
+                        config={"protect": None, "keyVault": {**_key_vault(stack), "recover": True}, **relocked(stack)},
                         days_later=3,
                     ),
                     Step(
@@ -291,10 +313,18 @@ def _earlier_role_names(stack: str) -> Scenario:
         stack,
         ("role-assignment-name-tenant-unique", "fixed-name-delete-first", "rbac-propagation"),
         (
-            Step("up", Expect(), program="earlier-role-names"),
+            # Earlier releases had no locks: the upgrade's first up creates them along with the renames.
+            Step("up", Expect(), program="earlier-role-names", config=unlocked(stack)),
             Step(
                 "up",
-                Expect(created=NOTHING, deleted=NOTHING, changed=grants, replaced=grants, delete_first=grants),
+                Expect(
+                    created=names(*LOCKS) if is_locked(stack) else NOTHING,
+                    deleted=NOTHING,
+                    changed=grants,
+                    replaced=grants,
+                    delete_first=grants,
+                ),
+                config=relocked(stack),
                 days_later=1,
             ),
             Step("up", QUIET, days_later=1),
@@ -338,9 +368,9 @@ MODE_SWITCHES = Scenario(
 PROTECTED_IDENTITY_SWITCH = Scenario(
     "prod: managedIdentity with a user-assigned identity → accessToken is refused while protected",
     "prod",
-    ("kv-soft-delete-name",),
+    ("kv-soft-delete-name", "lock-blocks-children"),
     (
-        Step("up", Expect()),
+        Step("up", Expect(), config=unlocked("prod")),
         Step(
             "up",
             Expect(created=names(IDENTITY, CREDENTIAL, USES_WORKSPACE)),
@@ -517,6 +547,79 @@ ADMIN_CAPS_TOKEN_LIFETIME = Scenario(
     engine=True,
 )
 
+
+def _locked_stack_refuses_a_child_delete(stack: str) -> Scenario:
+    """`lock-blocks-children`: switching auth deletes the vault's role assignment and a factory child; a locked stack
+    refuses it (ScopeLocked) and keeps both; lifting the locks in an up of its own lets the switch through, and the
+    next up puts the locks back."""
+    return Scenario(
+        f"{stack}: a locked stack refuses a change that deletes a locked resource's role assignment or child; "
+        "lifting the locks first lets it through",
+        stack,
+        ("lock-blocks-children", "fixed-name-delete-first"),
+        (
+            Step("up", Expect()),
+            Step(
+                "up",
+                Expect(refused="ScopeLocked", intact=names(READS_SECRETS, KEY_VAULT_LS)),
+                config={"auth": "managedIdentity"},
+                days_later=1,
+            ),
+            Step(
+                "up",
+                Expect(created=NOTHING, deleted=names(*LOCKS), changed=NOTHING),
+                config={"auth": None, **unlocked(stack)},
+            ),
+            Step(
+                "up",
+                Expect(created=names(USES_WORKSPACE), deleted=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS)),
+                config={"auth": "managedIdentity"},
+                days_later=1,
+            ),
+            Step("up", Expect(created=names(*LOCKS), deleted=NOTHING, changed=NOTHING), config=relocked(stack)),
+            Step("up", QUIET, days_later=1),
+        ),
+    )
+
+
+DEV_OPERATIONS = {
+    "diagnostics": True,
+    "alerts": {"emails": ["data-team@example.com"], "webhooks": ["https://hooks.example.com/adf-failed"]},
+    "budget": {"amount": 500, "thresholds": [50, 90, 100], "startMonth": "2027-01"},
+}
+"""Every operations part but the locks, in dev (the shipped dev stack has none)."""
+
+DEV_OPERATIONS_RECREATED = Scenario(
+    "dev with diagnostics, alerts and a budget: a second up changes nothing; destroy deletes each diagnostic setting "
+    "itself, so the re-create meets none, and recovers the soft-deleted Log Analytics workspace",
+    "dev",
+    ("diagnostic-settings-orphaned", "budget-managed-rg", "kv-soft-delete-name", "azure-native-no-adopt"),
+    (
+        Step("up", Expect(), config={"operations": DEV_OPERATIONS}),
+        Step("up", QUIET, days_later=1),
+        Step("destroy", Expect(), days_later=1),
+        Step(
+            "up",
+            Expect(deleted=NOTHING),
+            config={"keyVault": {"recover": True}},
+            days_later=3,
+        ),
+        Step("up", QUIET, config={"keyVault": None}, days_later=1),
+    ),
+)
+
+DEV_OPERATIONS_QUIET = Scenario(
+    "dev with every operations part, locks included: the first up creates them, a second up changes nothing",
+    "dev",
+    ("diagnostic-settings-orphaned", "budget-managed-rg", "lock-blocks-children"),
+    (
+        Step("up", Expect(), config={"operations": {**DEV_OPERATIONS, "locks": True}}),
+        Step("up", QUIET, days_later=1),
+    ),
+    engine=True,
+)
+
+
 RESOURCE_GROUP = f"{P}-resource-group"
 
 LOCATION_MOVE = Scenario(
@@ -583,6 +686,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     IDLE_TOKEN_REVOKED,
     TOKEN_QUOTA_REACHED,
     ADMIN_CAPS_TOKEN_LIFETIME,
+    *(_locked_stack_refuses_a_child_delete(stack) for stack in stack_files() if is_locked(stack) and uses_token(stack)),
+    DEV_OPERATIONS_RECREATED,
+    DEV_OPERATIONS_QUIET,
     LOCATION_MOVE,
     TOKEN_LIFETIME,
     OLD_TYPE_TOKEN,

@@ -357,11 +357,45 @@ def _endpoint_subnet(extract: Callable[[dict[str, Any]], dict[str, Any]]) -> Cal
     return with_subnet
 
 
+MONITORING_SPEC = "monitoring.schema.json"
+# The operations types: pulumi-azure-native flattens `properties` into the resource's inputs, beside the URL path
+# parameters (and location, tags), which are not part of the body.
+OPERATIONS_DEFINITIONS = {
+    "azure-native:monitor:DiagnosticSetting": ("DiagnosticSettings", ("name", "resourceUri")),
+    "azure-native:monitor:ActionGroup": ("ActionGroup", ("actionGroupName", "resourceGroupName", "location", "tags")),
+    "azure-native:monitor:MetricAlert": (
+        "MetricAlertProperties",
+        ("ruleName", "resourceGroupName", "location", "tags"),
+    ),
+    "azure-native:consumption:Budget": ("BudgetProperties", ("budgetName", "scope", "eTag")),
+    "azure-native:authorization:ManagementLockByScope": ("ManagementLockProperties", ("lockName", "scope")),
+    "azure-native:operationalinsights:Workspace": (
+        "LogAnalyticsWorkspaceProperties",
+        ("workspaceName", "resourceGroupName", "location", "tags", "identity"),
+    ),
+}
+
+
+def _body(outside: tuple[str, ...]) -> Any:
+    """The REST `properties` of a flattened resource; the criteria's discriminator goes out as `odata.type`."""
+
+    def properties(inputs: dict[str, Any]) -> dict[str, Any]:
+        body = {k: v for k, v in inputs.items() if k not in outside}
+        if isinstance(body.get("criteria"), dict) and "odataType" in body["criteria"]:
+            criteria = dict(body["criteria"])
+            criteria["odata.type"] = criteria.pop("odataType")
+            body["criteria"] = criteria
+        return body
+
+    return properties
+
+
 RESOURCE_PROPERTY_SCHEMAS = {
     "azure-native:databricks:Workspace": validator("databricks-workspace.schema.json", "WorkspaceProperties"),
     "azure-native:keyvault:Vault": validator("keyvault.schema.json", "VaultProperties"),
     "azure-native:keyvault:Secret": validator("keyvault.schema.json", "SecretProperties"),
     **{typ: validator(NETWORK_SPEC, definition) for typ, (definition, _, _) in NETWORK_TYPES.items()},
+    **{typ: validator(MONITORING_SPEC, name) for typ, (name, _) in OPERATIONS_DEFINITIONS.items()},
 }
 RESOURCE_PROPERTIES = {
     **{typ: _network_properties(*keys, nested=nested) for typ, (_, keys, nested) in NETWORK_TYPES.items()},
@@ -371,6 +405,7 @@ RESOURCE_PROPERTIES = {
     "azure-native:databricks:Workspace": _workspace_properties,
     "azure-native:keyvault:Vault": lambda inputs: inputs["properties"],
     "azure-native:keyvault:Secret": _secret_properties,
+    **{typ: _body(outside) for typ, (_, outside) in OPERATIONS_DEFINITIONS.items()},
 }
 WORKSPACE_PARAMETERS = validator("databricks-workspace.schema.json", "WorkspaceCustomParameters")
 

@@ -289,6 +289,7 @@ def _base_config() -> dict[str, Any]:
         "interactiveCluster": {"enabled": True, **cluster, "numWorkers": 1},
         "instancePool": {**cluster, "workers": "1"},
         "dataFlowRuntime": {"computeType": "General", "coreCount": 8, "timeToLiveMinutes": 0, "cleanup": True},
+        "operations": {"budget": {"amount": 100, "startMonth": "2026-12"}},
     }
 
 

@@ -38,9 +38,13 @@ from earlier_versions import VARIANTS
 from lifecycle_scenarios import (
     CLUSTER,
     DATABRICKS_LS,
+    DEV_OPERATIONS,
+    DIAGNOSTICS,
     ELSEWHERE_SUBSCRIPTION,
     FACTORY,
     KEY_VAULT_LS,
+    LOCKS,
+    LOG_ANALYTICS,
     POOL,
     READS_SECRETS,
     ROTATION,
@@ -55,6 +59,7 @@ from lifecycle_scenarios import (
     is_protected,
     lifecycle_rows,
     stack_files,
+    unlocked,
     uses_token,
 )
 
@@ -63,13 +68,21 @@ from components.naming import digest
 from components.offline.changes import CREATE, DELETE, REPLACE, UPDATE, compare, effective_inputs, matched
 from components.offline.cloud_state import (
     DAY,
+    LOCK,
     OFFLINE_SUBSCRIPTION_ID,
     ROLE_ASSIGNMENT,
     ROTATING,
     gone_on_read,
+    gone_with,
+    lock_refusal,
+    log_analytics_recovered,
     role_assignment_refusal,
+    survives_parent_delete,
     token_refusal,
     token_revoked,
+)
+from components.offline.cloud_state import (
+    LOG_ANALYTICS as LOG_ANALYTICS_TYPE,
 )
 from components.offline.cloud_state import (
     TOKEN as TOKEN_TYPE,
@@ -168,6 +181,10 @@ class World:
     """The workspace's settings the fake cloud's rules read (`Step.cloud` names them)."""
     program: str = "real"
     neighbour: World | None = None
+    deleted_log_analytics: dict[str, int] = field(default_factory=dict)
+    """Soft-deleted Log Analytics workspace id → when it was deleted (`diagnostic-settings-orphaned`)."""
+    recovered: set[str] = field(default_factory=set)
+    """Log Analytics workspaces a create brought back from soft delete, with their data."""
 
     def elsewhere(self) -> World:
         """The same project and stack, deployed by a second team into another subscription of the same tenant."""
@@ -245,9 +262,18 @@ class World:
         calls = [r for r in gone if not r.retain_on_delete and r.deleted_with not in gone_urns]
         called = {r.urn for r in calls}
         outcome.provider_deletes = {r.name for r in calls}
+        # A lock deleted in this run goes before what it holds: it depends on them (components/locks.py).
+        locked = [
+            reveal(r.inputs)["scope"]
+            for r in self.state
+            if r.type == LOCK and cloud_id(r) in self.live and r.urn not in gone_urns
+        ]
         for record in calls + replaced:
             if record.type == SECRET_TYPE and self._firewalled(record):
                 problems.append(f"kv-secret-dataplane-delete: deleting secret {record.name} (vault data plane): 403")
+            refusal = lock_refusal(record.type, cloud_id(record) or "", locked) if cloud_id(record) else None
+            if refusal:
+                problems.append(f"lock-blocks-children: deleting {record.name}: {refusal}")
         first = [r for r in replaced if r.name in outcome.delete_first]
         gone_before_creates = {cloud_id(r) for r in calls + first}
         live = set(self.live) - gone_before_creates
@@ -264,6 +290,17 @@ class World:
             return
         self._carry_out(gone, called, replaced, made)
 
+    def _delete(self, record: ResourceRecord, ident: str) -> None:
+        """A delete call: soft-deleting services keep the name; children go along, diagnostic settings stay."""
+        self.live.discard(ident)
+        if record.type == VAULT_TYPE:
+            children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
+            self.live -= children
+            self.soft_deleted_vaults[ident] = children
+        if record.type == LOG_ANALYTICS_TYPE:
+            self.deleted_log_analytics[ident] = int(self.now)
+        self.live -= gone_with(ident, self.live)
+
     def _carry_out(
         self, gone: list[ResourceRecord], called: set[str], replaced: list[ResourceRecord], made: list[ResourceRecord]
     ) -> None:
@@ -272,15 +309,11 @@ class World:
             if ident is None:
                 continue
             if record.urn in called:
-                self.live.discard(ident)
-                if record.type == VAULT_TYPE:
-                    children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
-                    self.live -= children
-                    self.soft_deleted_vaults[ident] = children
+                self._delete(record, ident)
             elif record.retain_on_delete:
                 self.retained.add(ident)
                 continue
-            else:
+            elif not survives_parent_delete(ident):
                 self.live.discard(ident)  # went with its `deleted_with` parent
             self.tenant.pop(ident, None)
         for record in replaced:
@@ -292,6 +325,11 @@ class World:
                 continue
             if record.type == VAULT_TYPE and ident in self.soft_deleted_vaults:
                 self.live |= self.soft_deleted_vaults.pop(ident)
+            if record.type == LOG_ANALYTICS_TYPE and log_analytics_recovered(
+                ident, self.deleted_log_analytics, int(self.now)
+            ):
+                self.recovered.add(ident)
+            self.deleted_log_analytics.pop(ident, None)
             self.live.add(ident)
             if record.type == ROLE_ASSIGNMENT:
                 self.tenant[ident] = reveal(record.inputs)
@@ -737,3 +775,100 @@ def test_a_token_unused_for_90_days_is_revoked_and_use_restarts_the_clock() -> N
     assert not token_revoked(made, now=1_000 + 90 * DAY - 1)
     assert token_revoked(made, now=1_000 + 90 * DAY)
     assert not token_revoked(made, now=1_000 + 120 * DAY, last_used=1_000 + 40 * DAY)
+
+
+# --- Operations: locks, orphaned diagnostic settings, the Log Analytics workspace's soft delete.
+
+LOCKED = "/s/rg/providers/Microsoft.KeyVault/vaults/kv"
+
+
+@pytest.mark.parametrize(
+    ("typ", "ident", "code"),
+    [
+        pytest.param("azure-native:keyvault:Vault", LOCKED, "ScopeLocked", id="the-locked-resource"),
+        pytest.param(
+            ROLE_ASSIGNMENT, f"{LOCKED}/providers/Microsoft.Authorization/roleAssignments/g", "ScopeLocked", id="role"
+        ),
+        pytest.param(
+            "azure-native:monitor:DiagnosticSetting",
+            f"{LOCKED.upper()}/providers/Microsoft.Insights/diagnosticSettings/d",
+            "ScopeLocked",
+            id="diagnostic-setting-any-case",
+        ),
+        pytest.param(LOCK, f"{LOCKED}/providers/Microsoft.Authorization/locks/do-not-delete", None, id="the-lock"),
+        pytest.param(SECRET_TYPE, f"{LOCKED}/secrets/s", None, id="data-plane"),
+        pytest.param("azure-native:keyvault:Vault", f"{LOCKED}2", None, id="a-sibling-with-a-longer-name"),
+    ],
+)
+def test_a_lock_refuses_deleting_its_resource_and_what_is_under_it(typ: str, ident: str, code: str | None) -> None:
+    """`lock-blocks-children` (learn.microsoft.com, "Lock your resources to protect your infrastructure",
+    considerations: a lock covers child resources, role assignments scoped to it and its diagnostic settings;
+    hashicorp/terraform-provider-azurerm #17478: `ScopeLocked`). Locks govern the control plane only, so a secret's
+    data-plane delete (`kv-secret-dataplane-delete`) is not theirs to refuse."""
+    refusal = lock_refusal(typ, ident, [LOCKED])
+    assert (refusal.code if refusal else None) == code
+
+
+def test_a_deleted_resource_leaves_its_diagnostic_settings_behind() -> None:
+    """`diagnostic-settings-orphaned` (MicrosoftDocs/azure-docs #100347): an ARM delete takes the resource's children
+    along, never its diagnostic settings."""
+    setting = f"{LOCKED}/providers/Microsoft.Insights/diagnosticSettings/d"
+    child = f"{LOCKED}/secrets/s"
+    assert gone_with(LOCKED, {LOCKED, setting, child, f"{LOCKED}2"}) == {child}
+    assert survives_parent_delete(setting)
+
+
+def test_a_log_analytics_workspace_deleted_14_days_ago_is_no_longer_recovered() -> None:
+    """REST `Workspaces - Delete` (learn.microsoft.com): "To recover the workspace, create it again with the same
+    name, in the same subscription, resource group and location. The name is kept for 14 days"."""
+    deleted = {"/w": 1_000}
+    assert log_analytics_recovered("/w", deleted, 1_000 + 14 * DAY - 1)
+    assert not log_analytics_recovered("/w", deleted, 1_000 + 14 * DAY)
+    assert not log_analytics_recovered("/other", deleted, 1_000)
+
+
+def _dev_with_operations() -> World:
+    world = World("dev")
+    world.overrides["operations"] = DEV_OPERATIONS
+    assert world.up().refused is None
+    return world
+
+
+def test_recreating_dev_recovers_its_log_analytics_workspace() -> None:
+    """`diagnostic-settings-orphaned`: the stack's Log Analytics workspace, destroyed with the stack, is soft-deleted;
+    re-creating the stack within 14 days creates it under the same name and so recovers it with its logs."""
+    world = _dev_with_operations()
+    world.destroy()
+    world.now += 3 * DAY
+    world.overrides["keyVault"] = {"recover": True}
+    outcome = world.up()
+    assert outcome.refused is None, outcome.refused
+    assert world.recovered == {one(outcome.plan, LOG_ANALYTICS).id}  # type: ignore[arg-type]
+
+
+def test_settings_left_to_their_resources_delete_would_block_the_re_create() -> None:
+    """Why each diagnostic setting is deleted by its own call (components/diagnostics.py): were it skipped with its
+    resource (`deleted_with`), Azure would keep it (`diagnostic-settings-orphaned`), and the re-created stack's
+    setting would meet it: "cannot create already existing resource" (`azure-native-no-adopt`)."""
+    world = _dev_with_operations()
+    parents = {r.urn for r in world.state if r.name in (WORKSPACE, FACTORY, VAULT)}
+    by_id = {r.id: r.urn for r in world.state if r.urn in parents}
+    world.state = [
+        dataclasses.replace(r, deleted_with=by_id[reveal(r.inputs)["resourceUri"]]) if r.name in DIAGNOSTICS else r
+        for r in world.state
+    ]
+    assert world.destroy().refused is None
+    world.overrides["keyVault"] = {"recover": True}
+    refused = world.up().refused
+    assert refused is not None and "diagnosticSettings" in refused and "azure-native-no-adopt" in refused
+
+
+def test_lifting_the_locks_in_the_same_up_as_the_change_goes_through() -> None:
+    """`lock-blocks-children`: each lock depends on what it holds (components/locks.py), so when both go in one `up`
+    the engine deletes the lock (the dependent) first; the change that deletes the role assignment then succeeds."""
+    world = World("prod")
+    assert world.up().refused is None
+    world.overrides |= {"auth": "managedIdentity", **unlocked("prod")}
+    outcome = world.up()
+    assert outcome.refused is None, outcome.refused
+    assert {READS_SECRETS, KEY_VAULT_LS, *LOCKS} <= outcome.deleted

@@ -42,6 +42,7 @@ from components import preview
 from components.offline.network_state import NETWORK_TYPES
 from components.offline.plan import Plan, ResourceRecord, Secret
 from components.offline.policy import (
+    Violation,
     engine_view,
     evaluate,
     provider_of,
@@ -96,6 +97,10 @@ PASSING_PLANS = (*stacks(), "dev-msi", "prod-msi", "dev-pool", "dev-job", "dev-s
 
 RESOURCE_POLICIES = [p for p in rules.ALL_POLICIES if isinstance(p, ResourceValidationPolicy)]
 STACK_POLICIES = [p for p in rules.ALL_POLICIES if isinstance(p, StackValidationPolicy)]
+
+
+ADVISORY_POLICIES = ("prod-databricks-runtime-ageing", "public-endpoints", "prod-delete-locks", "prod-budget")
+"""The pack's warnings; every other rule is mandatory."""
 
 
 @pytest.fixture(scope="module")
@@ -696,7 +701,7 @@ def test_every_resource_rule_has_a_passing_and_a_failing_case() -> None:
         assert verdicts == {True, False}, policy.name
 
 
-def test_the_pack_has_fourteen_rules_all_mandatory_but_two_warnings() -> None:
+def test_the_pack_has_eighteen_rules_all_mandatory_but_four_warnings() -> None:
     names = [p.name for p in rules.ALL_POLICIES]
     assert names == [
         "databricks-cluster-autotermination",
@@ -713,15 +718,23 @@ def test_the_pack_has_fourteen_rules_all_mandatory_but_two_warnings() -> None:
         "prod-databricks-runtime-ageing",
         "prod-private-networking",
         "public-endpoints",
+        "prod-diagnostics",
+        "prod-alert-receiver",
+        "prod-delete-locks",
+        "prod-budget",
     ]
     levels = {p.name: p.enforcement_level for p in rules.ALL_POLICIES}
-    assert levels.pop("prod-databricks-runtime-ageing") == EnforcementLevel.ADVISORY
-    assert levels.pop("public-endpoints") == EnforcementLevel.ADVISORY
+    for advisory in ADVISORY_POLICIES:
+        assert levels.pop(advisory) == EnforcementLevel.ADVISORY
     assert set(levels.values()) == {EnforcementLevel.MANDATORY}
     assert all(p.description and p.remediation_steps for p in rules.ALL_POLICIES)
     assert [p.name for p in STACK_POLICIES] == [
         "token-not-in-stack-outputs",
         "databricks-activities-on-stack-linked-service",
+        "prod-diagnostics",
+        "prod-alert-receiver",
+        "prod-delete-locks",
+        "prod-budget",
     ]
 
 
@@ -1105,8 +1118,8 @@ def test_the_cli_sees_the_pack(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None
     assert info.name == "adf-databricks-policies"
     assert [p.name for p in info.policies] == [p.name for p in rules.ALL_POLICIES]
     levels = {p.name: p.enforcementLevel for p in info.policies}
-    assert levels.pop("prod-databricks-runtime-ageing") == analyzer_pb2.ADVISORY, "the pack's default does not win"
-    assert levels.pop("public-endpoints") == analyzer_pb2.ADVISORY
+    for advisory in ADVISORY_POLICIES:
+        assert levels.pop(advisory) == analyzer_pb2.ADVISORY, "the pack's default does not win"
     assert set(levels.values()) == {analyzer_pb2.MANDATORY}
     schema = {p.name: json_format.MessageToDict(p.configSchema) for p in info.policies}
     assert schema["prod-resources-protected"]["properties"]["prodStacks"]["default"] == ["prod*"]
@@ -1251,6 +1264,53 @@ def test_a_pipeline_that_does_not_wait_for_the_linked_service_fails(plans: Calla
     pipeline = next(r for r in args.resources if r.resource_type == rules.PIPELINE)
     pipeline.dependencies = [d for d in pipeline.dependencies if d.resource_type != rules.LINKED_SERVICE]
     assert len(run_stack_policy(rules.databricks_activities_on_stack_linked_service, args)) == 1
+
+
+# --------------------------------------------------------------------------------------------------
+# Operations in prod: diagnostics and an alert receiver (mandatory), locks and a budget (advisory).
+# --------------------------------------------------------------------------------------------------
+
+OPERATIONS_POLICIES = [rules.prod_diagnostics, rules.prod_alert_receiver, rules.prod_delete_locks, rules.prod_budget]
+
+
+def operations_verdicts(plan: Plan) -> dict[str, list[Violation]]:
+    return {p.name: run_stack_policy(p, stack_args(plan)) for p in OPERATIONS_POLICIES}
+
+
+def test_the_shipped_prod_stack_passes_the_operations_rules(plans: Callable[[str], Plan]) -> None:
+    assert operations_verdicts(plans("prod")) == {p.name: [] for p in OPERATIONS_POLICIES}
+
+
+def test_dev_is_not_held_to_the_operations_rules(plans: Callable[[str], Plan]) -> None:
+    """dev has no operations at all (the contract's defaults), and is not a prod stack."""
+    assert operations_verdicts(plans("dev")) == {p.name: [] for p in OPERATIONS_POLICIES}
+
+
+def test_prod_without_operations_is_refused_for_logs_and_receivers_and_warned_about_locks_and_budget() -> None:
+    """Each rule names the resource it finds wanting and the config key that fixes it."""
+    plan = run_stack("prod", {"operations": None})
+    found = operations_verdicts(plan)
+    diagnosed = {v.urn for v in found["prod-diagnostics"]}
+    assert diagnosed == {plan.one(t).urn for t in (rules.FACTORY, rules.VAULT, rules.WORKSPACE)}
+    assert [v.urn for v in found["prod-alert-receiver"]] == [plan.one(rules.FACTORY).urn]
+    assert {v.urn for v in found["prod-delete-locks"]} == diagnosed
+    assert len(found["prod-budget"]) == 1
+    for name, violations in found.items():
+        key = {"prod-diagnostics": "diagnostics", "prod-alert-receiver": "alerts", "prod-delete-locks": "locks"}
+        assert all(f"operations.{key.get(name, 'budget')}" in v.message for v in violations), name
+
+
+def test_an_action_group_without_receivers_reaches_nobody(plans: Callable[[str], Plan]) -> None:
+    plan = plans("prod")
+    group = plan.one(rules.ACTION_GROUP)
+    emptied = {group.name: engine_view({**group.outputs, "emailReceivers": [], "webhookReceivers": []})}
+    assert len(run_stack_policy(rules.prod_alert_receiver, stack_args(plan, props=emptied))) == 1
+
+
+def test_a_standard_workspace_needs_no_diagnostic_setting() -> None:
+    """Azure Databricks "Diagnostic log reference": diagnostic logs need the Premium plan."""
+    plan = run_stack("prod", {"workspace": {"sku": "standard", "noPublicIp": True}})
+    assert run_stack_policy(rules.prod_diagnostics, stack_args(plan)) == []
 
 
 # --- The pack offline: `python -m components.preview <stack> --policy` runs these same policy objects.

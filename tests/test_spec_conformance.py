@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
-from spec_check import WORKSPACE_PARAMETERS, linked_service_bodies, plan_violations, prose_violations, schema_errors
+from spec_check import (
+    RESOURCE_PROPERTIES,
+    RESOURCE_PROPERTY_SCHEMAS,
+    WORKSPACE_PARAMETERS,
+    linked_service_bodies,
+    plan_violations,
+    prose_violations,
+    schema_errors,
+)
 from support import stacks
 
 from components.offline.plan import Plan, reveal
@@ -49,6 +57,15 @@ VARIANTS: dict[str, dict[str, Any]] = {
             "linkedVirtualNetworkIds": [
                 "/subscriptions/s/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/runners"
             ],
+        }
+    },
+    "operations, every part": {
+        "operations": {
+            "diagnostics": True,
+            "logAnalytics": {"retentionDays": 730},
+            "alerts": {"emails": ["a@example.com"], "webhooks": ["https://hooks.example.com/x"]},
+            "budget": {"amount": 100, "thresholds": [1, 50, 100, 500, 1000], "startMonth": "2027-01"},
+            "locks": True,
         }
     },
     "vnet injection": {
@@ -129,3 +146,43 @@ def test_the_prose_rules_reject_an_inverted_worker_range(prod_plan: Plan) -> Non
     body = next(b for b in linked_service_bodies(prod_plan) if b["type"] == "AzureDatabricks")
     body["typeProperties"]["newClusterNumOfWorker"] = "8:2"
     assert any("is not N or min:max" in p for p in prose_violations(body))
+
+
+OPERATIONS_TYPES = (
+    "azure-native:monitor:DiagnosticSetting",
+    "azure-native:monitor:ActionGroup",
+    "azure-native:monitor:MetricAlert",
+    "azure-native:consumption:Budget",
+    "azure-native:authorization:ManagementLockByScope",
+    "azure-native:operationalinsights:Workspace",
+)
+
+
+def test_every_operations_payload_is_checked_against_its_rest_model(plan_for: PlanFor) -> None:
+    """monitoring.schema.json (SOURCES.md): each operations type's body, as its REST model declares it."""
+    plan = plan_for(**VARIANTS["operations, every part"])
+    assert {r.type for r in plan.resources} >= set(OPERATIONS_TYPES)
+    assert plan_violations(plan) == []
+
+
+@pytest.mark.parametrize(
+    ("typ", "path", "value", "fragment"),
+    [
+        ("azure-native:consumption:Budget", ("timePeriod", "startDate"), "2027-01-15T00:00:00Z", "does not match"),
+        ("azure-native:monitor:ActionGroup", ("groupShortName",), "thirteen-char", "is too long"),
+        ("azure-native:monitor:DiagnosticSetting", ("logs",), [{"categoryGroup": "allLogs"}], "'enabled'"),
+        ("azure-native:operationalinsights:Workspace", ("retentionInDays",), 7, "less than the minimum"),
+    ],
+)
+def test_the_operations_schemas_refuse_what_azure_refuses(
+    plan_for: PlanFor, typ: str, path: tuple[str, ...], value: Any, fragment: str
+) -> None:
+    plan = plan_for(**VARIANTS["operations, every part"])
+    record = next(r for r in plan.resources if r.type == typ)
+    inputs = reveal(record.inputs)
+    node = inputs
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    properties = RESOURCE_PROPERTIES[typ](inputs)
+    assert any(fragment in e.message for e in RESOURCE_PROPERTY_SCHEMAS[typ].iter_errors(properties))

@@ -29,6 +29,9 @@ DAY = 86_400
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 TOKEN = "databricks:index/token:Token"
 ROTATING = "time:index/rotating:Rotating"
+LOCK = "azure-native:authorization:ManagementLockByScope"
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
+LOG_ANALYTICS = "azure-native:operationalinsights:Workspace"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,12 @@ class FakeCloud:
             "databricks:index/notebook:Notebook": self._notebook,
             "databricks:index/job:Job": self._job,
             **network_builders(self),
+            LOG_ANALYTICS: self._log_analytics,
+            DIAGNOSTIC_SETTING: self._extension("Microsoft.Insights/diagnosticSettings", "resourceUri", "name"),
+            LOCK: self._extension("Microsoft.Authorization/locks", "scope", "lockName"),
+            "azure-native:consumption:Budget": self._extension("Microsoft.Consumption/budgets", "scope", "budgetName"),
+            "azure-native:monitor:ActionGroup": self._in_group("Microsoft.Insights/actionGroups", "actionGroupName"),
+            "azure-native:monitor:MetricAlert": self._in_group("Microsoft.Insights/metricAlerts", "ruleName"),
         }
 
     def invoke(self, token: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,6 +164,31 @@ class FakeCloud:
                 "name": name,
                 "etag": digest(path, length=16),
             }
+
+        return build
+
+    def _log_analytics(self, args: NewResource) -> State:
+        name = args.inputs["workspaceName"]
+        return self._arm_id(args.inputs["resourceGroupName"], "Microsoft.OperationalInsights/workspaces", name), {
+            **args.inputs,
+            "name": name,
+            "customerId": _guid("log-analytics", self.subscription_id, name),
+            "provisioningState": "Succeeded",
+        }
+
+    def _extension(self, provider: str, scope_key: str, name_key: str) -> Callable[[NewResource], State]:
+        """An extension resource: its id is its scope's, then `/providers/<provider>/<name>`."""
+
+        def build(args: NewResource) -> State:
+            name = args.inputs[name_key]
+            return f"{args.inputs[scope_key]}/providers/{provider}/{name}", {**args.inputs, "name": name}
+
+        return build
+
+    def _in_group(self, provider: str, name_key: str) -> Callable[[NewResource], State]:
+        def build(args: NewResource) -> State:
+            name = args.inputs[name_key]
+            return self._arm_id(args.inputs["resourceGroupName"], provider, name), {**args.inputs, "name": name}
 
         return build
 
@@ -337,3 +371,57 @@ def gone_on_read(
     if typ == ROTATING:
         return now >= int(state["unix"]) + int(state["rotationDays"]) * DAY
     return False
+
+
+LOG_ANALYTICS_SOFT_DELETE_DAYS = 14
+"""`diagnostic-settings-orphaned`: a deleted Log Analytics workspace keeps its name for 14 days; creating it again
+with the same name, subscription, resource group and location recovers it (REST `Workspaces - Delete`)."""
+_DATA_PLANE = ("azure-native:keyvault:Secret",)
+"""Types whose delete goes through a data plane (`kv-secret-dataplane-delete`), which ARM locks do not govern
+(learn.microsoft.com, "Lock your resources": locks apply to control-plane operations only)."""
+
+
+def _under(ident: str, scope: str) -> bool:
+    return ident.lower() == scope.lower() or ident.lower().startswith(f"{scope.lower()}/")
+
+
+def is_lock(ident: str) -> bool:
+    return "/providers/microsoft.authorization/locks/" in ident.lower()
+
+
+def lock_refusal(typ: str, ident: str, locked_scopes: Iterable[str]) -> CloudError | None:
+    """Why ARM refuses to delete `ident`, given the scopes that carry a `CanNotDelete` lock.
+
+    `lock-blocks-children`: a lock covers its resource and everything under its id: child resources (a factory's
+    linked services), extension resources on it (role assignments scoped to it, its diagnostic settings); the
+    refusal is `ScopeLocked` (learn.microsoft.com, "Lock your resources to protect your infrastructure",
+    considerations; hashicorp/terraform-provider-azurerm #17478). The lock itself can always be deleted (by whoever
+    holds `Microsoft.Authorization/locks/delete`).
+    """
+    if typ in _DATA_PLANE or is_lock(ident):
+        return None
+    for scope in locked_scopes:
+        if _under(ident, scope):
+            return CloudError(
+                "ScopeLocked",
+                f"the scope '{scope}' cannot perform delete operation because following scope(s) are locked: "
+                f"'{scope}'; deleting {ident} needs the lock lifted first",
+            )
+    return None
+
+
+def survives_parent_delete(ident: str) -> bool:
+    """`diagnostic-settings-orphaned`: deleting a resource leaves its diagnostic settings behind (MicrosoftDocs/
+    azure-docs #100347); every other resource under its id goes with it."""
+    return "/providers/microsoft.insights/diagnosticsettings/" in ident.lower()
+
+
+def gone_with(parent: str, live: Iterable[str]) -> set[str]:
+    """What an ARM delete of `parent` takes along: every live id under it, except what survives (above)."""
+    return {i for i in live if _under(i, parent) and i.lower() != parent.lower() and not survives_parent_delete(i)}
+
+
+def log_analytics_recovered(ident: str, deleted_at: Mapping[str, int], now: int) -> bool:
+    """Whether creating the Log Analytics workspace `ident` recovers the one deleted within the soft-delete days."""
+    when = deleted_at.get(ident)
+    return when is not None and now - when < LOG_ANALYTICS_SOFT_DELETE_DAYS * DAY

@@ -172,6 +172,7 @@ def summary(plan: Plan) -> list[str]:
         f"        start latency: {data_flows.start_latency}; idle cost: {data_flows.idle_cost}",
     ]
     lines += _network_lines(plan)
+    lines += operations_summary(plan)
     names = {key: plan.outputs[key].value for key in SMOKE_ARGUMENTS if key in plan.outputs}
     if len(names) == len(SMOKE_ARGUMENTS):
         arguments = " ".join(str(names[key]) for key in SMOKE_ARGUMENTS)
@@ -191,3 +192,40 @@ def _network_lines(plan: Plan) -> list[str]:
 
 SMOKE_ARGUMENTS: Final = ("resourceGroupName", "factoryName", "smokePipelineName")
 """The stack outputs the smoke script takes, in its argument order."""
+
+
+OPERATIONS_SOURCES: Final[Mapping[str, str]] = {
+    "log-analytics": "learn.microsoft.com, 'Azure Monitor Logs cost calculations and options': pay-as-you-go by the "
+    "GB ingested (10^9 bytes, the billed size of each record) and by retention beyond the included period; prices "
+    "are regional (Azure Monitor pricing page). Diagnostic settings themselves have no direct cost: what they send "
+    "is ingestion",
+    "metric-alert": "Azure Monitor pricing, 'Alert rules': a metric alert rule is billed per monitored time series "
+    "per month; each rule here watches one factory's PipelineFailedRuns (one series; the smoke rule one pipeline)",
+    "notifications": "Azure Monitor pricing, 'Notifications': e-mails and webhooks an action group sends are billed "
+    "per unit beyond a monthly free allowance",
+    "budget": "learn.microsoft.com, 'Tutorial: Create and manage budgets' (Cost Management): budgets and their "
+    "notifications carry no charge",
+    "lock": "learn.microsoft.com, 'Lock your resources to protect your infrastructure': locks are an Azure Resource "
+    "Manager setting, not a billed resource",
+}
+"""Why each operations resource costs what it does: billing bases, not figures (prices are regional and change)."""
+
+OPERATIONS_COSTS: Final[Mapping[str, tuple[str, str]]] = {
+    "azure-native:operationalinsights:Workspace": ("Log Analytics workspace", "log-analytics"),
+    "azure-native:monitor:DiagnosticSetting": ("diagnostic settings", "log-analytics"),
+    "azure-native:monitor:MetricAlert": ("failed-run alert rules", "metric-alert"),
+    "azure-native:monitor:ActionGroup": ("action group", "notifications"),
+    "azure-native:consumption:Budget": ("budget", "budget"),
+    "azure-native:authorization:ManagementLockByScope": ("delete locks", "lock"),
+}
+"""What the preview says each operations type costs, by its source above."""
+
+
+def operations_summary(plan: Plan) -> list[str]:
+    """One line per operations type the stack has: how many, and what bills them."""
+    lines = []
+    for typ, (what, source) in OPERATIONS_COSTS.items():
+        count = len(plan.by_type(typ))
+        if count:
+            lines.append(f"    Operations: {count} {what}: {OPERATIONS_SOURCES[source]}")
+    return lines

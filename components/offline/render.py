@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from components.offline import locks
 from components.offline.adf import code_view, factory_objects
 from components.offline.costs import summary
 from components.offline.plan import Plan, ResourceRecord, Secret, walk
@@ -63,6 +64,7 @@ def text(plan: Plan) -> str:
         lines.append(f"    {name}: {SECRET if output.secret else _text_value(masked(output.value))}")
     if plan.warnings:
         lines += ["", "Warnings:"] + [f"    {w}" for w in plan.warnings]
+    lines += locks.lines(plan)
     lines += ["", *summary(plan)]
     lines += ["", "Resources:", f"    + {len(plan.resources) + 1} to create"]
     return "\n".join(lines)

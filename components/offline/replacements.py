@@ -165,6 +165,22 @@ TABLE: dict[str, TypeRules] = {
         DELETE_FIRST,
         FIXED_NAME,
     ),
+    # Operations (issue 23): group resources by their ARM path; extension resources (diagnostic settings, budgets,
+    # locks) by their scope and name, both path parameters (REST paths `/{resourceUri}/providers/Microsoft.Insights/
+    # diagnosticSettings/{name}`, `/{scope}/providers/Microsoft.Consumption/budgets/{budgetName}`,
+    # `/{scope}/providers/Microsoft.Authorization/locks/{lockName}`).
+    "azure-native:operationalinsights:Workspace": _arm("workspaceName"),
+    "azure-native:monitor:ActionGroup": _arm("actionGroupName"),
+    "azure-native:monitor:MetricAlert": _arm("ruleName"),
+    "azure-native:monitor:DiagnosticSetting": TypeRules(
+        (Replaces(("resourceUri", "name"), ARM_PATHS),), DELETE_FIRST, FIXED_NAME
+    ),
+    "azure-native:consumption:Budget": TypeRules(
+        (Replaces(("scope", "budgetName"), ARM_PATHS),), DELETE_FIRST, FIXED_NAME
+    ),
+    "azure-native:authorization:ManagementLockByScope": TypeRules(
+        (Replaces(("scope", "lockName"), ARM_PATHS),), DELETE_FIRST, FIXED_NAME
+    ),
     "databricks:index/token:Token": TypeRules(
         (Replaces(("comment", "lifetimeSeconds"), Source("databricks-token", row="token-forcenew")),),
         CREATE_FIRST,

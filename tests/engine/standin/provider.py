@@ -25,6 +25,8 @@ Modelled (rows of `shared/specs/azure-lifecycle-rules.md`, by short name; replac
   subscription), or whose principal, role and scope another one already grants, is refused.
 - `pat-lifecycle`: a token unused for 90 days is revoked (a read finds it gone); the caller's 601st token in a
   workspace, and a token longer-lived than the workspace's `maxTokenLifetimeDays`, are refused.
+- `lock-blocks-children`: while a `CanNotDelete` lock exists, deleting its resource or anything under its id (a
+  child, a role assignment on it, a diagnostic setting) is refused (`ScopeLocked`).
 The refusals and disappearances are `components.offline.cloud_state`'s rules, which the mock tier applies too.
 Every resource keeps its inputs in state under `__inputs`, as azure-native does, and diffs against them.
 
@@ -46,11 +48,13 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.provider.experimental.server import main as serve
 
 from components.offline.cloud_state import (
+    LOCK,
     ROLE_ASSIGNMENT,
     TOKEN,
     FakeCloud,
     NewResource,
     gone_on_read,
+    lock_refusal,
     role_assignment_refusal,
     token_refusal,
     token_revoked,
@@ -283,6 +287,10 @@ class StandIn(p.Provider):
             if found is None:
                 cloud["log"].append(["delete-gone", type_of(request.urn), request.name, request.resource_id])
                 return
+            locked = [r["state"]["scope"] for r in cloud["resources"].values() if r["type"] == LOCK]
+            refusal = lock_refusal(type_of(request.urn), request.resource_id, locked)
+            if refusal:
+                raise CloudError(str(refusal))
             remaining = [(r["type"], r["state"]) for rid, r in cloud["resources"].items() if rid != request.resource_id]
             refused = delete_refusal(type_of(request.urn), request.resource_id, remaining)
             if refused:
