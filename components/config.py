@@ -914,6 +914,13 @@ def load_settings(
             problems, values, workspace_spec, key_vault_spec
         )
     _serverless_problems(problems, mode, workspace_spec)
+    link_spec = _linked_service(section("linkedService"))
+    runtime_spec = _data_flow_runtime(section("dataFlowRuntime"))
+    factory_access = section("dataFactory").chosen("publicNetworkAccess", NetworkAccess)
+    if network.is_private:  # the factory goes through its managed network
+        link_spec, runtime_spec, factory_access = network_config.factory_in_network(
+            problems, values, link_spec, runtime_spec
+        )
     settings = PlatformSettings(
         project=project,
         stack=stack,
@@ -927,9 +934,9 @@ def load_settings(
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
         key_vault=key_vault_spec,
-        factory_public_network_access=section("dataFactory").chosen("publicNetworkAccess", NetworkAccess),
-        linked_service=_linked_service(section("linkedService")),
-        data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
+        factory_public_network_access=factory_access,
+        linked_service=link_spec,
+        data_flow_runtime=runtime_spec,
         tags=tags,
         existing_resource_group=existing_group,
         names=names,
@@ -1159,18 +1166,6 @@ RULES: tuple[Rule, ...] = (
         "approves their connections on the targets; docs/networking.md, Serverless",
         "lifecycle row `ncc`",
         network_config.serverless_on_private,
-        warn=True,
-    ),
-    Rule(
-        "Data Factory reaches a private workspace only through a managed network",
-        ("network.mode",),
-        "private: the deploy reaches the workspace's API and the vault through their private endpoints, from the "
-        "runner {runner} (network.deployRunner), in a network peered to the stack's VNet and linked to its private "
-        "DNS zones. Data Factory's Azure integration runtime is public, so its Databricks activities (and the deploy's "
-        "smoke run) cannot reach the workspace until the factory gets a managed virtual network with an approved "
-        "managed private endpoint (part 2 of private networking); docs/networking.md",
-        "lifecycle row `adf-managed-vnet`",
-        network_config.factory_on_private,
         warn=True,
     ),
     Rule(

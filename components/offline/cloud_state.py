@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.naming import digest
+from components.offline.managed_network_state import ManagedNetworkCloud
 from components.offline.network_state import network_builders
 
 OFFLINE_SUBSCRIPTION_ID = "6f1a5c2e-3b7d-4e8a-9c0f-2d4b6a8e1c3f"
@@ -50,6 +51,7 @@ class FakeCloud:
     def __init__(self, subscription_id: str = OFFLINE_SUBSCRIPTION_ID, now: float | None = None) -> None:
         self.subscription_id = subscription_id
         self.now = int(now if now is not None else time.time())
+        self.managed_network = ManagedNetworkCloud(self)
         self._by_type: dict[str, Callable[[NewResource], State]] = {
             "azure-native:resources:ResourceGroup": self._resource_group,
             "azure-native:databricks:Workspace": self._workspace,
@@ -71,6 +73,7 @@ class FakeCloud:
             "databricks:index/notebook:Notebook": self._notebook,
             "databricks:index/job:Job": self._job,
             **network_builders(self),
+            **self.managed_network.builders(),
         }
 
     def invoke(self, token: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -81,7 +84,7 @@ class FakeCloud:
                 "subscriptionId": self.subscription_id,
                 "tenantId": OFFLINE_TENANT_ID,
             }
-        return {}
+        return self.managed_network.invoke(token, args) or {}
 
     def create(self, args: NewResource) -> State:
         build = self._by_type.get(args.typ)
