@@ -42,6 +42,10 @@ PRIVATE_ENDPOINT: Final = "azure-native:network:PrivateEndpoint"
 ZONE_GROUP: Final = "azure-native:network:PrivateDnsZoneGroup"
 PRIVATE_ZONE: Final = "azure-native:privatedns:PrivateZone"
 VNET_LINK: Final = "azure-native:privatedns:VirtualNetworkLink"
+MANAGED_VNET: Final = "azure-native:resources:Resource"
+"""The program's one generic resource: the factory's managed virtual network (components/managed_network.py)."""
+MANAGED_ENDPOINT: Final = "azure-native:datafactory:ManagedPrivateEndpoint"
+APPROVAL: Final = "azure-native:resources:Deployment"
 
 INHERENT: Final[Mapping[str, frozenset[str]]] = {
     # Created inside the group; a private workspace joins its VNet's subnets (by name and VNet id).
@@ -65,8 +69,21 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     ROLE_ASSIGNMENT: frozenset({VAULT, WORKSPACE, FACTORY, IDENTITY}),
     CREDENTIAL: frozenset({RESOURCE_GROUP, FACTORY, IDENTITY}),
     # A factory's child; every id, URL and name it references must exist before ADF accepts or uses it.
+    # In a private stack, it also goes through the managed runtime (connectVia) and the approved endpoints.
     LINKED_SERVICE: frozenset(
-        {RESOURCE_GROUP, FACTORY, WORKSPACE, VAULT, VAULT_SECRET, CLUSTER, POOL, LINKED_SERVICE, CREDENTIAL}
+        {
+            RESOURCE_GROUP,
+            FACTORY,
+            WORKSPACE,
+            VAULT,
+            VAULT_SECRET,
+            CLUSTER,
+            POOL,
+            LINKED_SERVICE,
+            CREDENTIAL,
+            INTEGRATION_RUNTIME,
+            APPROVAL,
+        }
     ),
     # The smoke test: a notebook in the workspace, a job running it (serverless), and a pipeline whose
     # activity names the linked service, notebook path or job id (ADF refuses a reference to nothing: "The
@@ -75,8 +92,13 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     NOTEBOOK: frozenset({DATABRICKS_PROVIDER}),
     JOB: frozenset({DATABRICKS_PROVIDER, NOTEBOOK}),
     PIPELINE: frozenset({RESOURCE_GROUP, FACTORY, LINKED_SERVICE, NOTEBOOK, JOB}),
-    # The Data Flow runtime is a factory's child.
-    INTEGRATION_RUNTIME: frozenset({RESOURCE_GROUP, FACTORY}),
+    # The Data Flow runtime is a factory's child; in a private stack it runs in the factory's managed network.
+    INTEGRATION_RUNTIME: frozenset({RESOURCE_GROUP, FACTORY, MANAGED_VNET}),
+    # The factory's managed network: the VNet a child of the factory, an endpoint in it to its target, and the
+    # approval of the endpoint's connection, named by the target once the endpoint exists.
+    MANAGED_VNET: frozenset({RESOURCE_GROUP, FACTORY}),
+    MANAGED_ENDPOINT: frozenset({RESOURCE_GROUP, FACTORY, MANAGED_VNET, WORKSPACE, VAULT}),
+    APPROVAL: frozenset({RESOURCE_GROUP, FACTORY, MANAGED_ENDPOINT, WORKSPACE, VAULT}),
     # Private networking: subnets one at a time per VNet (AnotherOperationInProgress), each with the NSG; an
     # endpoint in its subnet to its target; its zone group writes into a zone that resolves in the VNet (links).
     VNET: frozenset({RESOURCE_GROUP}),
@@ -106,6 +128,21 @@ PRIVATE_TOKEN_CHAIN: Final = (
 """The same chain in a private stack: the workspace joins its subnets (the host's, then the container's; each
 waits for the NSG and the VNet, which take as long: the path names the NSG), and its API answers only through its
 endpoint once the endpoint's DNS record exists."""
+PRIVATE_MANAGED_CHAIN: Final = (
+    RESOURCE_GROUP,
+    NSG,
+    SUBNET,
+    SUBNET,
+    WORKSPACE,
+    MANAGED_ENDPOINT,
+    APPROVAL,
+    LINKED_SERVICE,
+    PIPELINE,
+)
+"""A private stack's critical path since the factory reaches the workspace through its managed network: the
+workspace, the factory's managed endpoint to it and the approval of its connection (planning figures: about two
+and a half minutes) take longer than its API path (endpoint, DNS, provider, token, secret), and the linked service
+goes through the approved endpoint."""
 
 
 @dataclass(frozen=True)

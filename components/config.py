@@ -681,6 +681,19 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
     )
 
 
+def _factory_parts(
+    problems: Problems, values: Mapping[str, Any], section: Callable[[str], Section], private: bool
+) -> tuple[LinkedServiceSpec, DataFlowRuntimeSpec | None, NetworkAccess]:
+    """The linked service, the Data Flow runtime and the factory's public access; a private stack's factory goes
+    through its managed network (`network_config.factory_in_network`)."""
+    link = _linked_service(section("linkedService"))
+    runtime = _data_flow_runtime(section("dataFlowRuntime"))
+    access = section("dataFactory").chosen("publicNetworkAccess", NetworkAccess)
+    if private:
+        return network_config.factory_in_network(problems, values, link, runtime)
+    return link, runtime, access
+
+
 def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
     """An empty section: no runtime of ours (Data Flows use ADF's AutoResolve runtime, always cold)."""
     if section.empty:
@@ -914,13 +927,7 @@ def load_settings(
             problems, values, workspace_spec, key_vault_spec
         )
     _serverless_problems(problems, mode, workspace_spec)
-    link_spec = _linked_service(section("linkedService"))
-    runtime_spec = _data_flow_runtime(section("dataFlowRuntime"))
-    factory_access = section("dataFactory").chosen("publicNetworkAccess", NetworkAccess)
-    if network.is_private:  # the factory goes through its managed network
-        link_spec, runtime_spec, factory_access = network_config.factory_in_network(
-            problems, values, link_spec, runtime_spec
-        )
+    link_spec, runtime_spec, factory_access = _factory_parts(problems, values, section, network.is_private)
     settings = PlatformSettings(
         project=project,
         stack=stack,

@@ -1,7 +1,8 @@
 """Data Factory's managed network (network.mode private): how the factory's activities reach the private workspace
 and vault.
 
-Facts (lifecycle rows by short name, `../shared/specs/azure-lifecycle-rules.md`):
+Facts (lifecycle rows by short name, `components/offline/specs/azure-lifecycle-rules.md`; `adf-managed-vnet-resource`
+and `adf-managed-endpoint-approval` are the two this module follows):
 - `adf-managed-vnet`: the factory's managed virtual network, a managed-VNet Azure integration runtime, and managed
   private endpoints whose connections on the targets start *Pending*, named by Azure, and must be approved. An
   Azure runtime cannot move into or out of a managed VNet ("An existing global integration runtime can't switch to
@@ -19,19 +20,27 @@ resources only):
   installed SDK's `pulumi_azure_native.datafactory` has `ManagedPrivateEndpoint` and no `ManagedVirtualNetwork`),
   so it is the generic `azure-native:resources:Resource`, an ARM PUT of
   `Microsoft.DataFactory/factories/{factory}/managedVirtualNetworks/default` with `properties: {}` (REST API
-  "Managed Virtual Networks - Create Or Update", 2018-06-01; the body needs `properties`, else "Invalid payload":
-  MicrosoftDocs/azure-docs issue #76925). The REST API has no DELETE for it: it goes with its factory, so Pulumi
-  never calls one (`retain_on_delete`), and in a protected stack it is protected like the factory.
+  "Managed Virtual Networks - Create Or Update", 2018-06-01, and the Bicep template reference
+  "Microsoft.DataFactory factories/managedVirtualNetworks": `name: 'default'`, `properties: {}`; an empty body is
+  "Invalid payload": MicrosoftDocs/azure-docs issue #76925). The REST API has no DELETE for it: it goes with its
+  factory, so Pulumi never calls one (`retain_on_delete`), and in a protected stack it is protected like the factory.
 - the approval: an ARM template deployment (`azure-native:resources:Deployment`) that PUTs the existing connection
   with `status: Approved`. ARM's template engine updates a resource that exists (incremental mode), which is the
   update the connection needs; it runs with the deploy's own credential and ends when the PUT has (a long-running
   operation), so the linked services that depend on it are created after the approval. The connection's name comes
   from the target's own list of connections, read after the managed endpoint exists (an invoke that depends on it);
   none Pending for our endpoint fails the deploy, naming the target and what it holds.
+
+Not chosen: `pulumi-command` (`az network private-endpoint-connection approve`) is a plugin, and an `az` login, a
+user would have to install; a Python dynamic provider runs in a plugin process of its own that the engine starts
+(`pulumi-resource-pulumi-python`), which must import this package: a program in another language that uses the
+component through its provider host has no such environment. Everything above is azure-native, which every
+consumer already has.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -70,7 +79,8 @@ class ManagedNetwork:
 
     virtual_network: resources.Resource
     endpoints: tuple[datafactory.ManagedPrivateEndpoint, ...]
-    approved: tuple[resources.Deployment, ...]
+    approved: dict[str, resources.Deployment]
+    """By sub-resource (`databricks_ui_api`, `vault`): the approval of that endpoint's connection."""
 
 
 def managed_virtual_network(scope: Scope, adf: datafactory.Factory) -> resources.Resource:
@@ -92,12 +102,12 @@ def managed_virtual_network(scope: Scope, adf: datafactory.Factory) -> resources
 
 def managed_network(scope: Scope, adf: datafactory.Factory, targets: Iterable[Target]) -> ManagedNetwork:
     vnet = managed_virtual_network(scope, adf)
-    endpoints, approvals = [], []
+    endpoints, approvals = [], {}
     for target in targets:
         endpoint = managed_endpoint(scope, adf, vnet, target)
         endpoints.append(endpoint)
-        approvals.append(approval(scope, adf, endpoint, target))
-    return ManagedNetwork(vnet, tuple(endpoints), tuple(approvals))
+        approvals[target.group] = approval(scope, adf, endpoint, target)
+    return ManagedNetwork(vnet, tuple(endpoints), approvals)
 
 
 def managed_endpoint(
@@ -122,11 +132,8 @@ def approval(
     scope: Scope, adf: datafactory.Factory, endpoint: datafactory.ManagedPrivateEndpoint, target: Target
 ) -> resources.Deployment:
     """The deploy approves its own endpoint's connection: an ARM template that PUTs it with `status: Approved`."""
-    listing = _connections(scope, target, endpoint)
     expected = pulumi.Output.all(adf.name, endpoint.name).apply(lambda names: f"{names[0]}.{names[1]}")
-    connection = pulumi.Output.all(listing, expected, target.target_name).apply(
-        lambda found: pending_connection(found[0], found[1], found[2])
-    )
+    connection = expected.apply(lambda name: _await_connection(scope, target, endpoint, name, CONNECTION_POLLS))
     return resources.Deployment(
         f"{scope.name}-{target.role}-approval",
         deployment_name=f"approve-{target.name}"[:64],
@@ -177,26 +184,57 @@ def approval_template(connection_type: tuple[str, str]) -> dict[str, Any]:
 
 Connection = tuple[str, str, str]
 """(name, private endpoint id, status) of one connection on a target."""
+CONNECTION_POLLS = 20
+POLL_SECONDS = 15.0
+"""ADF's managed-endpoint PUT answers before the endpoint exists (REST 2018-06-01: 200, provisioningState
+Provisioning); the connection appears on the target once ADF has made the endpoint. The lookup reads the target's
+connections again every 15 s, 20 times (5 minutes), before it gives up."""
 
 
-def pending_connection(connections: list[Connection], expected: str, target: str) -> str:
+def find_connection(connections: list[Connection], expected: str) -> str | None:
     """The connection our managed endpoint made: its private endpoint is named `<factory>.<endpoint>` (the name ADF
-    gives the endpoint it creates in its managed network, as the target's portal blade lists it). Already Approved
-    (a second `up`, or a re-run) is found too, so the deployment's inputs do not change."""
+    gives the endpoint it creates in its managed network, as the target's connection list shows it). Already Approved
+    (a second `up`) is found too, so the deployment's inputs do not change."""
     for name, endpoint_id, status in connections:
         if endpoint_id.rsplit("/", 1)[-1].lower() == expected.lower() and status in (PENDING, APPROVED):
             return name
+    return None
+
+
+def pending_connection(connections: list[Connection], expected: str, target: str) -> str:
+    """`find_connection`, or a clear failure naming the endpoint, the target and what the target holds."""
+    found = find_connection(connections, expected)
+    if found is not None:
+        return found
     held = ", ".join(f"{name} ({status})" for name, _, status in connections) or "none"
     raise pulumi.RunError(
         f"The managed private endpoint {expected} has no Pending connection on {target} (connections: {held}). "
-        f"Nothing was approved; check the endpoint in ADF Studio (Manage, Managed private endpoints)."
+        f"Nothing was approved; check the endpoint in ADF Studio (Manage, Managed private endpoints): a rejected or "
+        f"deleted connection needs the endpoint re-created (pulumi up --target-replace on it)."
     )
+
+
+def _await_connection(
+    scope: Scope, target: Target, endpoint: datafactory.ManagedPrivateEndpoint, expected: str, polls: int
+) -> pulumi.Output[str]:
+    """Reads the target's connections (after the endpoint exists); not there yet, waits and reads again, bounded."""
+    listing = _connections(scope, target, endpoint)
+
+    def decide(found: list[tuple[Connection, ...]]) -> pulumi.Input[str]:
+        connections, name = list(found[0]), found[1]
+        match = find_connection(connections, expected)
+        if match is not None or polls <= 1:
+            return pending_connection(connections, expected, str(name))
+        later = pulumi.Output.from_input(asyncio.sleep(POLL_SECONDS, result=expected))
+        return later.apply(lambda _: _await_connection(scope, target, endpoint, expected, polls - 1))
+
+    return pulumi.Output.all(listing, target.target_name).apply(decide)
 
 
 def _connections(
     scope: Scope, target: Target, endpoint: datafactory.ManagedPrivateEndpoint
 ) -> pulumi.Output[list[Connection]]:
-    """The target's connections, read after the endpoint exists (so its Pending connection is among them)."""
+    """The target's connections, read after the endpoint exists (an invoke that depends on it)."""
     opts = pulumi.InvokeOutputOptions(parent=scope.component, depends_on=[endpoint])
     if target.connection_type == DATABRICKS_CONNECTIONS:
         workspace = azure_databricks.get_workspace_output(

@@ -115,9 +115,12 @@ class AdfDatabricks(pulumi.ComponentResource):
             if s.data_flow_runtime
             else None
         )
-        through = (runtime, *managed.approved) if managed and runtime else ()
+        # What each linked service goes through in a private stack: the vault's approved endpoint (the token is read
+        # by the activity's runtime), and the managed runtime with the workspace's approved endpoint.
+        to_vault = _approved(managed, network.VAULT)
+        to_workspace = (*([runtime] if managed and runtime else []), *_approved(managed, network.WORKSPACE_UI_API))
         auth = (
-            _token_in_key_vault(scope, adf, grantee, store, through)
+            _token_in_key_vault(scope, adf, grantee, store, to_vault)
             if s.uses_token
             else _identity_on_workspace(scope, dbw.resource, adf, uami, grantee)
         )
@@ -134,7 +137,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             linked_service_name=s.linked_service.name,
             adf=adf,
             properties=linked_service.databricks_properties(s, endpoints),
-            referenced=(*auth.referenced, *through),
+            referenced=(*auth.referenced, *to_workspace),
         )
         # What proves the link (through the managed runtime, in a private stack).
         smoke = smoke_pipeline.smoke_test(scope, adf, databricks_link, dbw)
@@ -184,6 +187,11 @@ def _managed_network(
             )
         )
     return managed_network.managed_network(scope, adf, wanted)
+
+
+def _approved(managed: managed_network.ManagedNetwork | None, group: str) -> tuple[pulumi.Resource, ...]:
+    approval = managed.approved.get(group) if managed else None
+    return (approval,) if approval else ()
 
 
 def _token_in_key_vault(

@@ -65,6 +65,7 @@ from components.offline.cloud_state import (
     ROLE_ASSIGNMENT,
     ROTATING,
     gone_on_read,
+    lock_refusal,
     role_assignment_refusal,
     token_refusal,
     token_revoked,
@@ -82,6 +83,7 @@ CI_DEPLOYER = AzureMocks().call(
 )[0]["objectId"]
 
 VAULT_TYPE = "azure-native:keyvault:Vault"
+FACTORY_TYPE = "azure-native:datafactory:Factory"
 SECRET_TYPE = "azure-native:keyvault:Secret"
 
 FORCE_NEW: dict[str, tuple[str, ...]] = {
@@ -210,7 +212,9 @@ class World:
     """Every role assignment in the Entra tenant (id → inputs), shared with the copy deployed elsewhere."""
     owners: dict[str, str] = field(default_factory=dict)
     """Token id → the identity that created it."""
-    cloud: dict[str, Any] = field(default_factory=lambda: {"maxTokenLifetimeDays": 0, "tokensHeldElsewhere": 0})
+    cloud: dict[str, Any] = field(
+        default_factory=lambda: {"maxTokenLifetimeDays": 0, "tokensHeldElsewhere": 0, "locked": []}
+    )
     """The workspace's settings the fake cloud's rules read (`Step.cloud` names them)."""
     program: str = "real"
     neighbour: World | None = None
@@ -259,7 +263,11 @@ class World:
         gone = [r for urn, r in old.items() if urn not in new]
         outcome.deleted = {r.name for r in gone}
         replaced_old = [old[urn] for urn in new if urn in old and new[urn].name in outcome.replaced]
-        outcome.delete_first = {r.name for r in replaced_old if new[r.urn].delete_before_replace}
+        # azure-native replaces every resource here delete-first (all have explicit names: tests/engine/standin/
+        # rules.py, row `fixed-name-delete-first`); elsewhere the program's `delete_before_replace` decides.
+        outcome.delete_first = {
+            r.name for r in replaced_old if new[r.urn].delete_before_replace or r.type.startswith("azure-native:")
+        }
         self._apply(
             outcome,
             gone,
@@ -287,7 +295,11 @@ class World:
         calls = [r for r in gone if not r.retain_on_delete and r.deleted_with not in gone_urns]
         called = {r.urn for r in calls}
         outcome.provider_deletes = {r.name for r in calls}
+        locked = self._locked()
         for record in calls + replaced:
+            refusal = lock_refusal(record.type, record.id, reveal(record.inputs), locked)
+            if refusal:
+                problems.append(f"lock-blocks-children: deleting {record.name}: {refusal}")
             if record.type == SECRET_TYPE and self._firewalled(record):
                 problems.append(f"kv-secret-dataplane-delete: deleting secret {record.name} (vault data plane): 403")
         first = [r for r in replaced if r.name in outcome.delete_first]
@@ -306,25 +318,38 @@ class World:
             return
         self._carry_out(gone, called, replaced, made)
 
+    def _locked(self) -> list[str]:
+        """The ids of the stack's resources of the types `Step.cloud["locked"]` names (a `CanNotDelete` lock)."""
+        patterns = [re.compile(rf"/providers/{re.escape(t)}/[^/]+$", re.IGNORECASE) for t in self.cloud["locked"]]
+        return [i for i in self.live if any(p.search(i) for p in patterns)]
+
+    def _gone(self, record: ResourceRecord, ident: str, *, called: bool) -> None:
+        """A delete call, a retained resource, or one gone with its parent; what its parent's delete takes along."""
+        if called:
+            self.live.discard(ident)
+            if record.type == VAULT_TYPE:
+                children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
+                self.live -= children
+                self.soft_deleted_vaults[ident] = children
+        elif record.retain_on_delete:
+            if ident in self.live:  # not already gone with its factory
+                self.retained.add(ident)
+            return
+        else:
+            self.live.discard(ident)  # went with its `deleted_with` parent
+        self.tenant.pop(ident, None)
+        if record.type == FACTORY_TYPE:  # the factory's ARM delete takes its children (its managed network too)
+            children = {i for i in self.live if i.startswith(f"{ident}/")}
+            self.live -= children
+            self.retained -= children
+
     def _carry_out(
         self, gone: list[ResourceRecord], called: set[str], replaced: list[ResourceRecord], made: list[ResourceRecord]
     ) -> None:
         for record in gone:
             ident = cloud_id(record)
-            if ident is None:
-                continue
-            if record.urn in called:
-                self.live.discard(ident)
-                if record.type == VAULT_TYPE:
-                    children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
-                    self.live -= children
-                    self.soft_deleted_vaults[ident] = children
-            elif record.retain_on_delete:
-                self.retained.add(ident)
-                continue
-            else:
-                self.live.discard(ident)  # went with its `deleted_with` parent
-            self.tenant.pop(ident, None)
+            if ident is not None:
+                self._gone(record, ident, called=record.urn in called)
         for record in replaced:
             self.live.discard(cloud_id(record) or "")
             self.tenant.pop(cloud_id(record) or "", None)

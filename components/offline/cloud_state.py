@@ -30,6 +30,7 @@ DAY = 86_400
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 TOKEN = "databricks:index/token:Token"
 ROTATING = "time:index/rotating:Rotating"
+MANAGED_PRIVATE_ENDPOINT = "azure-native:datafactory:ManagedPrivateEndpoint"
 
 
 @dataclass(frozen=True)
@@ -340,3 +341,23 @@ def gone_on_read(
     if typ == ROTATING:
         return now >= int(state["unix"]) + int(state["rotationDays"]) * DAY
     return False
+
+
+def lock_refusal(typ: str, resource_id: str, inputs: Mapping[str, Any], locked: Iterable[str]) -> CloudError | None:
+    """Why Azure refuses to delete the resource `resource_id` while the resources `locked` carry a `CanNotDelete`
+    lock: `lock-blocks-children` (a lock blocks deleting the locked resource's children and the role assignments
+    scoped to it: learn.microsoft.com, "Lock your resources to protect your infrastructure", considerations). A
+    Data Factory managed private endpoint's delete also deletes its connection on the target, a child of the target
+    (lifecycle row `adf-managed-vnet`), so a lock on the workspace or the vault blocks it."""
+    touched = [resource_id]
+    if typ == MANAGED_PRIVATE_ENDPOINT:
+        touched.append(f"{inputs['properties']['privateLinkResourceId']}/privateEndpointConnections")
+    for lock in locked:
+        for ident in touched:
+            if ident.lower().startswith(f"{lock.lower()}/"):
+                return CloudError(
+                    "ScopeLocked",
+                    f"the scope {lock} cannot perform delete operation because following scope(s) are locked: "
+                    f"{lock}; remove the lock (Owner or User Access Administrator), then run again",
+                )
+    return None

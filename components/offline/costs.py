@@ -32,6 +32,17 @@ SOURCES: Final[Mapping[str, str]] = {
     "start-up is greatly reduced; priced in vCore-hours; the AutoResolve runtime has no TTL (lifecycle row "
     "`dataflow-vs-linked-service`). The TTL alone keeps the cluster warm: the page's 'Quick re-use' paragraph on "
     "cleanup: false was removed as redundant (MicrosoftDocs/azure-docs PR #188421)",
+    "managed-vnet-ir": "Azure Retail Prices API (serviceName 'Azure Data Factory v2', eastus, pay-as-you-go, as "
+    "transcribed on 2026-09-17 in api-evangelist/microsoft-azure-data-factory plans/"
+    "microsoft-azure-data-factory-plans-pricing.yml): 'Azure Managed VNET External Pipeline Activity' and "
+    "'Azure Managed VNET Pipeline Activity' $1.00 per hour each, against 'Cloud External Pipeline Activity' "
+    "$0.00025 and 'Cloud Pipeline Activity' $0.005 per hour on the shared Azure runtime; Data Flow vCore-hours are "
+    "the same meter in both. Prices vary by region",
+    "managed-vnet-ttl": "Azure Data Factory blog, 'Announcing public preview of Time-To-Live (TTL) in managed "
+    "virtual network' (2022): compute in a managed virtual network is provisioned each time an activity runs, "
+    "which 'can lead to relatively long queue times'; a TTL for pipeline and external activities (set apart from "
+    "the Data Flow TTL) keeps that compute reserved, and billed, after the last activity; learn.microsoft.com, "
+    "'Azure Data Factory managed virtual network' (time to live)",
 }
 
 
@@ -92,6 +103,17 @@ DATA_FLOW_COSTS: Final[Mapping[str, Cost]] = {
     ),
 }
 
+MANAGED_NETWORK_COST: Final = Cost(
+    runs_on="private stacks: the managed-VNet runtime DataFlowRuntime (connectVia), through managed private endpoints",
+    start_latency="compute provisioned per activity (a queue before each run; no pipeline/external TTL is set), "
+    "then the compute mode's own start",
+    idle_cost="nothing (no pipeline/external TTL reserves compute)",
+    who_pays="your subscription: $1.00 per hour of external (Databricks) activity, against $0.00025 on the shared "
+    "Azure runtime (eastus), on top of the compute mode's own cost",
+    sources=("managed-vnet-ir", "managed-vnet-ttl"),
+)
+"""What a private stack's Databricks activities add: they run on the factory's managed-VNet runtime."""
+
 _HEADER = "| compute | runs on | start latency | idle cost | who pays | sources |"
 
 
@@ -104,6 +126,7 @@ def cost_table_markdown() -> str:
     """The README's table: Databricks activities per clusterMode, then Data Flows warm and cold, then sources."""
     rows = [_row(f"`clusterMode: {mode}`", cost) for mode, cost in MODE_COSTS.items()]
     rows += [_row(f"Data Flows, {state}", cost) for state, cost in DATA_FLOW_COSTS.items()]
+    rows.append(_row("Databricks activities, `network.mode: private`", MANAGED_NETWORK_COST))
     notes = [f"- [{key}] {text}." for key, text in SOURCES.items()]
     return "\n".join([_HEADER, "|---|---|---|---|---|---|", *rows, "", *notes])
 
@@ -114,6 +137,11 @@ def _runtime_flow(plan: Plan) -> dict[str, Any] | None:
         return None
     flow: dict[str, Any] = runtimes[0].inputs["properties"]["computeProperties"]["dataFlowProperties"]
     return flow
+
+
+def _in_managed_network(plan: Plan) -> bool:
+    runtimes = plan.by_type("azure-native:datafactory:IntegrationRuntime")
+    return any("managedVirtualNetwork" in r.inputs["properties"] for r in runtimes)
 
 
 def summary(plan: Plan) -> list[str]:
@@ -127,6 +155,13 @@ def summary(plan: Plan) -> list[str]:
             f"    Databricks Notebook/Jar/Python/Job activities (linked service, clusterMode {mode}): {cost.runs_on}",
             f"        start latency: {cost.start_latency}; idle cost: {cost.idle_cost}",
             f"        who pays: {cost.who_pays}",
+        ]
+    if _in_managed_network(plan):
+        managed = MANAGED_NETWORK_COST
+        lines += [
+            f"    Through the factory's managed network: {managed.runs_on}",
+            f"        start latency: {managed.start_latency}",
+            f"        who pays: {managed.who_pays}",
         ]
     flow = _runtime_flow(plan)
     ttl = int(flow.get("timeToLive", 0)) if flow else 0
