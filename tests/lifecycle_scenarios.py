@@ -427,6 +427,26 @@ RUNTIME_MOVES_INTO_THE_MANAGED_NETWORK = Scenario(
     ),
 )
 
+MANAGED_NETWORK_ROUND_TRIP = Scenario(
+    "prod, private, unprotected: the factory's managed network is created and its endpoints approved; a second up "
+    "reads it all back (the approvals find their connections Approved) and changes nothing; destroy deletes the "
+    "approvals and endpoints before the factory, whose delete takes the managed network; a re-create meets none of "
+    "it (tests/engine/scenarios.py runs the same through the CLI)",
+    "prod",
+    ("adf-managed-vnet", "adf-managed-vnet-resource", "adf-managed-endpoint-approval", "azure-native-no-adopt"),
+    (
+        Step("up", Expect(), config={"protect": False}),
+        Step("up", QUIET, days_later=1),
+        Step("destroy", Expect(no_provider_delete=names(MANAGED_VNET)), config={"protect": False}),
+        Step(
+            "up",
+            Expect(deleted=NOTHING, inputs={VAULT: {"properties.createMode": "recover"}}),
+            config={"keyVault": {**_key_vault("prod"), "recover": True}},
+            days_later=3,
+        ),
+    ),
+)
+
 LOCKED_VAULT_KEEPS_ITS_MANAGED_ENDPOINT = Scenario(
     "prod, private: with a CanNotDelete lock on the vault, switching to managedIdentity cannot delete the vault's "
     "managed endpoint (its connection is the vault's child) and stops; lifting the lock lets the same up through",
@@ -583,6 +603,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     PROTECTED_PUBLIC_TO_PRIVATE_REFUSED,
     PRIVATE_PROD_UNPROTECTED_DESTROY,
     RUNTIME_MOVES_INTO_THE_MANAGED_NETWORK,
+    MANAGED_NETWORK_ROUND_TRIP,
     LOCKED_VAULT_KEEPS_ITS_MANAGED_ENDPOINT,
     FOREIGN_DEPLOYER_REFUSED,
     EARLIER_ROLE_NAMES_USER_ASSIGNED,

@@ -25,6 +25,7 @@ from components.config import ConfigError, load_settings
 from components.data_flow_runtime import MANAGED_NETWORK_PROPERTY, RUNTIME_NAME
 from components.offline.arm_export import arm_template
 from components.offline.managed_network_state import connection, connections
+from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord
 
 GENERIC = "azure-native:resources:Resource"
@@ -206,3 +207,42 @@ def test_prod_factory_passes_ckv_azure_104(prod_plan: Plan) -> None:
     `properties.publicNetworkAccess` of Microsoft.DataFactory/factories and expects "Disabled"."""
     (factory,) = [r for r in arm_template(prod_plan)["resources"] if r["type"] == "Microsoft.DataFactory/factories"]
     assert factory["properties"]["publicNetworkAccess"] == "Disabled"
+
+
+class LateConnections(AzureMocks):
+    """The target lists no connection for the first `late` reads: ADF is still making the endpoint (row
+    `adf-managed-endpoint-approval`: the managed endpoint's PUT answers with provisioningState Provisioning)."""
+
+    def __init__(self, late: int) -> None:
+        super().__init__()
+        self.late = late
+        self.reads = 0
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        result, failures = super().call(args)
+        if args.token == "azure-native:databricks:getWorkspace":
+            self.reads += 1
+            if self.reads <= self.late:
+                result = {**result, "privateEndpointConnections": []}
+        return result, failures
+
+
+def test_the_approval_waits_for_the_connection_to_appear(plan_for: PlanFor, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(managed_network, "POLL_SECONDS", 0.0)
+    mocks = LateConnections(late=3)
+    plan = plan_for("prod", mocks=mocks)
+    endpoint = by_group(plan)["databricks_ui_api"]
+    approval = next(d for d in plan.by_type(DEPLOYMENT) if endpoint.urn in d.dependencies)
+    assert approval.inputs["properties"]["parameters"]["connection"]["value"].startswith(
+        f"{plan.one(FACTORY).inputs['factoryName']}.{endpoint.inputs['managedPrivateEndpointName']}-"
+    )
+    assert mocks.reads == 4
+
+
+def test_the_wait_is_bounded_and_says_what_the_target_holds(plan_for: PlanFor, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(managed_network, "POLL_SECONDS", 0.0)
+    monkeypatch.setattr(managed_network, "CONNECTION_POLLS", 3)
+    mocks = LateConnections(late=100)
+    with pytest.raises(Exception, match=r"has no Pending connection on dbw-adf-databricks-prod \(connections: none\)"):
+        plan_for("prod", mocks=mocks)
+    assert mocks.reads == 3

@@ -70,6 +70,14 @@ class ManagedNetworkCloud:
         self.endpoints: list[dict[str, Any]] = []
         self.approved: list[str] = []
 
+    def remember(self, resources: Iterable[Mapping[str, Any]]) -> None:
+        """What exists already (the engine tier's store: `{"type", "state"}` per resource)."""
+        for resource in resources:
+            if resource["type"] == MANAGED_ENDPOINT:
+                self.endpoints.append(dict(resource["state"]))
+            elif resource["type"] == DEPLOYMENT:
+                self.approved.append(resource["state"]["properties"]["parameters"]["connection"]["value"])
+
     def builders(self) -> dict[str, Callable[[NewResource], State]]:
         return {MANAGED_ENDPOINT: self.managed_endpoint, GENERIC: self.generic, DEPLOYMENT: self.deployment}
 

@@ -70,6 +70,18 @@ AZURE_NATIVE: dict[str, TypeRules] = {
     "azure-native:privatedns:VirtualNetworkLink": _arm(
         "privateZoneName", "virtualNetworkLinkName", extra=("virtualNetwork",)
     ),
+    # The factory's managed network (components/managed_network.py): the generic resource's identity is its ARM path
+    # (namespace, parent path, type, name: pulumi-azure-native `resources.Resource`); a managed endpoint's path is
+    # factory, managed VNet and name; a deployment's its name.
+    "azure-native:resources:Resource": _arm(
+        "resourceName",
+        extra=("resourceProviderNamespace", "parentResourcePath", "resourceType", "apiVersion"),
+        location=False,
+    ),
+    "azure-native:datafactory:ManagedPrivateEndpoint": _arm(
+        "factoryName", "managedVirtualNetworkName", "managedPrivateEndpointName", location=False
+    ),
+    "azure-native:resources:Deployment": _arm("deploymentName", location=False),
 }
 
 DATABRICKS: dict[str, TypeRules] = {
