@@ -133,13 +133,15 @@ def approval(
 ) -> resources.Deployment:
     """The deploy approves its own endpoint's connection: an ARM template that PUTs it with `status: Approved`."""
     expected = pulumi.Output.all(adf.name, endpoint.name).apply(lambda names: f"{names[0]}.{names[1]}")
-    connection = expected.apply(lambda name: _await_connection(scope, target, endpoint, name, CONNECTION_POLLS))
+    connection: pulumi.Output[str] = expected.apply(
+        lambda name: _await_connection(scope, target, endpoint, name, CONNECTION_POLLS)
+    )
     return resources.Deployment(
         f"{scope.name}-{target.role}-approval",
         deployment_name=f"approve-{target.name}"[:64],
         resource_group_name=scope.resource_group,
         properties=resources.DeploymentPropertiesArgs(
-            mode="Incremental",
+            mode=resources.DeploymentMode.INCREMENTAL,
             template=approval_template(target.connection_type),
             parameters={
                 "target": resources.DeploymentParameterArgs(value=target.target_name),
@@ -214,6 +216,12 @@ def pending_connection(connections: list[Connection], expected: str, target: str
     )
 
 
+async def _after(seconds: float, value: str) -> str:
+    """Without blocking the program: other resources keep registering while the lookup waits."""
+    await asyncio.sleep(seconds)
+    return value
+
+
 def _await_connection(
     scope: Scope, target: Target, endpoint: datafactory.ManagedPrivateEndpoint, expected: str, polls: int
 ) -> pulumi.Output[str]:
@@ -225,7 +233,7 @@ def _await_connection(
         match = find_connection(connections, expected)
         if match is not None or polls <= 1:
             return pending_connection(connections, expected, str(name))
-        later = pulumi.Output.from_input(asyncio.sleep(POLL_SECONDS, result=expected))
+        later: pulumi.Output[str] = pulumi.Output.from_input(_after(POLL_SECONDS, expected))
         return later.apply(lambda _: _await_connection(scope, target, endpoint, expected, polls - 1))
 
     return pulumi.Output.all(listing, target.target_name).apply(decide)
