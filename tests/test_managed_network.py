@@ -19,6 +19,7 @@ import pulumi
 import pulumi_azure_native
 import pytest
 from conftest import PlanFor
+from spec_check import validator
 
 from components import managed_network
 from components.config import ConfigError, load_settings
@@ -36,6 +37,7 @@ LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 FACTORY = "azure-native:datafactory:Factory"
 PIPELINE = "azure-native:datafactory:Pipeline"
 NEW_TYPES = (GENERIC, DEPLOYMENT, MANAGED_ENDPOINT)
+MANAGED_SPEC = "adf-managed-network.schema.json"
 INTERACTIVE = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "numWorkers": 1}
 PRIVATE = {"mode": "private", "deployRunner": "adf-private"}
 
@@ -246,3 +248,15 @@ def test_the_wait_is_bounded_and_says_what_the_target_holds(plan_for: PlanFor, m
     with pytest.raises(Exception, match=r"has no Pending connection on dbw-adf-databricks-prod \(connections: none\)"):
         plan_for("prod", mocks=mocks)
     assert mocks.reads == 3
+
+
+def test_the_managed_network_payloads_conform_to_the_rest_models(prod_plan: Plan) -> None:
+    """components/offline/specs/adf-managed-network.schema.json (Azure/azure-rest-api-specs, Microsoft.DataFactory
+    2018-06-01 `ManagedVirtualNetwork.json`, `ManagedPrivateEndpoint.json`): the managed VNet has no writable
+    property, an endpoint sends `groupId` and `privateLinkResourceId` only (its connection state is read-only)."""
+    (vnet,) = prod_plan.by_type(GENERIC)
+    assert list(validator(MANAGED_SPEC, "ManagedVirtualNetwork").iter_errors(vnet.inputs["properties"])) == []
+    endpoint_model = validator(MANAGED_SPEC, "ManagedPrivateEndpoint")
+    for endpoint in prod_plan.by_type(MANAGED_ENDPOINT):
+        assert list(endpoint_model.iter_errors(endpoint.inputs["properties"])) == []
+    assert list(endpoint_model.iter_errors({"groupId": "vault", "connectionState": {"status": "Approved"}}))
