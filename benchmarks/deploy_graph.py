@@ -115,31 +115,18 @@ An edge in the plan outside this table is a needless wait."""
 TOKEN_CHAIN: Final = (RESOURCE_GROUP, WORKSPACE, DATABRICKS_PROVIDER, TOKEN, VAULT_SECRET, LINKED_SERVICE, PIPELINE)
 """workspace → token → secret → linked service → the smoke pipeline that names it: what accessToken auth
 cannot do without."""
-PRIVATE_TOKEN_CHAIN: Final = (
-    RESOURCE_GROUP,
-    NSG,
-    SUBNET,
-    SUBNET,
-    WORKSPACE,
-    PRIVATE_ENDPOINT,
-    ZONE_GROUP,
-    *TOKEN_CHAIN[2:],
+PRIVATE_TOKEN_CHAINS: Final = tuple(
+    (RESOURCE_GROUP, first, SUBNET, SUBNET, WORKSPACE, PRIVATE_ENDPOINT, ZONE_GROUP, *TOKEN_CHAIN[2:])
+    for first in (VNET, NSG)
 )
 """The same chain in a private stack: the workspace joins its subnets (the host's, then the container's; each
-waits for the NSG and the VNet, which take as long: the path names the NSG), and its API answers only through its
-endpoint once the endpoint's DNS record exists."""
-PRIVATE_MANAGED_CHAIN: Final = (
-    RESOURCE_GROUP,
-    NSG,
-    SUBNET,
-    SUBNET,
-    WORKSPACE,
-    MANAGED_ENDPOINT,
-    APPROVAL,
-    LINKED_SERVICE,
-    PIPELINE,
+waits for the VNet and the NSG, which take as long, so either begins a critical path), and its API answers only
+through its endpoint once the endpoint's DNS record exists."""
+PRIVATE_MANAGED_CHAINS: Final = tuple(
+    (RESOURCE_GROUP, first, SUBNET, SUBNET, WORKSPACE, MANAGED_ENDPOINT, APPROVAL, LINKED_SERVICE, PIPELINE)
+    for first in (VNET, NSG)
 )
-"""A private stack's critical path since the factory reaches the workspace through its managed network: the
+"""A private stack's critical paths since the factory reaches the workspace through its managed network: the
 workspace, the factory's managed endpoint to it and the approval of its connection (planning figures: about two
 and a half minutes) take longer than its API path (endpoint, DNS, provider, token, secret), and the linked service
 goes through the approved endpoint."""

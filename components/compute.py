@@ -42,9 +42,8 @@ def interactive_cluster(scope: Scope, spec: InteractiveClusterSpec, workspace: W
     """Pinned: an unpinned all-purpose cluster is deleted 30 days after it last terminated, leaving the
     linked service's existingClusterId pointing at nothing (lifecycle row `cluster-retention`)."""
     size = spec.size
-    options = spec.options
-    spark_conf = dict(options.spark_conf)
-    custom_tags = cluster_tags(options)
+    spark_conf = dict(spec.spark_conf)
+    custom_tags = cluster_tags(spec)
     num_workers: int | None = size.workers if isinstance(size, FixedSize) else None
     if not isinstance(size, (FixedSize, Autoscale)):
         spark_conf |= SINGLE_NODE_CONF
@@ -53,9 +52,9 @@ def interactive_cluster(scope: Scope, spec: InteractiveClusterSpec, workspace: W
     return databricks.Cluster(
         f"{scope.name}-interactive-cluster",
         cluster_name=scope.names.interactive_cluster,
-        spark_version=options.spark_version,
+        spark_version=spec.spark_version,
         node_type_id=spec.node_type,
-        driver_node_type_id=options.driver_node_type,
+        driver_node_type_id=spec.driver_node_type,
         num_workers=num_workers,
         autoscale=databricks.ClusterAutoscaleArgs(min_workers=size.min_workers, max_workers=size.max_workers)
         if isinstance(size, Autoscale)
@@ -64,10 +63,10 @@ def interactive_cluster(scope: Scope, spec: InteractiveClusterSpec, workspace: W
         # `pulumi up` returns once Databricks accepts the create; ADF starts the cluster when it needs it.
         no_wait=True,
         spark_conf=spark_conf or None,
-        spark_env_vars=dict(options.spark_env_vars) or None,
+        spark_env_vars=dict(spec.spark_env_vars) or None,
         custom_tags=custom_tags or None,
-        policy_id=options.policy_id,
-        data_security_mode=classic_security_mode(options.data_security_mode),
+        policy_id=spec.policy_id,
+        data_security_mode=classic_security_mode(spec.data_security_mode),
         single_user_name=spec.single_user_name,
         is_pinned=True,
         opts=scope.on_workspace(workspace),
@@ -88,7 +87,7 @@ def instance_pool(scope: Scope, spec: InstancePoolSpec, workspace: Workspace) ->
         min_idle_instances=spec.min_idle_instances,
         max_capacity=spec.max_capacity,
         idle_instance_autotermination_minutes=spec.idle_instance_autotermination_minutes,
-        preloaded_spark_versions=[spec.options.spark_version],
-        custom_tags=cluster_tags(spec.options) or None,
+        preloaded_spark_versions=[spec.spark_version],
+        custom_tags=cluster_tags(spec) or None,
         opts=scope.on_workspace(workspace),
     )

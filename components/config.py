@@ -17,18 +17,21 @@ key, `data-platform:platform.token.lifetimeDays`) and show values in YAML's word
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import difflib
 import ipaddress
 import json
 import math
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
 import pulumi
+from pulumi.provider.experimental.util import camel_case
 
 from . import azure_regions, contract, naming, network_config, runtimes
 from .args import (
@@ -43,15 +46,14 @@ from .args import (
     ClusterMode,
     DataFlowComputeType,
     DataSecurityMode,
-    FirewallAction,
     NetworkAccess,
     WorkspaceSku,
 )
 from .settings import (
     STANDARD_TAG_NAMES,
     Autoscale,
-    ClusterOptions,
     ClusterSize,
+    DataFactorySpec,
     DataFlowRuntimeSpec,
     FixedSize,
     InstancePoolSpec,
@@ -60,6 +62,7 @@ from .settings import (
     KeyVaultSpec,
     LinkedServiceParameter,
     LinkedServiceSpec,
+    ManagedIdentitySpec,
     NameOverrides,
     PlatformSettings,
     SingleNode,
@@ -77,6 +80,7 @@ SCALAR_KEYS = tuple(key for key in DECLARED_KEYS if key not in OBJECT_KEYS)
 INT32_MAX = 2_147_483_647
 _MISSING = object()
 E = TypeVar("E", bound=Enum)
+S = TypeVar("S")
 _WORKERS = re.compile(r"\s*(\d+)\s*(?::\s*(\d+)\s*)?")
 _SCRIPT_PATH = re.compile(r"(/Workspace/|/Volumes/|dbfs:/)\S+")
 SCRIPT_PATHS_ALLOWED = "a path under /Workspace/, /Volumes/ or dbfs:/"
@@ -228,8 +232,11 @@ class Problems:
     def __init__(self, root: KeyPath = (f"{NAMESPACE}:",)) -> None:
         self.root = root
         self.found: list[Problem] = []
+        self.refused: set[KeyPath] = set()
+        """The keys with a problem, relative to the settings (`("token", "rotationDays")`)."""
         self.warnings: list[Problem] = []
-        """What is allowed but ages or goes unchecked: reported without stopping anything."""
+        """What is allowed but ages or goes unchecked: reported without stopping anything, by the component under
+        its own name, so each names its key relative to the settings (`jobCluster.sparkVersion`)."""
 
     @property
     def items(self) -> list[str]:
@@ -246,14 +253,11 @@ class Problems:
 
     def add_at(self, parts: KeyPath, message: str) -> None:
         self.found.append(Problem(self.path(parts), message))
+        self.refused.add(parts)
 
     def add_key(self, full_key: str, message: str) -> None:
         """A key outside the settings, e.g. `azure-native:location`."""
         self.found.append(Problem((full_key,), message))
-
-    def warn(self, key: str, message: str) -> None:
-        """`key` is dotted, relative to the settings, as for `add`."""
-        self.warnings.append(Problem(self.path(tuple(key.split("."))), message))
 
 
 class Section:
@@ -377,6 +381,26 @@ class Section:
                 items.append(text)
         return tuple(items)
 
+    def read(self, spec: type[S], **given: Any) -> S:
+        """This section as its settings dataclass: each field is the key of the same name, read as the contract
+        types it (a choice, true/false, a whole number in its range, text) with its declared default, except the
+        fields `given`, which their readers checked further."""
+        values = dict(given)
+        for field in dataclasses.fields(spec):  # type: ignore[arg-type]
+            if field.name not in given:
+                values[field.name] = self._read(camel_case(field.name))
+        return spec(**values)
+
+    def _read(self, name: str) -> Any:
+        path = f"{self.key}.{name}"
+        kind = contract.value_type(path)
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return self.chosen(name, kind) if path in DEFAULTS else self.choice(name, kind)
+        if kind is str:
+            return self.text(name) or DEFAULTS.get(path)
+        readers: dict[Any, Callable[[str], Any]] = {bool: self.flag, int: self.integer}
+        return readers[kind](name)
+
     def section(self, name: str) -> Section:
         """A nested object, with the keys the contract gives it."""
         key = f"{self.key}.{name}"
@@ -428,7 +452,7 @@ def _choice(
     return default
 
 
-def _decode(problems: Problems, key: str, value: Any) -> Any:
+def _decode(key: str, value: Any) -> Any:
     """The CLI passes object-valued keys as JSON text; text that is not JSON is left for the section to refuse."""
     if key in OBJECT_KEYS and isinstance(value, str):
         try:
@@ -471,16 +495,17 @@ def _tag_problem(name: str, value: str) -> str | None:
     return None
 
 
-def _cluster_options(section: Section) -> ClusterOptions:
-    return ClusterOptions(
-        spark_version=section.text("sparkVersion", required=True) or "",
-        driver_node_type=section.text("driverNodeType"),
-        spark_conf=section.string_map("sparkConf"),
-        spark_env_vars=section.string_map("sparkEnvVars"),
-        custom_tags=section.string_map("customTags", _tag_problem),
-        policy_id=section.text("policyId"),
-        data_security_mode=section.choice("dataSecurityMode", DataSecurityMode),
-    )
+def _cluster_options(section: Section) -> dict[str, Any]:
+    """The keys every cluster section repeats (`ClusterOptions`), read in the order they are reported."""
+    return {
+        "spark_version": section.text("sparkVersion", required=True) or "",
+        "driver_node_type": section.text("driverNodeType"),
+        "spark_conf": section.string_map("sparkConf"),
+        "spark_env_vars": section.string_map("sparkEnvVars"),
+        "custom_tags": section.string_map("customTags", _tag_problem),
+        "policy_id": section.text("policyId"),
+        "data_security_mode": section.choice("dataSecurityMode", DataSecurityMode),
+    }
 
 
 def _interactive_size(section: Section) -> ClusterSize:
@@ -510,7 +535,7 @@ def _interactive_cluster(section: Section) -> InteractiveClusterSpec:
     return InteractiveClusterSpec(
         node_type=section.text("nodeType", required=True) or "",
         size=_interactive_size(section),
-        options=_cluster_options(section),
+        **_cluster_options(section),
         autotermination_minutes=section.integer("autoterminationMinutes"),
         single_user_name=section.text("singleUserName"),
     )
@@ -536,7 +561,7 @@ def _job_cluster(section: Section) -> JobClusterSpec:
     return JobClusterSpec(
         node_type=section.text("nodeType", required=True) or "",
         workers=_workers(section, fixed_only=False),
-        options=_cluster_options(section),
+        **_cluster_options(section),
         init_scripts=section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED),
         log_destination=_log_destination(section),
     )
@@ -556,7 +581,7 @@ def _instance_pool(section: Section) -> InstancePoolSpec:
     return InstancePoolSpec(
         node_type=section.text("nodeType", required=True) or "",
         workers=workers if isinstance(workers, FixedSize) else FixedSize(1),
-        options=_cluster_options(section),
+        **_cluster_options(section),
         min_idle_instances=min_idle,
         max_capacity=max_capacity,
         idle_instance_autotermination_minutes=section.integer("idleInstanceAutoterminationMinutes"),
@@ -612,25 +637,10 @@ _OBJECT_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 
 
 def _token(section: Section) -> TokenSpec:
-    reported = len(section.problems.found)
-    lifetime, rotation = section.integer("lifetimeDays"), section.integer("rotationDays")
-    spec = TokenSpec(lifetime_days=lifetime, rotation_days=rotation, owner=section.text("owner"))
-    if len(section.problems.found) == reported:  # compare only values the user wrote validly
-        _check_rotation_window(section, spec)
+    spec = section.read(TokenSpec)
     if spec.owner and not _OBJECT_ID.fullmatch(spec.owner):
         section.problems.add(f"{section.key}.owner", f"{spec.owner!r}: must be an object id (a GUID)")
     return spec
-
-
-def _check_rotation_window(section: Section, spec: TokenSpec) -> None:
-    """Rotation must come before expiry (lifecycle row `rotating-on-refresh`): else Data Factory runs fail in
-    between. The range of rotationDays itself keeps it below 90 days (`pat-lifecycle`, args.RANGE_REASONS)."""
-    if spec.expires_before_rotation:
-        section.problems.add(
-            f"{section.key}.rotationDays",
-            f"{spec.rotation_days} must be below lifetimeDays ({spec.lifetime_days}): the token would expire "
-            f"before it is replaced",
-        )
 
 
 def _key_vault(section: Section) -> KeyVaultSpec:
@@ -642,12 +652,7 @@ def _key_vault(section: Section) -> KeyVaultSpec:
             section.problems.add_at(
                 (*section.at("allowedIpRanges"), index), f"{yaml_text(item)}: must be an IP address or CIDR range"
             )
-    return KeyVaultSpec(
-        public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
-        default_action=section.chosen("defaultAction", FirewallAction),
-        allowed_ip_ranges=ranges,
-        recover=section.flag("recover"),
-    )
+    return section.read(KeyVaultSpec, allowed_ip_ranges=ranges)
 
 
 def _linked_service(section: Section) -> LinkedServiceSpec:
@@ -683,15 +688,15 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
 
 def _factory_parts(
     problems: Problems, values: Mapping[str, Any], section: Callable[[str], Section], private: bool
-) -> tuple[LinkedServiceSpec, DataFlowRuntimeSpec | None, NetworkAccess]:
-    """The linked service, the Data Flow runtime and the factory's public access; a private stack's factory goes
-    through its managed network (`network_config.factory_in_network`)."""
+) -> tuple[LinkedServiceSpec, DataFlowRuntimeSpec | None, DataFactorySpec]:
+    """The linked service, the Data Flow runtime and the factory; a private stack's factory goes through its managed
+    network (`network_config.factory_in_network`)."""
     link = _linked_service(section("linkedService"))
     runtime = _data_flow_runtime(section("dataFlowRuntime"))
-    access = section("dataFactory").chosen("publicNetworkAccess", NetworkAccess)
+    factory = section("dataFactory").read(DataFactorySpec)
     if private:
-        return network_config.factory_in_network(problems, values, link, runtime)
-    return link, runtime, access
+        return network_config.factory_in_network(problems, values, link, runtime, factory)
+    return link, runtime, factory
 
 
 def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
@@ -706,26 +711,12 @@ def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
         core_count = DEFAULTS["dataFlowRuntime.coreCount"]
     ttl = section.integer("timeToLiveMinutes")
     cleanup = section.flag("cleanup", otherwise=True) if section.has("cleanup") else None
-    if cleanup is False and ttl == 0:
-        section.problems.add(
-            f"{section.key}.cleanup", "false keeps a warm cluster for the next run: it needs timeToLiveMinutes > 0"
-        )
     return DataFlowRuntimeSpec(
         compute_type=section.chosen("computeType", DataFlowComputeType),
         core_count=int(core_count),
         time_to_live_minutes=ttl,
         cleanup=cleanup,
     )
-
-
-def _serverless_problems(problems: Problems, mode: ClusterMode | None, spec: WorkspaceSpec) -> None:
-    """What serverless mode needs that this program can check; Unity Catalog is an account admin's step."""
-    if mode is ClusterMode.SERVERLESS and spec.sku is not WorkspaceSku.PREMIUM:
-        problems.add(
-            "workspace.sku",
-            f"{spec.sku.value!r}: clusterMode serverless needs sku premium (serverless jobs and Unity Catalog "
-            "are premium features)",
-        )
 
 
 def _names(section: Section) -> NameOverrides:
@@ -782,49 +773,31 @@ def _filled(section: Section) -> bool:
     return bool(set(section.values) - {"enabled"})
 
 
-def _sections(problems: Problems, raw: Any) -> dict[str, Any]:
-    if isinstance(raw, str):  # one object-valued key, as the CLI passes it: JSON text
+def decode_config(raw: Any) -> Any:
+    """The CLI's text decoded, once: one object-valued key (`config_key`) or each object-valued key comes as JSON
+    text. What is not valid JSON is left as it is, for the validator to refuse in the user's words."""
+    if isinstance(raw, str):
         with contextlib.suppress(json.JSONDecodeError):
             raw = json.loads(raw)
+    if isinstance(raw, Mapping):
+        return {key: _decode(key, value) for key, value in raw.items()}
+    return raw
+
+
+def _sections(problems: Problems, raw: Any) -> dict[str, Any]:
+    raw = decode_config(raw)
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
         problems.add_at((), f"{yaml_text(raw)}: must be an object of settings ({', '.join(DECLARED_KEYS)})")
         raw = {}
-    decoded = {key: _decode(problems, key, raw.get(key)) for key in DECLARED_KEYS}
+    decoded = {key: raw.get(key) for key in DECLARED_KEYS}
     for unknown in sorted(set(raw) - set(DECLARED_KEYS), key=str):
         problems.add_at(
             (str(unknown),),
             f"is not a known setting{did_you_mean(str(unknown), DECLARED_KEYS)} (known: {', '.join(DECLARED_KEYS)})",
         )
     return decoded
-
-
-def _resource_groups(problems: Problems, project: str, stack: str, existing: str | None, names: NameOverrides) -> None:
-    """Conflicts Azure would only refuse at deploy time.
-
-    The managed resource group must not exist before the workspace and is owned by it (databricks-constraints.md,
-    "Managed resource group"), so it can never be the group the workspace itself is deployed into.
-    """
-    derived = naming.derive_names(project, stack, "", names)
-    workspace_group = existing or derived.resource_group
-    if existing and names.resource_group:
-        problems.add(
-            "names.resourceGroup",
-            f"is ignored next to existingResourceGroupName ({yaml_text(existing)}); remove one of them",
-        )
-    if derived.managed_resource_group.lower() == workspace_group.lower():
-        key = (
-            "names.managedResourceGroup"
-            if names.managed_resource_group
-            else ("existingResourceGroupName" if existing else "names.resourceGroup")
-        )
-        problems.add(
-            key,
-            f"the workspace's managed resource group ({yaml_text(derived.managed_resource_group)}) must differ from "
-            f"the group the workspace is deployed into: Azure creates the managed group itself and refuses one "
-            f"that exists",
-        )
 
 
 def load_settings(
@@ -866,10 +839,7 @@ def load_settings(
         AuthMode,
         DEFAULTS["auth"],
     )
-    identity = section("managedIdentity")
-    user_assigned = identity.flag("userAssigned")
-    if user_assigned and auth is not AuthMode.MANAGED_IDENTITY:
-        problems.add("managedIdentity.userAssigned", "only applies with auth: managedIdentity")
+    managed_identity = section("managedIdentity").read(ManagedIdentitySpec)
 
     interactive = section("interactiveCluster")
     job = section("jobCluster")
@@ -917,7 +887,6 @@ def load_settings(
             problems.add("existingResourceGroupName", f"{yaml_text(existing_group)}: {problem}")
     tags = _string_map(problems, ("tags",), values["tags"], _tag_problem)
     names = _names(section("names"))
-    _resource_groups(problems, project, stack, existing_group if isinstance(existing_group, str) else None, names)
 
     workspace_spec = _workspace(section("workspace"))
     key_vault_spec = _key_vault(section("keyVault"))
@@ -926,26 +895,25 @@ def load_settings(
         workspace_spec, key_vault_spec = network_config.private_endpoints(
             problems, values, workspace_spec, key_vault_spec
         )
-    _serverless_problems(problems, mode, workspace_spec)
-    link_spec, runtime_spec, factory_access = _factory_parts(problems, values, section, network.is_private)
+    link_spec, runtime_spec, factory_spec = _factory_parts(problems, values, section, network.is_private)
     settings = PlatformSettings(
         project=project,
         stack=stack,
         location=location or "",
         cluster_mode=mode or DEFAULTS["clusterMode"],
         auth=auth or DEFAULTS["auth"],
-        user_assigned_identity=user_assigned,
+        managed_identity=managed_identity,
         workspace=workspace_spec,
         interactive_cluster=interactive_spec if wants_interactive else None,
         job_cluster=job_spec if mode is ClusterMode.NEW_JOB_CLUSTER else None,
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
         key_vault=key_vault_spec,
-        factory_public_network_access=factory_access,
+        data_factory=factory_spec,
         linked_service=link_spec,
         data_flow_runtime=runtime_spec,
         tags=tags,
-        existing_resource_group=existing_group,
+        existing_resource_group_name=existing_group,
         names=names,
         network=network,
         protect=_flag(problems, "protect", values["protect"]),
@@ -987,18 +955,18 @@ def _clusters(settings: PlatformSettings) -> tuple[tuple[str, Any], ...]:
 def _repeated_cluster_tags(settings: PlatformSettings) -> Iterator[Finding]:
     inherited = set(settings.azure_tags)
     for key, spec in _clusters(settings):
-        for tag in sorted(set(spec.options.custom_tags if spec else ()) & inherited):
+        for tag in sorted(set(spec.custom_tags if spec else ()) & inherited):
             yield f"{key}.customTags.{tag}", {}
 
 
 def _pool_driver(settings: PlatformSettings) -> Iterator[Finding]:
-    if settings.instance_pool and settings.instance_pool.options.driver_node_type:
+    if settings.instance_pool and settings.instance_pool.driver_node_type:
         yield "instancePool.driverNodeType", {}
 
 
 def _auto_mode(settings: PlatformSettings, keys: tuple[str, ...]) -> Iterator[Finding]:
     for key, spec in _clusters(settings):
-        if key in keys and spec and spec.options.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
+        if key in keys and spec and spec.data_security_mode is DataSecurityMode.DATA_SECURITY_MODE_AUTO:
             yield f"{key}.dataSecurityMode", {}
 
 
@@ -1007,7 +975,7 @@ def _single_user(settings: PlatformSettings) -> tuple[str, str] | None:
     cluster = settings.interactive_cluster
     if cluster is None:
         return None
-    mode = cluster.options.data_security_mode
+    mode = cluster.data_security_mode
     return ("unset" if mode is None else mode.value), cluster.single_user_name or ""
 
 
@@ -1032,7 +1000,7 @@ def _single_user_unused(settings: PlatformSettings) -> Iterator[Finding]:
 def _runtimes(settings: PlatformSettings, refused: bool) -> Iterator[Finding]:
     day = runtimes.today()
     for key, spec in _clusters(settings):
-        version = spec.options.spark_version if spec else ""
+        version = spec.spark_version if spec else ""
         verdict = runtimes.judge(version, day) if version else None
         if verdict and verdict.support.refused is refused and (refused or verdict.reason):
             yield f"{key}.sparkVersion", {"version": yaml_text(version), "reason": verdict.reason}
@@ -1050,7 +1018,100 @@ def _tag_names(settings: PlatformSettings, standard: bool) -> Iterator[Finding]:
         seen.setdefault(folded, name)
 
 
+def _user_assigned_without_identity_auth(settings: PlatformSettings) -> Iterator[Finding]:
+    if settings.managed_identity.user_assigned and settings.auth is not AuthMode.MANAGED_IDENTITY:
+        yield "managedIdentity.userAssigned", {}
+
+
+def _existing_group(settings: PlatformSettings) -> str | None:
+    """The existing group's name where it is plain text (an Output, wired by a caller, is Azure's to check)."""
+    existing = settings.existing_resource_group_name
+    return existing if isinstance(existing, str) and existing else None
+
+
+def _group_name_ignored(settings: PlatformSettings) -> Iterator[Finding]:
+    existing = _existing_group(settings)
+    if existing and settings.names.resource_group:
+        yield "names.resourceGroup", {"existing": yaml_text(existing)}
+
+
+def _managed_group_is_the_workspace_group(settings: PlatformSettings) -> Iterator[Finding]:
+    existing, names = _existing_group(settings), settings.names
+    derived = naming.derive_names(settings.project, settings.stack, "", names)
+    if derived.managed_resource_group.lower() == (existing or derived.resource_group).lower():
+        key = (
+            "names.managedResourceGroup"
+            if names.managed_resource_group
+            else ("existingResourceGroupName" if existing else "names.resourceGroup")
+        )
+        yield key, {"managed": yaml_text(derived.managed_resource_group)}
+
+
+def _serverless_without_premium(settings: PlatformSettings) -> Iterator[Finding]:
+    sku = settings.workspace.sku
+    if settings.cluster_mode is ClusterMode.SERVERLESS and sku is not WorkspaceSku.PREMIUM:
+        yield "workspace.sku", {"sku": repr(sku.value)}
+
+
+def _token_expires_before_rotation(settings: PlatformSettings) -> Iterator[Finding]:
+    token = settings.token
+    if token.expires_before_rotation:
+        yield "token.rotationDays", {"rotation": str(token.rotation_days), "lifetime": str(token.lifetime_days)}
+
+
+def _cold_runtime_without_cleanup(settings: PlatformSettings) -> Iterator[Finding]:
+    runtime = settings.data_flow_runtime
+    if runtime and runtime.cleanup is False and not runtime.warm:
+        yield "dataFlowRuntime.cleanup", {}
+
+
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "a user-assigned identity only with identity auth",
+        ("managedIdentity.userAssigned", "auth"),
+        "only applies with auth: managedIdentity",
+        "components/args.py, `ManagedIdentity`: the identity is what the factory authenticates as with auth "
+        "managedIdentity; with a token nothing would use it",
+        _user_assigned_without_identity_auth,
+    ),
+    Rule(
+        "one way to name the resource group",
+        ("names.resourceGroup", "existingResourceGroupName"),
+        "is ignored next to existingResourceGroupName ({existing}); remove one of them",
+        "the component deploys into the existing group and creates none, so the override would name nothing",
+        _group_name_ignored,
+    ),
+    Rule(
+        "the managed resource group is not the workspace's own",
+        ("names.managedResourceGroup", "existingResourceGroupName", "names.resourceGroup"),
+        "the workspace's managed resource group ({managed}) must differ from the group the workspace is deployed "
+        "into: Azure creates the managed group itself and refuses one that exists",
+        'databricks-constraints.md, "Managed resource group": it must not exist before the workspace, which owns it',
+        _managed_group_is_the_workspace_group,
+    ),
+    Rule(
+        "serverless needs a premium workspace",
+        ("workspace.sku", "clusterMode"),
+        "{sku}: clusterMode serverless needs sku premium (serverless jobs and Unity Catalog are premium features)",
+        "lifecycle row `serverless-vs-pools`: serverless jobs need a Unity Catalog-enabled workspace, a premium "
+        "feature; enabling Unity Catalog itself is an account admin's step this program cannot check",
+        _serverless_without_premium,
+    ),
+    Rule(
+        "a token is replaced before it expires",
+        ("token.rotationDays", "token.lifetimeDays"),
+        "{rotation} must be below lifetimeDays ({lifetime}): the token would expire before it is replaced",
+        "lifecycle row `rotating-on-refresh`: else Data Factory runs fail in between (the range of rotationDays "
+        "keeps it below 90 days: `pat-lifecycle`, args.RANGE_REASONS)",
+        _token_expires_before_rotation,
+    ),
+    Rule(
+        "a cold data flow runtime keeps ADF's cleanup",
+        ("dataFlowRuntime.cleanup", "dataFlowRuntime.timeToLiveMinutes"),
+        "false keeps a warm cluster for the next run: it needs timeToLiveMinutes > 0",
+        "lifecycle row `dataflow-vs-linked-service`: cleanup false only matters while the TTL keeps the cluster",
+        _cold_runtime_without_cleanup,
+    ),
     Rule(
         "cluster tags are the workspace's",
         ("interactiveCluster.customTags", "jobCluster.customTags", "instancePool.customTags", "tags"),
@@ -1195,12 +1256,16 @@ RULES: tuple[Rule, ...] = (
 
 
 def _apply_rules(problems: Problems, settings: PlatformSettings) -> None:
+    """Every rule, judged on values the user wrote validly: a key already refused holds its default, not what the
+    user wrote, so no rule reports it again."""
     for rule in RULES:
         for where, fields in rule.find(settings):
             parts = tuple(where.split(".")) if isinstance(where, str) else where
+            if parts in problems.refused:
+                continue
             message = rule.message.format(**fields)
             if rule.warn:
-                problems.warnings.append(Problem(problems.path(parts), message))
+                problems.warnings.append(Problem(parts, message))
             else:
                 problems.add_at(parts, message)
 
@@ -1210,12 +1275,52 @@ def read_config(config: pulumi.Config) -> dict[str, Any]:
     return {key: value for key in DECLARED_KEYS if (value := config.get(key)) is not None}
 
 
+@dataclass(frozen=True)
+class ConfigSource:
+    """Where a stack program's args came from: its stack config, as `stack_args` read it.
+
+    The component validates its args once; when they are still what the stack config gave, it validates them as
+    that config, so every problem names the key the stack file holds (`adf-databricks:jobCluster.workers`, or
+    `data-platform:platform.jobCluster.workers` under a program's own key) and the report says to fix that file.
+    """
+
+    config_key: str | None
+    """The program's own key that holds every setting, or None for the project's keys (`adf-databricks:token`)."""
+    values: Any
+    """The config, decoded once: what the validator reads (camelCase)."""
+    location: str | None
+    """`azure-native:location`."""
+    args: Mapping[str, Any]
+    """A copy of the args made from it: a program that changes them has made them its own."""
+
+    def settings(self, project: str, stack: str) -> PlatformSettings:
+        return load_settings(
+            self.values, project=project, stack=stack, location=self.location, config_key=self.config_key
+        )
+
+
+class StackArgs(dict[str, Any]):
+    """The component's args read from the stack config, carrying their `ConfigSource`."""
+
+    def __init__(self, args: Mapping[str, Any], source: ConfigSource) -> None:
+        super().__init__(args)
+        self.source = source
+
+
 def settings_from_args(args: Mapping[str, Any], *, component: str, project: str, stack: str) -> PlatformSettings:
-    """Validate a component's args (the contract, snake_case) into settings, naming the caller's keys."""
-    values = contract.to_contract(args)
-    location = values.pop("location", None)
-    settings = load_settings(values, project=project, stack=stack, location=location, component=component)
-    # Said once, here: a stack program validates its config first (stack_args), and only the component warns.
+    """Validate a component's args into settings, once, reporting every problem at once.
+
+    Args that `stack_args` read are validated as the stack config they came from, naming its keys. Args a program
+    wrote are the program's: their problems name them as the schema spells them (`jobCluster.workers`). Where a
+    program changed what `stack_args` gave, the stack config is judged first (its mistakes stay the stack file's),
+    then the args as the program's; only the args' warnings are said.
+    """
+    source = args.source if isinstance(args, StackArgs) else None
+    settings = source.settings(project, stack) if source else None
+    if settings is None or source is None or args != source.args:
+        values = contract.to_contract(args)
+        location = values.pop("location", None)
+        settings = load_settings(values, project=project, stack=stack, location=location, component=component)
     for warning in settings.warnings:
         pulumi.log.warn(f"AdfDatabricks '{component}' (stack '{stack}'): {warning}")
     return settings
@@ -1224,12 +1329,10 @@ def settings_from_args(args: Mapping[str, Any], *, component: str, project: str,
 def stack_args(config: pulumi.Config, location: str | None, config_key: str | None = None) -> AdfDatabricksArgs:
     """This stack's config as the component's args: the project's own keys, or the object under `config_key`.
 
-    Validates first, so that problems name the config keys the stack file holds (the component validates its
-    args again, as it does for every caller).
+    Decodes the CLI's text only; the component validates the args once, as this stack's config (`ConfigSource`),
+    so that every problem names the key the stack file holds.
     """
-    raw: Any = config.get(config_key) if config_key else read_config(config)
-    project, stack = pulumi.get_project(), pulumi.get_stack()
-    load_settings(raw, project=project, stack=stack, location=location, config_key=config_key)
-    settings = raw if isinstance(raw, Mapping) else json.loads(raw or "{}")
-    decoded = {key: _decode(Problems(), key, value) for key, value in settings.items()}
-    return {**contract.from_contract(decoded), "location": location or ""}
+    values = decode_config(config.get(config_key) if config_key else read_config(config))
+    args = {**contract.from_contract(values if isinstance(values, Mapping) else {}), "location": location or ""}
+    source = ConfigSource(config_key, values, location, copy.deepcopy(args))
+    return typing.cast(AdfDatabricksArgs, StackArgs(args, source))

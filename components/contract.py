@@ -101,6 +101,11 @@ def _keys(cls: type, prefix: str) -> Iterator[Key]:
             yield from _keys(key.section, f"{path}.")
 
 
+def value_type(path: str) -> Any:
+    """The type a key's value has (`Optional`, `Required` and `Input` taken off): bool, int, str, an Enum, ..."""
+    return _unwrap(next(k.hint for k in all_keys() if k.path == path))
+
+
 @functools.cache
 def section_keys(path: str = "") -> tuple[str, ...]:
     """The camelCase keys an object at `path` may hold ("" = the top level)."""

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import datafactory, managedidentity
 
-from .args import NetworkAccess
 from .naming import UAMI_CREDENTIAL_NAME
 from .scope import Scope
+from .settings import DataFactorySpec
 
 STUDIO_MANAGED = ["repoConfiguration", "globalParameters"]
 """Factory properties users manage in ADF Studio."""
@@ -28,7 +28,7 @@ def user_assigned_identity(scope: Scope) -> managedidentity.UserAssignedIdentity
 
 
 def factory(
-    scope: Scope, public_network_access: NetworkAccess, uami: managedidentity.UserAssignedIdentity | None
+    scope: Scope, spec: DataFactorySpec, uami: managedidentity.UserAssignedIdentity | None
 ) -> datafactory.Factory:
     """The system-assigned identity is always on: it is what reads Key Vault in token mode.
 
@@ -49,7 +49,7 @@ def factory(
         resource_group_name=scope.resource_group,
         location=scope.settings.location,
         identity=identity,
-        public_network_access=public_network_access.value,
+        public_network_access=spec.public_network_access.value,
         tags=scope.tags,
         opts=pulumi.ResourceOptions.merge(scope.stateful, pulumi.ResourceOptions(ignore_changes=STUDIO_MANAGED)),
     )

@@ -57,7 +57,7 @@ def _compute_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints) 
     if settings.cluster_mode is ClusterMode.INSTANCE_POOL:
         pool = settings.instance_pool
         assert pool is not None, "validated: instancePool mode has an instancePool section"
-        fields = _new_cluster_fields(pool.options, pool.workers.adf_workers())
+        fields = _new_cluster_fields(pool, pool.workers.adf_workers())
         return {
             "instance_pool_id": endpoints.pool_id,
             "new_cluster_init_scripts": list(pool.init_scripts) or None,
@@ -70,7 +70,7 @@ def _compute_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints) 
         "new_cluster_node_type": job.node_type,
         "new_cluster_init_scripts": list(job.init_scripts) or None,
         "new_cluster_log_destination": job.log_destination,
-        **_new_cluster_fields(job.options, job.workers.adf_workers()),
+        **_new_cluster_fields(job, job.workers.adf_workers()),
     }
 
 
@@ -87,7 +87,7 @@ def _auth_fields(settings: PlatformSettings, endpoints: DatabricksEndpoints) -> 
         }
     credential = (
         datafactory.CredentialReferenceArgs(reference_name=UAMI_CREDENTIAL_NAME, type="CredentialReference")
-        if settings.user_assigned_identity
+        if settings.managed_identity.user_assigned
         else None
     )
     return {"authentication": "MSI", "workspace_resource_id": endpoints.workspace_id, "credential": credential}

@@ -33,7 +33,7 @@ from .naming import (
 )
 from .network_config import DATABRICKS_ZONE, KEY_VAULT_ZONE
 from .scope import Scope
-from .settings import PrivateNetworkSpec
+from .settings import NetworkSpec
 
 DATABRICKS_DELEGATION = "Microsoft.Databricks/workspaces"
 WORKSPACE_UI_API = "databricks_ui_api"
@@ -81,7 +81,7 @@ class Endpoint:
     zone: str
 
 
-def private_network(scope: Scope, spec: PrivateNetworkSpec) -> PrivateNetwork:
+def private_network(scope: Scope, spec: NetworkSpec) -> PrivateNetwork:
     names = network_names(scope.settings.project, scope.settings.stack)
     vnet_id, vnet_group, vnet_name = _virtual_network(scope, spec, names)
     nsg_id = spec.network_security_group_id or _security_group(scope, names).id
@@ -99,7 +99,7 @@ def private_network(scope: Scope, spec: PrivateNetworkSpec) -> PrivateNetwork:
 
 
 def _virtual_network(
-    scope: Scope, spec: PrivateNetworkSpec, names: NetworkNames
+    scope: Scope, spec: NetworkSpec, names: NetworkNames
 ) -> tuple[pulumi.Input[str], pulumi.Input[str], pulumi.Input[str]]:
     """The VNet's id, group and name: the one given by id, or one the stack creates."""
     if spec.virtual_network_id:
@@ -156,11 +156,11 @@ def _subnet(
 
 
 def _zones(
-    scope: Scope, spec: PrivateNetworkSpec, vnet_id: pulumi.Input[str]
+    scope: Scope, spec: NetworkSpec, vnet_id: pulumi.Input[str]
 ) -> tuple[dict[str, pulumi.Input[str]], tuple[pulumi.Resource, ...]]:
     """Each zone given by id is used as it is (its VNet links are the hub's business); each other one is created and
     linked to the stack's VNet and to `linkedVirtualNetworkIds` (the deploy runner's)."""
-    given = {DATABRICKS_ZONE: spec.databricks_dns_zone_id, KEY_VAULT_ZONE: spec.key_vault_dns_zone_id}
+    given = {DATABRICKS_ZONE: spec.private_dns_zone_ids.databricks, KEY_VAULT_ZONE: spec.private_dns_zone_ids.key_vault}
     zone_ids: dict[str, pulumi.Input[str]] = {}
     resolved: list[pulumi.Resource] = []
     for zone_name, zone_id in given.items():
@@ -239,8 +239,7 @@ def workspace_endpoints(scope: Scope, net: PrivateNetwork, workspace_id: pulumi.
     """The workspace's way in: `databricks_ui_api` (front end and back end), and `browser_authentication` where the
     stack asks for it (one per region; lifecycle row `private-link`)."""
     wanted = [Endpoint("workspace-endpoint", net.names.workspace_endpoint, WORKSPACE_UI_API, DATABRICKS_ZONE)]
-    spec = scope.settings.network.private
-    if spec and spec.browser_authentication:
+    if scope.settings.network.browser_authentication:
         wanted.append(
             Endpoint("browser-auth-endpoint", net.names.browser_auth_endpoint, BROWSER_AUTHENTICATION, DATABRICKS_ZONE)
         )

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 from .args import DEFAULTS, GITHUB_HOSTED_LABELS, PREFIX_LENGTHS, ClusterMode, NetworkAccess, NetworkMode
 from .naming import DATA_FLOW_RUNTIME_NAME
 from .settings import (
+    DataFactorySpec,
     DataFlowRuntimeSpec,
     KeyVaultSpec,
     LinkedServiceSpec,
     NetworkSpec,
     PlatformSettings,
-    PrivateNetworkSpec,
+    PrivateDnsZoneIdsSpec,
     WorkspaceSpec,
 )
 
@@ -52,11 +53,8 @@ docs, "Azure Private Endpoint private DNS zone values", Analytics and Security s
 _ARM = r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
 VNET_ID = re.compile(_ARM + r"Microsoft\.Network/virtualNetworks/[^/]+", re.IGNORECASE)
 NSG_ID = re.compile(_ARM + r"Microsoft\.Network/networkSecurityGroups/[^/]+", re.IGNORECASE)
-ZONE_IDS = {
-    "databricks": (DATABRICKS_ZONE, "databricks_dns_zone_id"),
-    "keyVault": (KEY_VAULT_ZONE, "key_vault_dns_zone_id"),
-}
-"""privateDnsZoneIds' keys: the zone each must name, and the spec field it fills."""
+ZONE_IDS = {"databricks": DATABRICKS_ZONE, "keyVault": KEY_VAULT_ZONE}
+"""privateDnsZoneIds' keys: the zone each must name."""
 
 
 def _id_text(section: Section, name: str, pattern: re.Pattern[str], what: str) -> str | None:
@@ -112,19 +110,19 @@ def _address_plan(section: Section, in_existing_vnet: bool) -> dict[str, ipaddre
     return {"addressSpace": space, **subnets}
 
 
-def _zone_ids(section: Section) -> dict[str, str | None]:
+def _zone_ids(section: Section) -> PrivateDnsZoneIdsSpec:
     zones = section.section("privateDnsZoneIds")
-    found: dict[str, str | None] = {}
-    for key, (zone, field) in ZONE_IDS.items():
-        found[field] = _id_text(zones, key, _zone_pattern(zone), f"the resource id of a private DNS zone named {zone}")
-    return found
+    named = "the resource id of a private DNS zone named"
+    found = {key: _id_text(zones, key, _zone_pattern(zone), f"{named} {zone}") for key, zone in ZONE_IDS.items()}
+    return PrivateDnsZoneIdsSpec(databricks=found["databricks"], key_vault=found["keyVault"])
 
 
-def _private(section: Section) -> PrivateNetworkSpec:
+def _read(section: Section, mode: NetworkMode, runner: str) -> NetworkSpec:
     vnet_id = _id_text(section, "virtualNetworkId", VNET_ID, "a virtual network resource id")
     plan = _address_plan(section, vnet_id is not None)
-    return PrivateNetworkSpec(
-        address_space=str(plan["addressSpace"] or DEFAULTS["network.addressSpace"]),
+    return NetworkSpec(
+        mode=mode,
+        address_space=_or_default(plan, "addressSpace"),
         host_subnet=_or_default(plan, "hostSubnet"),
         container_subnet=_or_default(plan, "containerSubnet"),
         endpoint_subnet=_or_default(plan, "endpointSubnet"),
@@ -132,9 +130,10 @@ def _private(section: Section) -> PrivateNetworkSpec:
         network_security_group_id=_id_text(
             section, "networkSecurityGroupId", NSG_ID, "a network security group resource id"
         ),
-        **_zone_ids(section),
+        private_dns_zone_ids=_zone_ids(section),
         linked_virtual_network_ids=section.string_list("linkedVirtualNetworkIds", VNET_ID, "a virtual network id"),
         browser_authentication=section.flag("browserAuthentication"),
+        deploy_runner=runner,
     )
 
 
@@ -143,15 +142,18 @@ def _or_default(plan: Mapping[str, ipaddress.IPv4Network | None], key: str) -> s
 
 
 def network(section: Section) -> NetworkSpec:
-    """The section, read: private settings only in private mode (written in a public stack, each is refused)."""
+    """The section, read and checked in either mode; a private-only key written in a public stack is refused, not
+    ignored."""
     mode = section.chosen("mode", NetworkMode)
     runner = section.text("deployRunner") or DEFAULTS["network.deployRunner"]
-    if mode is NetworkMode.PRIVATE:
-        return NetworkSpec(mode, _private(section), runner)
-    for key in PRIVATE_ONLY_KEYS:
-        if section.has(key):
-            section.problems.add_at(section.at(key), "only applies with mode: private; remove it, or set mode: private")
-    return NetworkSpec(mode, None, runner)
+    spec = _read(section, mode, runner)
+    if mode is NetworkMode.PUBLIC:
+        for key in PRIVATE_ONLY_KEYS:
+            if section.has(key):
+                section.problems.add_at(
+                    section.at(key), "only applies with mode: private; remove it, or set mode: private"
+                )
+    return spec
 
 
 def private_endpoints(
@@ -185,7 +187,8 @@ def factory_in_network(
     values: Mapping[str, Any],
     link: LinkedServiceSpec,
     runtime: DataFlowRuntimeSpec | None,
-) -> tuple[LinkedServiceSpec, DataFlowRuntimeSpec, NetworkAccess]:
+    factory: DataFactorySpec,
+) -> tuple[LinkedServiceSpec, DataFlowRuntimeSpec, DataFactorySpec]:
     """In private mode the factory reaches the workspace and the vault through its managed network (lifecycle row
     `adf-managed-vnet`): the Data Flow runtime (the section's settings, or the defaults) runs in the managed virtual
     network, the Azure Databricks linked service goes through it, and the factory's public network access is off
@@ -207,7 +210,7 @@ def factory_in_network(
     return (
         dataclasses.replace(link, connect_via=DATA_FLOW_RUNTIME_NAME),
         runtime or DataFlowRuntimeSpec(),
-        NetworkAccess.DISABLED,
+        dataclasses.replace(factory, public_network_access=NetworkAccess.DISABLED),
     )
 
 

@@ -89,18 +89,18 @@ class AdfDatabricks(pulumi.ComponentResource):
         client = authorization.get_client_config(opts=pulumi.InvokeOptions(parent=self))
         _refuse_foreign_token_owner(s, client.object_id)
         scope = Scope.of(self, name, s, client)
-        if not s.existing_resource_group:
+        if not s.existing_resource_group_name:
             scope = scope.in_group(workspace.resource_group(scope))
 
         # Private networking: the VNet the workspace joins, and the DNS its and the vault's endpoints answer in.
-        net = network.private_network(scope, s.network.private) if s.network.private else None
+        net = network.private_network(scope, s.network) if s.network.is_private else None
         # The workspace and the compute the cluster mode keeps in it.
         dbw = workspace.workspace(scope, s.workspace, net)
         cluster = compute.interactive_cluster(scope, s.interactive_cluster, dbw) if s.interactive_cluster else None
         pool = compute.instance_pool(scope, s.instance_pool, dbw) if s.instance_pool else None
         # The factory, and how it authenticates to the workspace: a token in Key Vault, or its managed identity.
-        uami = factory.user_assigned_identity(scope) if s.user_assigned_identity else None
-        adf = factory.factory(scope, s.factory_public_network_access, uami)
+        uami = factory.user_assigned_identity(scope) if s.managed_identity.user_assigned else None
+        adf = factory.factory(scope, s.data_factory, uami)
         grantee = _Grantee(uami.principal_id if uami else adf.identity.apply(lambda i: i.principal_id if i else ""))
         token = token_store.rotating_token(scope, s.token, dbw) if s.uses_token else None
         reach_vault = functools.partial(network.vault_endpoint, scope, net) if net else None

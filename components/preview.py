@@ -108,18 +108,22 @@ class _Where:
 
     def __init__(self, read: StackConfig) -> None:
         self.program = relative(read.project.program)
+        self.sets = [f"--set {override.text}" for override in read.overrides]
 
     def in_program(self, finding: Finding) -> bool:
         return finding.where == self.program or finding.where.startswith(f"{self.program}:")
 
     def position(self, finding: Finding) -> tuple[int, int, int]:
-        """Report order: the stack file top to bottom, what is missing from it, `--set` values, the program."""
+        """Report order: the stack file top to bottom, what is missing from it, `--set` values in the order given,
+        the program."""
         if self.in_program(finding):
             return (3, 0, 0)
         match = re.search(r":(\d+):(\d+)$", finding.where)
         if match:
             return (0, int(match.group(1)), int(match.group(2)))
-        return (2 if finding.where.startswith("--set ") else 1, 0, 0)
+        if finding.where in self.sets:
+            return (2, self.sets.index(finding.where), 0)
+        return (1, 0, 0)
 
 
 def report(read: StackConfig, findings: list[Finding]) -> str:

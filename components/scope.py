@@ -56,7 +56,7 @@ class Scope:
             client.subscription_id,
             client.tenant_id,
             client.object_id,
-            settings.existing_resource_group or names.resource_group,
+            settings.existing_resource_group_name or names.resource_group,
         )
 
     def in_group(self, group: resources.ResourceGroup) -> Scope:

@@ -49,9 +49,10 @@ class SingleNode:
 ClusterSize = FixedSize | Autoscale | SingleNode
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterOptions:
-    """What an interactive cluster, a job cluster and a pool's clusters share."""
+    """What an interactive cluster, a job cluster and a pool's clusters share: the keys their sections repeat
+    (the contract's sections repeat them rather than inherit them; see components/args.py)."""
 
     spark_version: str
     driver_node_type: str | None = None
@@ -62,36 +63,33 @@ class ClusterOptions:
     data_security_mode: DataSecurityMode | None = None
 
 
-@dataclass(frozen=True)
-class InteractiveClusterSpec:
+@dataclass(frozen=True, kw_only=True)
+class InteractiveClusterSpec(ClusterOptions):
     """The all-purpose cluster ADF reuses in existingCluster mode."""
 
     node_type: str
     size: ClusterSize
-    options: ClusterOptions
     autotermination_minutes: int = DEFAULTS["interactiveCluster.autoterminationMinutes"]
     single_user_name: str | None = None
     """The one user or service principal (application id) a single-user cluster serves."""
 
 
-@dataclass(frozen=True)
-class JobClusterSpec:
+@dataclass(frozen=True, kw_only=True)
+class JobClusterSpec(ClusterOptions):
     """What ADF puts in each run's new job cluster (the linked service's `newCluster*` fields)."""
 
     node_type: str
     workers: FixedSize | Autoscale
-    options: ClusterOptions
     init_scripts: tuple[str, ...] = ()
     log_destination: str | None = None
 
 
-@dataclass(frozen=True)
-class InstancePoolSpec:
+@dataclass(frozen=True, kw_only=True)
+class InstancePoolSpec(ClusterOptions):
     """A Databricks instance pool; each run's job cluster takes warm instances from it."""
 
     node_type: str
     workers: FixedSize
-    options: ClusterOptions
     min_idle_instances: int = DEFAULTS["instancePool.minIdleInstances"]
     max_capacity: int = DEFAULTS["instancePool.maxCapacity"]
     idle_instance_autotermination_minutes: int = DEFAULTS["instancePool.idleInstanceAutoterminationMinutes"]
@@ -101,7 +99,7 @@ class InstancePoolSpec:
 
 @dataclass(frozen=True)
 class VnetInjection:
-    vnet_id: pulumi.Input[str]
+    id: pulumi.Input[str]
     """Plain, or wired from the caller's own VNet resource."""
     public_subnet_name: str
     private_subnet_name: str
@@ -174,6 +172,16 @@ class DataFlowRuntimeSpec:
 
 
 @dataclass(frozen=True)
+class ManagedIdentitySpec:
+    user_assigned: bool = DEFAULTS["managedIdentity.userAssigned"]
+
+
+@dataclass(frozen=True)
+class DataFactorySpec:
+    public_network_access: NetworkAccess = DEFAULTS["dataFactory.publicNetworkAccess"]
+
+
+@dataclass(frozen=True)
 class NameOverrides:
     resource_group: str | None = None
     workspace: str | None = None
@@ -183,10 +191,18 @@ class NameOverrides:
 
 
 @dataclass(frozen=True)
-class PrivateNetworkSpec:
-    """network.mode private: what the stack creates (or is given by id) so the workspace and the vault answer only
-    inside the network."""
+class PrivateDnsZoneIdsSpec:
+    databricks: str | None = None
+    """An existing `privatelink.azuredatabricks.net` zone; None: a private stack creates it."""
+    key_vault: str | None = None
+    """An existing `privatelink.vaultcore.azure.net` zone; None: a private stack creates it."""
 
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Public or private networking; the other fields matter in private mode only (a public stack refuses them)."""
+
+    mode: NetworkMode = DEFAULTS["network.mode"]
     address_space: str = DEFAULTS["network.addressSpace"]
     host_subnet: str = DEFAULTS["network.hostSubnet"]
     container_subnet: str = DEFAULTS["network.containerSubnet"]
@@ -195,26 +211,16 @@ class PrivateNetworkSpec:
     """An existing VNet the stack creates its subnets in; None: the stack creates the VNet."""
     network_security_group_id: str | None = None
     """An existing NSG for the workspace subnets; None: the stack creates one."""
-    databricks_dns_zone_id: str | None = None
-    """An existing `privatelink.azuredatabricks.net` zone; None: the stack creates it."""
-    key_vault_dns_zone_id: str | None = None
-    """An existing `privatelink.vaultcore.azure.net` zone; None: the stack creates it."""
+    private_dns_zone_ids: PrivateDnsZoneIdsSpec = PrivateDnsZoneIdsSpec()
     linked_virtual_network_ids: tuple[str, ...] = ()
     """More VNets (the deploy runner's) linked to the zones the stack creates."""
     browser_authentication: bool = DEFAULTS["network.browserAuthentication"]
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    mode: NetworkMode = DEFAULTS["network.mode"]
-    private: PrivateNetworkSpec | None = None
-    """Set exactly when mode is private."""
     deploy_runner: str = DEFAULTS["network.deployRunner"]
     """The `runs-on` label of the runner the workflows deploy this stack from."""
 
     @property
     def is_private(self) -> bool:
-        return self.private is not None
+        return self.mode is NetworkMode.PRIVATE
 
 
 STANDARD_TAG_NAMES = ("project", "environment", "managed-by")
@@ -230,19 +236,19 @@ class PlatformSettings:
     location: str
     cluster_mode: ClusterMode
     auth: AuthMode = DEFAULTS["auth"]
-    user_assigned_identity: bool = DEFAULTS["managedIdentity.userAssigned"]
+    managed_identity: ManagedIdentitySpec = ManagedIdentitySpec()
     workspace: WorkspaceSpec = WorkspaceSpec()
     interactive_cluster: InteractiveClusterSpec | None = None
     job_cluster: JobClusterSpec | None = None
     instance_pool: InstancePoolSpec | None = None
     token: TokenSpec = TokenSpec()
     key_vault: KeyVaultSpec = KeyVaultSpec()
-    factory_public_network_access: NetworkAccess = DEFAULTS["dataFactory.publicNetworkAccess"]
+    data_factory: DataFactorySpec = DataFactorySpec()
     linked_service: LinkedServiceSpec = LinkedServiceSpec()
     data_flow_runtime: DataFlowRuntimeSpec | None = None
     """None: no runtime of ours; Data Flows use ADF's default AutoResolve runtime (no TTL: always cold)."""
     tags: Mapping[str, str] = field(default_factory=dict)
-    existing_resource_group: pulumi.Input[str] | None = None
+    existing_resource_group_name: pulumi.Input[str] | None = None
     names: NameOverrides = NameOverrides()
     network: NetworkSpec = NetworkSpec()
     protect: bool = DEFAULTS["protect"]

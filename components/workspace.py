@@ -38,15 +38,13 @@ def resource_group(scope: Scope) -> resources.ResourceGroup:
     )
 
 
-VNET_PARAMETERS = [
-    "parameters.customVirtualNetworkId",
-    "parameters.customPublicSubnetName",
-    "parameters.customPrivateSubnetName",
-]
+VNET_PARAMETERS = ["parameters"]
 """Set only at creation: "You cannot replace the VNet for an existing workspace" (learn.microsoft.com, "Deploy Azure
 Databricks in your Azure virtual network (VNet injection)"; lifecycle row `workspace-creation-only`). A change is
 a new workspace, which the preview shows as a replacement (and a protected stack refuses) rather than an update
-Azure would refuse half-way."""
+Azure would refuse half-way. The whole `parameters` object: in private mode it holds only the VNet, the two subnet
+names and secure cluster connectivity, which private mode keeps on (and a provider may report the change at the
+top-level key only, which a nested path would not match)."""
 
 Injection = tuple[pulumi.Input[str], pulumi.Input[str], pulumi.Input[str]]
 """VNet injection: the VNet's id, the host (public) and the container (private) subnet's names."""
@@ -59,7 +57,7 @@ def _injection(spec: WorkspaceSpec, net: PrivateNetwork | None) -> Injection | N
         host, container = (subnet.name.apply(lambda n: n or "") for subnet in (net.host_subnet, net.container_subnet))
         return net.virtual_network_id, host, container
     vnet = spec.vnet
-    return (vnet.vnet_id, vnet.public_subnet_name, vnet.private_subnet_name) if vnet else None
+    return (vnet.id, vnet.public_subnet_name, vnet.private_subnet_name) if vnet else None
 
 
 def _custom_parameters(

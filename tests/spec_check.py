@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -287,12 +288,86 @@ def is_serverless(plan: Plan) -> bool:
     return output is not None and output.value == "serverless"
 
 
+# --------------------------------------------------------------------------------------------------
+# Private networking (network.schema.json): azure-native flattens each nested resource's `properties`
+# (x-ms-client-flatten); the wire re-nests them, as these extractors do.
+# --------------------------------------------------------------------------------------------------
+
+NETWORK_SPEC = "network.schema.json"
+ARM_ENVELOPE = ("resourceGroupName", "location", "tags", "extendedLocation", "id", "name", "type")
+
+
+def _renest(item: dict[str, Any]) -> dict[str, Any]:
+    """`{name, serviceName}` → `{name, properties: {serviceName}}`: a flattened sub-resource as the wire has it."""
+    outer = {k: v for k, v in item.items() if k in ("id", "name", "type")}
+    inner = {k: v for k, v in item.items() if k not in outer}
+    return {**outer, "properties": inner} if inner else outer
+
+
+def _network_properties(*path_keys: str, nested: tuple[str, ...] = ()) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def extract(inputs: dict[str, Any]) -> dict[str, Any]:
+        body = {k: v for k, v in inputs.items() if k not in (*ARM_ENVELOPE, *path_keys)}
+        for key in nested:
+            if isinstance(body.get(key), list):
+                body[key] = [_renest(item) for item in body[key]]
+            elif isinstance(body.get(key), dict):
+                body[key] = _renest(body[key])
+        return body
+
+    return extract
+
+
+NETWORK_TYPES = {
+    "azure-native:network:VirtualNetwork": ("VirtualNetworkPropertiesFormat", ("virtualNetworkName",), ()),
+    "azure-native:network:Subnet": ("SubnetPropertiesFormat", ("virtualNetworkName", "subnetName"), ("delegations",)),
+    "azure-native:network:NetworkSecurityGroup": (
+        "NetworkSecurityGroupPropertiesFormat",
+        ("networkSecurityGroupName",),
+        (),
+    ),
+    "azure-native:network:PrivateEndpoint": (
+        "PrivateEndpointProperties",
+        ("privateEndpointName",),
+        ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"),
+    ),
+    "azure-native:network:PrivateDnsZoneGroup": (
+        "PrivateDnsZoneGroupPropertiesFormat",
+        ("privateEndpointName", "privateDnsZoneGroupName"),
+        ("privateDnsZoneConfigs",),
+    ),
+    "azure-native:privatedns:PrivateZone": ("PrivateZoneProperties", ("privateZoneName",), ()),
+    "azure-native:privatedns:VirtualNetworkLink": (
+        "VirtualNetworkLinkProperties",
+        ("privateZoneName", "virtualNetworkLinkName"),
+        (),
+    ),
+}
+"""azure-native type → (REST definition of its `properties` body, URL path inputs, nested flattened sub-resources)."""
+
+
+def _endpoint_subnet(extract: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A private endpoint's `subnet` is a Subnet reference; azure-native adds the subnet's defaults, flattened."""
+
+    def with_subnet(inputs: dict[str, Any]) -> dict[str, Any]:
+        body = extract(inputs)
+        if isinstance(body.get("subnet"), dict):
+            body["subnet"] = {"id": body["subnet"].get("id")}
+        return body
+
+    return with_subnet
+
+
 RESOURCE_PROPERTY_SCHEMAS = {
     "azure-native:databricks:Workspace": validator("databricks-workspace.schema.json", "WorkspaceProperties"),
     "azure-native:keyvault:Vault": validator("keyvault.schema.json", "VaultProperties"),
     "azure-native:keyvault:Secret": validator("keyvault.schema.json", "SecretProperties"),
+    **{typ: validator(NETWORK_SPEC, definition) for typ, (definition, _, _) in NETWORK_TYPES.items()},
 }
 RESOURCE_PROPERTIES = {
+    **{typ: _network_properties(*keys, nested=nested) for typ, (_, keys, nested) in NETWORK_TYPES.items()},
+    "azure-native:network:PrivateEndpoint": _endpoint_subnet(
+        _network_properties("privateEndpointName", nested=NETWORK_TYPES["azure-native:network:PrivateEndpoint"][2])
+    ),
     "azure-native:databricks:Workspace": _workspace_properties,
     "azure-native:keyvault:Vault": lambda inputs: inputs["properties"],
     "azure-native:keyvault:Secret": _secret_properties,

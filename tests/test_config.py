@@ -203,7 +203,7 @@ def settings_for(**values: Any) -> Any:
         ({"protect": "true"}, lambda s: s.protect, True),
         ({"protect": "FALSE"}, lambda s: s.protect, False),
         ({"workspace": {"noPublicIp": "false"}}, lambda s: s.workspace.no_public_ip, False),
-        ({"existingResourceGroupName": 42}, lambda s: s.existing_resource_group, "42"),
+        ({"existingResourceGroupName": 42}, lambda s: s.existing_resource_group_name, "42"),
     ],
     ids=[
         "quoted-minutes",
@@ -232,7 +232,7 @@ def test_numbers_and_booleans_in_text_maps_become_the_text_they_spell() -> None:
         tags={"costCenter": 4711},
     )
     assert settings.interactive_cluster is not None
-    assert settings.interactive_cluster.options.spark_conf == {
+    assert settings.interactive_cluster.spark_conf == {
         "spark.sql.shuffle.partitions": "200",
         "spark.databricks.delta.preview.enabled": "true",
     }

@@ -2,6 +2,7 @@
 block, the configuration reference's table, the inferred package schema and the validator are derived from it or
 equal to it."""
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,15 @@ from pulumi.errors import InputPropertyError
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ComponentInitError
 
-from components import AdfDatabricks, __version__, contract, generate
+from components import AdfDatabricks, __version__, config, contract, generate, settings
 from components.args import DEFAULTS, RANGES
-from components.config import DECLARED_KEYS, ConfigError, load_settings
+from components.config import DECLARED_KEYS, ConfigError, load_settings, stack_args
 from components.network_config import PRIVATE_ONLY_KEYS
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan
+from components.offline.run import run_stack
 from components.platform import PREVIOUS_TYPE_TOKENS, TYPE_TOKEN
+from components.settings import PlatformSettings
 
 GOLDEN_SCHEMA = Path(__file__).parent / "golden" / "adf-databricks.schema.json"
 
@@ -116,11 +119,94 @@ def test_the_validator_applies_each_declared_default(path: str) -> None:
     if private_only:  # read only in private mode (a public stack refuses them)
         base["network"] = {"mode": "private", "deployRunner": "self-hosted-private"}
     settings = load_settings(base, project="p", stack="s", location="westeurope")
-    if private_only:
-        path = f"network.private.{key}"
-        assert _read_setting(settings, path) == DEFAULTS[f"network.{key}"], path
-        return
     assert _read_setting(settings, path) == DEFAULTS[path], path
+
+
+LEAF_KEYS = [k.path for k in contract.all_keys() if k.section is None and k.path not in contract.STACK_ONLY_KEYS]
+
+# Keys the settings model holds in another shape, each for a reason; every other key's settings path is its own.
+SETTINGS_SHAPES = {
+    "interactiveCluster.enabled": "whether settings.interactive_cluster is set at all",
+    "interactiveCluster.numWorkers": "settings.interactive_cluster.size (FixedSize): one of three sizes",
+    "interactiveCluster.autoscale": "settings.interactive_cluster.size (Autoscale)",
+    "interactiveCluster.singleNode": "settings.interactive_cluster.size (SingleNode)",
+}
+
+
+@pytest.mark.parametrize("path", LEAF_KEYS)
+def test_a_declared_key_needs_nothing_but_its_declaration(project_dir: Path, path: str) -> None:
+    """Adding a key to components/args.py is enough for Pulumi.yaml's config block, the configuration table and
+    the validator to know it: none of them lists keys by hand. A value no key accepts is refused under its name."""
+    top, *rest = path.split(".")
+    declared = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))["config"]
+    assert top in declared
+    if rest:  # a section's description lists its keys
+        assert rest[0] in declared[top]["description"]
+    table = (project_dir / generate.CONFIG_REFERENCE).read_text(encoding="utf-8")
+    assert f"| `{path}` |" in table
+    problems = _problems(_config_with(path, [["not a value"]]))
+    named = [p for p in problems if p.startswith((f"adf-databricks:{path}:", f"adf-databricks:{path}["))]
+    assert named or any(path.rsplit(".", 1)[-1] in p for p in problems), problems
+
+
+def test_the_settings_model_names_and_nests_keys_as_the_contract_does() -> None:
+    """No layer renames a key: each key's field in the validated settings is the snake_case of its contract path
+    (`managedIdentity.userAssigned` → `settings.managed_identity.user_assigned`), except the shapes listed above."""
+    shaped = tuple(SETTINGS_SHAPES)
+    renamed = [p for p in LEAF_KEYS if not _settings_path_exists(p) and not p.startswith(shaped)]
+    assert renamed == []
+    assert all(not _settings_path_exists(path) for path in SETTINGS_SHAPES), "a listed shape is now plain: unlist it"
+
+
+def _settings_path_exists(path: str) -> bool:
+    cls: Any = PlatformSettings
+    for part in path.split("."):
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        name = contract.snake_case(part)
+        if name not in fields:
+            return False
+        cls = _dataclass_in(fields[name].type)
+    return True
+
+
+def _dataclass_in(hint: Any) -> Any:
+    """The settings dataclass a field holds (`X | None` → X), or None for a plain value. components/settings.py
+    postpones annotations, so a field's type is its source text."""
+    members = [getattr(settings, name.strip(), None) for name in str(hint).split("|")]
+    return next((m for m in members if dataclasses.is_dataclass(m)), None)
+
+
+def test_a_stack_program_validates_its_config_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stack_args` only decodes the CLI's text; the component validates the args once, as the stack's config, so
+    that its problems name the stack file's keys (tests/test_bad_input.py shows them)."""
+    calls: list[str | None] = []
+    real = config.load_settings
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("component"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(config, "load_settings", counted)
+    run_stack("dev")
+    assert calls == [None]
+
+
+def test_a_program_that_changes_its_stack_args_still_hears_of_stack_file_mistakes_there() -> None:
+    """A program may add to what `stack_args` read; a mistake in the stack file is still the stack file's, named by
+    its key, not blamed on the program (whose own mistakes tests/test_preview.py shows at its line)."""
+    pulumi.runtime.set_mocks(AzureMocks(), project="adf-databricks", stack="dev", preview=True)
+    pulumi.runtime.set_all_config(
+        {"adf-databricks:clusterMode": "newJobCluster", "adf-databricks:jobCluster": json.dumps({"workers": "9:1"})}
+    )
+    try:
+        args = stack_args(pulumi.Config(), "westeurope")
+        args["tags"] = {"team": "data"}
+        with pytest.raises(ConfigError) as caught:
+            AdfDatabricks("adf-databricks", args)
+    finally:
+        pulumi.runtime.set_all_config({})
+    assert caught.value.component is None
+    assert '  - adf-databricks:jobCluster.workers: "9:1" is not allowed' in str(caught.value)
 
 
 def test_component_args_and_stack_config_map_onto_each_other() -> None:
@@ -206,7 +292,7 @@ def _base_config() -> dict[str, Any]:
     }
 
 
-def _config_with(path: str, value: int) -> dict[str, Any]:
+def _config_with(path: str, value: Any) -> dict[str, Any]:
     config = _base_config()
     *sections, key = path.split(".")
     node = config
@@ -215,7 +301,7 @@ def _config_with(path: str, value: int) -> dict[str, Any]:
     if path.startswith("interactiveCluster.autoscale"):
         config["interactiveCluster"].pop("numWorkers")
         node.setdefault("minWorkers", 1)
-        node.setdefault("maxWorkers", max(value, 1))
+        node.setdefault("maxWorkers", max(value, 1) if isinstance(value, int) else 1)
     node[key] = value
     return config
 
@@ -228,19 +314,11 @@ def _problems(config: dict[str, Any]) -> list[str]:
     return []
 
 
-_SETTING_PATHS = {
-    "managedIdentity.userAssigned": "user_assigned_identity",
-    "dataFactory.publicNetworkAccess": "factory_public_network_access",
-}
-
-
 def _read_setting(settings: Any, path: str) -> Any:
-    if path in _SETTING_PATHS:
-        value = getattr(settings, _SETTING_PATHS[path])
-    else:
-        value = settings
-        for part in path.split("."):
-            value = getattr(value, contract.snake_case(part))
+    """The setting at a contract path: the settings model names and nests its fields as the contract does."""
+    value = settings
+    for part in path.split("."):
+        value = getattr(value, contract.snake_case(part))
     value = getattr(value, "value", value)
     return list(value) if isinstance(value, tuple) else value
 

@@ -139,7 +139,7 @@ def test_serverless_on_a_private_stack_names_the_account_level_step() -> None:
     settings = load_settings(
         {"clusterMode": "serverless", **network()}, project="adf-databricks", stack="s", location="westeurope"
     )
-    (ncc,) = [w for w in settings.warnings if w.startswith("adf-databricks:clusterMode:")]
+    (ncc,) = [w for w in settings.warnings if "clusterMode: serverless compute" in w]
     assert "databricks_mws_network_connectivity_config" in ncc and "account" in ncc
 
 
@@ -304,3 +304,22 @@ def test_the_arm_export_carries_what_checkov_reads(prod_plan: Plan, dev_plan: Pl
             assert by_type[arm_type]["properties"]["publicNetworkAccess"] == expected
         assert by_type["Microsoft.KeyVault/vaults/secrets"]["properties"]["value"] == "[secret]"
         assert "dapi" not in str(template)
+
+
+@pytest.mark.parametrize(("project", "stack"), [("adf-databricks", "prod"), ("a" * 60, "production-west-europe-2")])
+def test_network_names_keep_azures_rules_whatever_the_project_and_stack(project: str, stack: str) -> None:
+    """learn.microsoft.com, "Naming rules and restrictions for Azure resources" (Microsoft.Network): names are
+    shortened stably, never refused."""
+    from components import naming
+
+    names = naming.network_names(project, stack)
+    checks = {
+        names.virtual_network: naming.VIRTUAL_NETWORK,
+        names.network_security_group: naming.NETWORK_SECURITY_GROUP,
+        names.workspace_endpoint: naming.PRIVATE_ENDPOINT,
+        names.browser_auth_endpoint: naming.PRIVATE_ENDPOINT,
+        names.vault_endpoint: naming.PRIVATE_ENDPOINT,
+    }
+    assert len(set(checks)) == len(checks)
+    for name, rule in checks.items():
+        assert rule.problems(name) == [], name

@@ -145,9 +145,9 @@ def test_the_preview_is_byte_identical_for_the_same_input_and_day() -> None:
     assert first.returncode == 0 and first.stdout == second.stdout
 
 
-def test_a_warning_is_said_once_though_the_stack_program_validates_twice() -> None:
-    """The stack program validates its config (stack_args), then the component its args: only the component warns,
-    so `pulumi up` prints each warning once."""
+def test_a_warning_is_said_once() -> None:
+    """The stack program's config is validated once, by the component (stack_args only reads it), which warns:
+    `pulumi up` prints each warning once."""
     with runtimes.judged_on(date(2028, 1, 1)):
         plan = run_stack("dev")
     assert len(plan.warnings) == 1

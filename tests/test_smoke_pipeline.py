@@ -311,10 +311,10 @@ def test_the_readmes_cost_table_is_the_one_the_preview_prints() -> None:
 
 def test_every_cost_row_cites_a_source_and_every_mode_has_a_row() -> None:
     from components.args import ClusterMode
-    from components.offline.costs import DATA_FLOW_COSTS, MODE_COSTS, SOURCES
+    from components.offline.costs import DATA_FLOW_COSTS, MODE_COSTS, NETWORK_COSTS, SOURCES
 
     assert set(MODE_COSTS) == {mode.value for mode in ClusterMode}
-    for cost in [*MODE_COSTS.values(), *DATA_FLOW_COSTS.values()]:
+    for cost in [*MODE_COSTS.values(), *DATA_FLOW_COSTS.values(), *NETWORK_COSTS.values()]:
         assert cost.sources and set(cost.sources) <= set(SOURCES)
 
 

@@ -41,6 +41,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "autoscaling interactive cluster": {
         "interactiveCluster": {**INTERACTIVE, "numWorkers": None, "autoscale": {"minWorkers": 1, "maxWorkers": 3}}
     },
+    "private, every option": {
+        "network": {
+            "mode": "private",
+            "deployRunner": "adf-private",
+            "browserAuthentication": True,
+            "linkedVirtualNetworkIds": [
+                "/subscriptions/s/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/runners"
+            ],
+        }
+    },
     "vnet injection": {
         "workspace": {
             "sku": "premium",
@@ -71,6 +81,22 @@ def test_workspace_parameters_match_the_custom_parameters_model(plan_for: PlanFo
     parameters = reveal(plan.one("azure-native:databricks:Workspace").inputs["parameters"])
     assert list(WORKSPACE_PARAMETERS.iter_errors(parameters)) == []
     assert parameters["customVirtualNetworkId"]["value"].endswith("/virtualNetworks/vnet")
+
+
+def test_every_network_resource_of_prod_is_checked_and_a_stray_property_is_refused(prod_plan: Plan) -> None:
+    """prod is private: each network type has its REST view (network.schema.json, SOURCES.md), and the view is
+    closed: a property the model does not declare is refused."""
+    from spec_check import RESOURCE_PROPERTIES, RESOURCE_PROPERTY_SCHEMAS
+
+    from components.offline.network_state import NETWORK_TYPES
+
+    assert {r.type for r in prod_plan.resources} >= set(NETWORK_TYPES)
+    assert set(NETWORK_TYPES) <= set(RESOURCE_PROPERTY_SCHEMAS)
+    subnet = next(r for r in prod_plan.by_type("azure-native:network:Subnet") if r.inputs.get("delegations"))
+    body = RESOURCE_PROPERTIES[subnet.type](reveal(subnet.inputs))
+    assert body["delegations"][0]["properties"]["serviceName"] == "Microsoft.Databricks/workspaces"
+    body["delegations"][0]["serviceName"] = "flattened"
+    assert list(RESOURCE_PROPERTY_SCHEMAS[subnet.type].iter_errors(body))
 
 
 def test_the_schema_check_rejects_a_property_the_spec_does_not_declare(dev_plan: Plan) -> None:

@@ -313,7 +313,7 @@ def runner_in_file(path: Path) -> str:
 
 
 def test_each_stack_deploys_and_rotates_on_the_runner_its_file_names(
-    project_dir: Path, deploy: dict[str, Any], rotate: dict[str, Any]
+    project_dir: Path, deploy: dict[str, Any], rotate: dict[str, Any], pull_request: dict[str, Any]
 ) -> None:
     """A private stack's workspace and vault answer only inside its network (lifecycle row `private-link`): its
     deploy and its token rotation run on the runner its file names (network.deployRunner), the others on
@@ -325,6 +325,9 @@ def test_each_stack_deploys_and_rotates_on_the_runner_its_file_names(
     assert "ubuntu-latest" in runners.values() and set(runners.values()) != {"ubuntu-latest"}
     for job in ("up", "up-protected"):
         assert deploy["jobs"][job]["runs-on"] == "${{ fromJSON(needs.tests.outputs.runners)[matrix.stack] }}"
+    # Previews refresh (Pulumi.yaml options.refresh: always), which reads the workspace's API: on the runner too.
+    assert pull_request["jobs"]["preview"]["runs-on"] == "${{ fromJSON(needs.stacks.outputs.runners)[matrix.stack] }}"
+    assert pull_request["jobs"]["stacks"]["outputs"]["runners"] == "${{ steps.runners.outputs.runners }}"
     assert deploy["jobs"]["tests"]["outputs"]["runners"] == "${{ steps.list.outputs.runners }}"
     assert rotate["jobs"]["rotate"]["runs-on"] == "${{ matrix.runner }}"
     assert {s["stack"]: s["runner"] for s in script.rotation_list()} == {

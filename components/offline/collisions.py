@@ -25,7 +25,9 @@ def claimed_names(project: Project, stack: str, subscription_id: str = OFFLINE_S
         settings = load_settings(raw, project=project.name, stack=stack, location="westeurope")
         overrides = settings.names
         # A stack file holds plain text; only a program can wire an Output here.
-        existing = settings.existing_resource_group if isinstance(settings.existing_resource_group, str) else None
+        existing = (
+            settings.existing_resource_group_name if isinstance(settings.existing_resource_group_name, str) else None
+        )
     except ConfigError:  # a stack with bad config is reported by its own preview; its default names still count
         overrides, existing = NameOverrides(), None
     names = naming.derive_names(project.name, stack, subscription_id, overrides)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from components.args import DEFAULTS
 from components.offline.plan import Plan
 
 SOURCES: Final[Mapping[str, str]] = {
@@ -27,22 +28,22 @@ SOURCES: Final[Mapping[str, str]] = {
     "Catalog (lifecycle row `serverless-vs-pools`)",
     "job-activity": "Azure Data Factory 'Transform data by running a Databricks job': the Job activity runs on "
     "serverless clusters; no cluster in the linked service",
+    "private-link": "azure.microsoft.com/pricing/details/private-link: a private endpoint is billed per hour it "
+    "exists ($0.01/hour, about $7.30 a month) and per GB it processes, inbound and outbound ($0.01/GB each way for "
+    "the first PB), whether or not anything uses it",
+    "private-dns": "azure.microsoft.com/pricing/details/dns: a private DNS zone is billed per month ($0.50 a zone for "
+    "the first 25) and its queries per million ($0.40 for the first billion); zones kept in a hub "
+    "(network.privateDnsZoneIds) cost the stack nothing",
     "ir-ttl": "Azure Data Factory 'Optimizing performance of the Azure Integration Runtime': a cold Data Flow "
     "cluster takes a few minutes to start; within the TTL the next data-flow run reuses the warm cluster and its "
     "start-up is greatly reduced; priced in vCore-hours; the AutoResolve runtime has no TTL (lifecycle row "
     "`dataflow-vs-linked-service`). The TTL alone keeps the cluster warm: the page's 'Quick re-use' paragraph on "
     "cleanup: false was removed as redundant (MicrosoftDocs/azure-docs PR #188421)",
-    "managed-vnet-ir": "Azure Retail Prices API (serviceName 'Azure Data Factory v2', eastus, pay-as-you-go, as "
-    "transcribed on 2026-09-17 in api-evangelist/microsoft-azure-data-factory plans/"
-    "microsoft-azure-data-factory-plans-pricing.yml): 'Azure Managed VNET External Pipeline Activity' and "
-    "'Azure Managed VNET Pipeline Activity' $1.00 per hour each, against 'Cloud External Pipeline Activity' "
-    "$0.00025 and 'Cloud Pipeline Activity' $0.005 per hour on the shared Azure runtime; Data Flow vCore-hours are "
-    "the same meter in both. Prices vary by region",
-    "managed-vnet-ttl": "Azure Data Factory blog, 'Announcing public preview of Time-To-Live (TTL) in managed "
-    "virtual network' (2022): compute in a managed virtual network is provisioned each time an activity runs, "
-    "which 'can lead to relatively long queue times'; a TTL for pipeline and external activities (set apart from "
-    "the Data Flow TTL) keeps that compute reserved, and billed, after the last activity; learn.microsoft.com, "
-    "'Azure Data Factory managed virtual network' (time to live)",
+    "managed-vnet-ir": "Azure Retail Prices API, 'Azure Data Factory v2', eastus (transcribed 2026-09-17 in "
+    "api-evangelist/microsoft-azure-data-factory plans/microsoft-azure-data-factory-plans-pricing.yml): 'Azure "
+    "Managed VNET External Pipeline Activity' $1.00/hour, 'Cloud External Pipeline Activity' $0.00025/hour",
+    "managed-vnet-ttl": "ADF blog, 'Announcing public preview of Time-To-Live (TTL) in managed virtual network': "
+    "managed-VNet compute is provisioned per activity run ('relatively long queue times') unless a TTL keeps it",
 }
 
 
@@ -59,7 +60,8 @@ MODE_COSTS: Final[Mapping[str, Cost]] = {
     "existingCluster": Cost(
         runs_on="one warm interactive (all-purpose) cluster, reused by every run",
         start_latency="none while it runs; 3-7 min after it auto-terminated",
-        idle_cost="its VMs and all-purpose DBUs until autoterminationMinutes (default 30) idle",
+        idle_cost="its VMs and all-purpose DBUs until autoterminationMinutes "
+        f"(default {DEFAULTS['interactiveCluster.autoterminationMinutes']}) idle",
         who_pays="your subscription (VMs in the managed resource group) and Databricks (DBUs), while it runs",
         sources=("cluster-start", "autotermination"),
     ),
@@ -103,13 +105,30 @@ DATA_FLOW_COSTS: Final[Mapping[str, Cost]] = {
     ),
 }
 
+NETWORK_COSTS: Final[Mapping[str, Cost]] = {
+    "azure-native:network:PrivateEndpoint": Cost(
+        runs_on="a private endpoint (the workspace's or the vault's way in)",
+        start_latency="none",
+        idle_cost="$0.01 an hour each (about $7.30 a month), plus $0.01/GB processed each way",
+        who_pays="your subscription, while the endpoint exists",
+        sources=("private-link",),
+    ),
+    "azure-native:privatedns:PrivateZone": Cost(
+        runs_on="a private DNS zone the stack creates",
+        start_latency="none",
+        idle_cost="$0.50 a month each, plus $0.40 per million queries",
+        who_pays="your subscription, while the zone exists",
+        sources=("private-dns",),
+    ),
+}
+"""What private networking adds (network.mode private): fixed monthly costs that run whether or not anything runs.
+The VNet, subnets, NSG, zone groups and VNet links are free."""
+
 MANAGED_NETWORK_COST: Final = Cost(
-    runs_on="private stacks: the managed-VNet runtime DataFlowRuntime (connectVia), through managed private endpoints",
-    start_latency="compute provisioned per activity (a queue before each run; no pipeline/external TTL is set), "
-    "then the compute mode's own start",
-    idle_cost="nothing (no pipeline/external TTL reserves compute)",
-    who_pays="your subscription: $1.00 per hour of external (Databricks) activity, against $0.00025 on the shared "
-    "Azure runtime (eastus), on top of the compute mode's own cost",
+    runs_on="the managed-VNet runtime DataFlowRuntime, through managed private endpoints",
+    start_latency="a queue per activity while ADF provisions compute (no TTL set), then the mode's own start",
+    idle_cost="nothing",
+    who_pays="your subscription: $1.00 per activity-hour (shared runtime: $0.00025), besides the mode's cost",
     sources=("managed-vnet-ir", "managed-vnet-ttl"),
 )
 """What a private stack's Databricks activities add: they run on the factory's managed-VNet runtime."""
@@ -123,9 +142,11 @@ def _row(name: str, cost: Cost) -> str:
 
 
 def cost_table_markdown() -> str:
-    """The README's table: Databricks activities per clusterMode, then Data Flows warm and cold, then sources."""
+    """The README's table: Databricks activities per clusterMode, Data Flows warm and cold, what private networking
+    adds, then sources."""
     rows = [_row(f"`clusterMode: {mode}`", cost) for mode, cost in MODE_COSTS.items()]
     rows += [_row(f"Data Flows, {state}", cost) for state, cost in DATA_FLOW_COSTS.items()]
+    rows += [_row(f"`network.mode: private`, each {t.rsplit(':', 1)[1]}", c) for t, c in NETWORK_COSTS.items()]
     rows.append(_row("Databricks activities, `network.mode: private`", MANAGED_NETWORK_COST))
     notes = [f"- [{key}] {text}." for key, text in SOURCES.items()]
     return "\n".join([_HEADER, "|---|---|---|---|---|---|", *rows, "", *notes])
@@ -177,10 +198,21 @@ def summary(plan: Plan) -> list[str]:
         f"    Mapping Data Flows ({state}): {where}, not the Databricks linked service",
         f"        start latency: {data_flows.start_latency}; idle cost: {data_flows.idle_cost}",
     ]
+    lines += _network_lines(plan)
     names = {key: plan.outputs[key].value for key in SMOKE_ARGUMENTS if key in plan.outputs}
     if len(names) == len(SMOKE_ARGUMENTS):
         arguments = " ".join(str(names[key]) for key in SMOKE_ARGUMENTS)
         lines.append(f"    Verify after `pulumi up`: bash .github/scripts/run-smoke-pipeline.sh {arguments}")
+    return lines
+
+
+def _network_lines(plan: Plan) -> list[str]:
+    """A private stack's standing network costs, counted from its plan (nothing for a public stack)."""
+    lines = []
+    for resource_type, cost in NETWORK_COSTS.items():
+        count = len(plan.by_type(resource_type))
+        if count:
+            lines.append(f"    Private networking: {count} × {cost.runs_on}: {cost.idle_cost}")
     return lines
 
 

@@ -1,9 +1,9 @@
 """A program that installs adf-databricks as a package and builds the platform from one key of its own config.
 
 All the platform's settings sit under this project's key `data-platform:platform`, in the stack config's
-camelCase. `stack_args(..., config_key="platform")` validates them there first, so that a mistake is reported as
-`data-platform:platform.jobCluster.workers`, the key this program's users write, and then maps them onto the
-component's typed args.
+camelCase. `stack_args(..., config_key="platform")` maps them onto the component's typed args and tells the
+component where they came from, so that its one validation reports a mistake as
+`data-platform:platform.jobCluster.workers`, the key this program's users write.
 """
 
 import pulumi

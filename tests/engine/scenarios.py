@@ -106,9 +106,10 @@ SCENARIOS: tuple[Scenario, ...] = (
         "prod: destroy refuses to delete the protected resources (the unprotected ones go first)",
         "prod",
         (
-            # `kv-secret-dataplane-delete` kept out of the way (firewall allows the deployer, who holds a data-plane
-            # role), so the destroy reaches the protected resources.
-            Step("up", config={"keyVault": {"allowedIpRanges": ["203.0.113.0/24"]}}),
+            # `kv-secret-dataplane-delete` kept out of the way (the deployer holds a data-plane role; prod is private,
+            # so its deploy reaches the vault's data plane through the vault's endpoint, which the firewall's IP rules
+            # do not govern), so the destroy reaches the protected resources.
+            Step("up"),
             Step("cloud", cloud={"dataPlaneRoles": ["ci-deployer"]}),
             Step("destroy", ok=False, error=("protect",), survives=PROTECTED),
             Step("up", forbid_ops=("replace", "create-replacement", "delete-replaced")),

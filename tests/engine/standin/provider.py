@@ -308,17 +308,19 @@ class StandIn(p.Provider):
         if vault is None:
             return
         # A private vault's data plane answers only through its private endpoint (lifecycle rows `private-link`,
-        # `kv-secret-dataplane-delete`): the deploy runner inside the network reaches it while the endpoint exists.
+        # `kv-secret-dataplane-delete`): the deploy runner inside the network reaches it while the endpoint exists,
+        # and the firewall's IP rules, which govern the public endpoint only, do not apply.
         private = vault.get("properties", {}).get("publicNetworkAccess") == "Disabled"
-        if private and not any(
+        through_endpoint = any(
             r["type"] == PRIVATE_ENDPOINT and vault["name"] in str(r["state"].get("privateLinkServiceConnections"))
             for r in cloud["resources"].values()
-        ):
+        )
+        if private and not through_endpoint:
             raise CloudError(
                 f"403 Forbidden (ForbiddenByConnection): public network access is disabled and no private endpoint "
                 f"reaches vault {secret['vaultName']}"
             )
-        acls = vault.get("properties", {}).get("networkAcls") or {}
+        acls = {} if private else vault.get("properties", {}).get("networkAcls") or {}
         caller = ipaddress.ip_address(cloud["deployerIp"])
         allowed = any(caller in ipaddress.ip_network(rule["value"], strict=False) for rule in acls.get("ipRules") or [])
         if acls.get("defaultAction") == "Deny" and not allowed:
