@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import zipfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from support import JUDGED_ON
 
 from components import runtimes
@@ -38,6 +43,13 @@ class RecordingMocks(AzureMocks):
 
 PlanFor = Callable[..., Plan]
 
+# Property tests draw this many examples each: `unit` keeps the README's `python -m pytest` the fast offline loop;
+# `thorough` (HYPOTHESIS_PROFILE=thorough) searches wider, for a nightly run or after changing the validator. No
+# deadline: on a shared machine one example's time says nothing about the code.
+settings.register_profile("unit", max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", settings.get_profile("unit"), max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "unit"))
+
 
 @pytest.fixture(scope="session", autouse=True)
 def runtime_support_judged_on_a_fixed_day() -> Iterator[None]:
@@ -57,12 +69,23 @@ def prod_plan() -> Plan:
     return run_stack("prod")
 
 
+_PLANS: dict[tuple[str, str, date], Plan] = {}
+"""The plans `plan_for` made on the default mocks, by stack, overrides and the day runtimes are judged on: the
+program is deterministic there (tests/test_preview.py prints the same bytes twice), so a test asking again for
+the same plan gets it without running the program again. Tests read plans; none changes one."""
+
+
 @pytest.fixture
 def plan_for() -> PlanFor:
     """`plan_for(stack="dev", **overrides)`: the stack file with some keys replaced."""
 
     def run(stack: str = "dev", mocks: AzureMocks | None = None, **overrides: Any) -> Plan:
-        return run_stack(stack, overrides, mocks=mocks)
+        if mocks is not None:
+            return run_stack(stack, overrides, mocks=mocks)
+        key = (stack, json.dumps(overrides, sort_keys=True), runtimes.today())
+        if key not in _PLANS:
+            _PLANS[key] = run_stack(stack, overrides)
+        return _PLANS[key]
 
     return run
 
@@ -91,6 +114,22 @@ def adf_schema(specs: Path) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def project_dir() -> Path:
     return PROJECT_DIR
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site-packages folder holding this project as `pip install adf-databricks@git+…` leaves it: the wheel that
+    pyproject.toml's build backend (hatchling's PEP 517 `build_wheel`, the hook pip calls) builds from the
+    checkout, unpacked as pip unpacks a pure-Python wheel. Built in this process: no virtualenv, no pip."""
+    from hatchling.build import build_wheel
+
+    built = tmp_path_factory.mktemp("wheel")
+    with contextlib.chdir(PROJECT_DIR):
+        wheel = built / build_wheel(str(built))
+    site = tmp_path_factory.mktemp("site-packages")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    return site
 
 
 def plan_from_values(stack: str, values: dict[str, Any], mocks: AzureMocks | None = None) -> Plan:

@@ -1,4 +1,4 @@
-"""Helpers shared by tests: the stacks a user has, a stack name nobody has, the preview as a newcomer runs it, and
+"""Helpers shared by tests: the stacks a user has, a stack name nobody has, the preview run in this process, and
 the parts of the user's documents (README.md, docs/) that tests hold to the code."""
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ import shutil
 import subprocess
 import sys
 import uuid
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from datetime import date
 from pathlib import Path
 
 from components.offline.project import load_project
+from components.offline.run import INSTALLED_NAME
 from components.preview import main
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -48,18 +50,24 @@ def preview_here(*args: str, cwd: Path = PROJECT_DIR) -> subprocess.CompletedPro
     return subprocess.CompletedProcess(["components.preview", *args], code, out.getvalue(), err.getvalue())
 
 
-def preview(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The command as a newcomer types it, in a process of its own; `components` importable as when installed."""
-    environment = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "components.preview", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        env=environment,
-    )
+@contextmanager
+def installed_as_package(site: Path | None) -> Iterator[None]:
+    """Where a consumer's `import adf_databricks` finds the package: in `site` (a site-packages folder the wheel was
+    installed into) or, with None, nowhere, so that the preview serves this checkout's `components` under that
+    name. No module of that name stays imported from before; those are put back afterwards."""
+    saved = {name: module for name, module in sys.modules.items() if name.partition(".")[0] == INSTALLED_NAME}
+    for name in saved:
+        del sys.modules[name]
+    if site is not None:
+        sys.path.insert(0, str(site))
+    try:
+        yield
+    finally:
+        if site is not None:
+            sys.path.remove(str(site))
+        for name in [name for name in sys.modules if name.partition(".")[0] == INSTALLED_NAME]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 def copy_project(target: Path) -> Path:

@@ -342,36 +342,6 @@ def test_the_plugin_installs_the_runtime_dependencies_at_their_locked_versions(p
     assert sorted(plugin) == sorted(locked[name] for name in runtime)
 
 
-def test_the_plugin_serves_the_pinned_schema_over_grpc(project_dir: Path, tmp_path: Path) -> None:
-    """What `pulumi package add components/plugin` does first: run the plugin as the Python language host runs it
-    (`python <plugin folder> <engine address>`, from another working directory) and ask it for its schema."""
-    import subprocess
-    import sys
-
-    import grpc
-    from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
-
-    plugin = subprocess.Popen(
-        [sys.executable, str(project_dir / "components" / "plugin"), "127.0.0.1:1"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert plugin.stdout is not None
-        port = plugin.stdout.readline().strip()
-        assert port.isdigit(), plugin.stderr.read() if plugin.stderr else ""
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            reply = provider_pb2_grpc.ResourceProviderStub(channel).GetSchema(
-                provider_pb2.GetSchemaRequest(version=0), timeout=60
-            )
-    finally:
-        plugin.kill()
-        plugin.wait(timeout=30)
-    assert json.loads(reply.schema) == json.loads(GOLDEN_SCHEMA.read_text(encoding="utf-8"))
-
-
 def test_values_wired_from_the_callers_resources_are_accepted() -> None:
     """An existing resource group and a VNet id may come from the caller's own resources, as Outputs: the
     validator leaves them to Azure, and the component wires them through."""

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from conftest import PlanFor, plan_from_values
 from spec_check import runtime_violations
+from support import stacks
 
 from components.config import ConfigError, load_settings
 from components.data_flow_runtime import RUNTIME_NAME
 from components.naming import ADF_OBJECT
 from components.offline.plan import Plan
 from components.offline.project import load_project, stack_config
-from components.offline.run import PROJECT_DIR
 
 RUNTIME = "azure-native:datafactory:IntegrationRuntime"
 FACTORY = "azure-native:datafactory:Factory"
@@ -47,7 +47,7 @@ def test_prod_starts_data_flows_cold_and_pays_nothing_while_idle(prod_plan: Plan
     assert "cleanup" not in flow
 
 
-@pytest.mark.parametrize("stack", load_project(PROJECT_DIR).stacks())
+@pytest.mark.parametrize("stack", stacks())
 def test_every_stack_files_runtime_is_valid_against_the_model(plan_for: PlanFor, stack: str) -> None:
     assert runtime_violations(plan_for(stack)) == []
 

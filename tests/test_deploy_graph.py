@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from lifecycle_scenarios import uses_token
+from support import stacks
 
 from benchmarks.creation_times import CLUSTER_START_SECONDS, CREATION_TIMES, creation_seconds
 from benchmarks.deploy_graph import (
@@ -45,7 +47,7 @@ def any_plan(request: pytest.FixtureRequest, plan_for: PlanFor) -> Plan:
     return plan_for(stack, **overrides)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", stacks())
 def test_the_first_deploy_takes_exactly_the_critical_path(stack: str, plan_for: PlanFor) -> None:
     graph = DeployGraph.from_plan(plan_for(stack))
     critical, _ = graph.critical_path()
@@ -53,7 +55,7 @@ def test_the_first_deploy_takes_exactly_the_critical_path(stack: str, plan_for: 
     assert graph.serial() > critical
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", [s for s in stacks() if uses_token(s)])
 def test_the_critical_path_is_the_workspace_token_secret_linked_service_chain(stack: str, plan_for: PlanFor) -> None:
     """prod is private: its chain runs through the VNet's subnets, then the factory's managed endpoint to the
     workspace and its approval (longer than the token's path through the workspace's endpoint and DNS record, which

@@ -1,106 +1,44 @@
 """The product installs as the package `adf_databricks`: the component and its contract, nothing of the offline
-tooling, and another program can use it from a folder of its own."""
+tooling. Another program using it from a folder of its own: tests/test_preview.py, `component_package`."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import sysconfig
-import venv
-from dataclasses import dataclass
+import importlib
+from importlib.metadata import Distribution
 from pathlib import Path
 
 import pytest
+from support import installed_as_package
 
 import components
-
-
-@dataclass(frozen=True)
-class FreshVenv:
-    python: Path
-    package: Path
-    """Where `adf_databricks` was installed."""
+from components.offline.run import INSTALLED_NAME
 
 
 @pytest.fixture(scope="module")
-def fresh_venv(tmp_path_factory: pytest.TempPathFactory, project_dir: Path) -> FreshVenv:
-    """A new virtualenv with this project pip-installed into it, as `pip install adf-databricks@git+…` would.
-
-    Its dependencies (the SDKs, ~500 MB) are not downloaded again: a .pth file lends it the test run's
-    site-packages, which sit after the venv's own, so `adf_databricks` can only come from the installed wheel.
-    """
-    root = tmp_path_factory.mktemp("venv")
-    venv.create(root, with_pip=False)
-    python = root / "bin" / "python"
-    query = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    site_packages = Path(
-        subprocess.run([python, "-c", query], check=True, capture_output=True, text=True).stdout.strip()
-    )
-    (site_packages / "dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    install = [
-        sys.executable,
-        "-m",
-        "pip",
-        "--python",
-        str(python),
-        "install",
-        "-q",
-        "--no-deps",
-        "--no-build-isolation",
-    ]
-    subprocess.run([*install, "."], cwd=project_dir, check=True, capture_output=True, timeout=300)
-    return FreshVenv(python, site_packages / "adf_databricks")
+def package(installed_wheel: Path) -> Path:
+    """Where `adf_databricks` was installed (conftest: the wheel pyproject.toml builds, unpacked)."""
+    return installed_wheel / INSTALLED_NAME
 
 
-def test_the_wheel_holds_the_component_and_its_contract(fresh_venv: FreshVenv) -> None:
-    shipped = {p.name for p in fresh_venv.package.iterdir() if p.name != "__pycache__"}
+def test_the_wheel_holds_the_component_and_its_contract(package: Path) -> None:
+    shipped = {p.name for p in package.iterdir() if p.name != "__pycache__"}
     assert {"__init__.py", "platform.py", "args.py", "contract.py", "config.py", "py.typed"} <= shipped
-    assert (fresh_venv.package / "notebooks" / "smoke.py").is_file(), "the smoke notebook the stack deploys"
+    assert (package / "notebooks" / "smoke.py").is_file(), "the smoke notebook the stack deploys"
 
 
-def test_the_wheel_carries_no_offline_tooling(fresh_venv: FreshVenv) -> None:
+def test_the_wheel_carries_no_offline_tooling(package: Path) -> None:
     """The preview, its emulation of the CLI and engine, the specs, the plugin host and the generator stay in the
     checkout: users install the product, not our test equipment."""
-    shipped = {p.relative_to(fresh_venv.package).as_posix() for p in fresh_venv.package.rglob("*")}
+    shipped = {p.relative_to(package).as_posix() for p in package.rglob("*")}
     assert not {"offline", "preview.py", "generate.py", "plugin"} & shipped
     assert not [p for p in shipped if p.endswith((".json", ".md"))]
-    assert not (fresh_venv.package.parent / "components").exists()
+    assert not (package.parent / "components").exists()
 
 
-def test_the_installed_package_reports_the_one_version(fresh_venv: FreshVenv, tmp_path: Path) -> None:
+def test_the_installed_package_reports_the_one_version(installed_wheel: Path) -> None:
     """components/__init__.py is the one version source: the wheel's metadata and the module agree with it."""
-    script = "import importlib.metadata as m, adf_databricks as a; print(m.version('adf-databricks'), a.__version__)"
-    result = subprocess.run([fresh_venv.python, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert result.stdout.split() == [components.__version__, components.__version__]
-
-
-def test_the_example_program_runs_on_the_installed_package(
-    fresh_venv: FreshVenv, project_dir: Path, tmp_path: Path
-) -> None:
-    """examples/consumer imports `adf_databricks`; the checkout lends only the offline runtime that previews it."""
-    script = f"""
-import json, sys
-sys.path.append({str(project_dir)!r})
-from components.offline.project import load_project, stack_config
-from components.offline.run import run_program
-import adf_databricks
-assert adf_databricks.__file__.startswith({str(fresh_venv.package)!r}), adf_databricks.__file__
-project = load_project(__import__("pathlib").Path({str(project_dir / "examples" / "consumer")!r}))
-plan = run_program(project, "staging", stack_config(project, "staging"))
-link = plan.one("azure-native:datafactory:LinkedService").inputs["properties"]
-print(json.dumps({{
-    "outputs": {{k: o.value for k, o in plan.outputs.items()}},
-    "authentication": link["authentication"],
-    "workers": link["newClusterNumOfWorker"],
-    "location": plan.one("azure-native:databricks:Workspace").inputs["location"],
-}}))
-"""
-    # Run from an empty folder, so that nothing but the installed package can provide `adf_databricks`.
-    result = subprocess.run(
-        [fresh_venv.python, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=180, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen["outputs"]["linkedServiceName"] == "AzureDatabricks"
-    assert (seen["authentication"], seen["workers"], seen["location"]) == ("MSI", "1:4", "northeurope")
+    (metadata,) = installed_wheel.glob("adf_databricks-*.dist-info")
+    with installed_as_package(installed_wheel):
+        installed = importlib.import_module(INSTALLED_NAME)
+        assert installed.__file__ == str(installed_wheel / INSTALLED_NAME / "__init__.py")
+        assert (Distribution.at(metadata).version, installed.__version__) == (components.__version__,) * 2

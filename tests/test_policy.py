@@ -39,7 +39,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, deserialize_properties
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
-from support import JUDGED_ON
+from support import JUDGED_ON, stacks
 
 from components.offline.network_state import NETWORK_TYPES
 from components.offline.plan import Plan, ResourceRecord, Secret
@@ -51,9 +51,9 @@ POLICY_DIR = PROJECT_DIR / "policy"
 CANARY = "dapi0123456789abcdef0123456789abcdef-canary"
 """A token-shaped secret planted in failing cases: it must never appear in a violation message."""
 
-PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {
-    "dev": ("dev", None),
-    "prod": ("prod", None),
+PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {stack: (stack, None) for stack in stacks()}
+"""Every stack file as it is, under its own name, then variants of the shipped dev and prod stacks."""
+PLANS |= {
     "prod-unprotected": ("prod", {"protect": False}),
     "dev-msi": ("dev", {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}}),
     "prod-msi": ("prod", {"auth": "managedIdentity", "managedIdentity": {"userAssigned": True}}),
@@ -77,7 +77,7 @@ PLANS: dict[str, tuple[str, dict[str, Any] | None]] = {
     ),
 }
 PLANS["dev-serverless"] = ("dev", {"clusterMode": "serverless"})
-PASSING_PLANS = ("dev", "prod", "dev-msi", "prod-msi", "dev-pool", "dev-job", "dev-serverless")
+PASSING_PLANS = (*stacks(), "dev-msi", "prod-msi", "dev-pool", "dev-job", "dev-serverless")
 
 # --------------------------------------------------------------------------------------------------
 # The engine's view of a plan.
@@ -1239,7 +1239,7 @@ def test_the_cli_sees_the_pack(analyzer: analyzer_pb2_grpc.AnalyzerStub) -> None
     assert schema["prod-resources-protected"]["properties"]["prodStacks"]["default"] == ["prod*"]
 
 
-@pytest.mark.parametrize("key", ["dev", "prod"])
+@pytest.mark.parametrize("key", stacks())
 def test_the_cli_passes_the_real_stacks(
     analyzer: analyzer_pb2_grpc.AnalyzerStub, plans: Callable[[str], Plan], key: str
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordingMocks, plan_from_values
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from spec_check import plan_violations
 
@@ -19,7 +19,8 @@ from components.config import ConfigError, as_int, load_settings
 from components.offline.project import ProjectError, as_cli_strings, load_project, parse_override, read_stack
 from components.settings import STANDARD_TAG_NAMES, NameOverrides
 
-FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The tests that run the program or read a stack file draw as many examples as the profile says (conftest: `unit`
+# for the fast loop, `thorough` for a wider search); the ones that call one pure function draw hundreds, cheaply.
 
 spark_versions = st.sampled_from(
     ["16.4.x-scala2.12", "15.4.x-scala2.12", "17.3.x-scala2.13", "16.4.x-photon-scala2.12", "16.4.x-cpu-ml-scala2.12"]
@@ -143,7 +144,6 @@ BAD_VALUES: list[tuple[str, Any]] = [
 ]
 
 
-@FAST
 @given(config=valid_configs(), stack=stack_names)
 def test_every_valid_config_yields_a_spec_conformant_plan(config: dict[str, Any], stack: str) -> None:
     plan = plan_from_values(stack, config)
@@ -152,7 +152,6 @@ def test_every_valid_config_yields_a_spec_conformant_plan(config: dict[str, Any]
     assert link.inputs["linkedServiceName"] == config["linkedService"]["name"]
 
 
-@FAST
 @given(
     valid=valid_configs(), bad=st.lists(st.sampled_from(BAD_VALUES), min_size=1, max_size=4, unique_by=lambda b: b[0])
 )
@@ -262,19 +261,16 @@ def outcome_of(text: str | bytes) -> str:
         return "valid"
 
 
-@FAST
 @given(text=yaml_like)
 def test_any_text_as_a_stack_file_is_read_or_refused_clearly(text: str) -> None:
     assert outcome_of(text) in ("refused", "invalid", "valid")
 
 
-@FAST
 @given(data=st.binary(max_size=40))
 def test_any_bytes_as_a_stack_file_are_read_or_refused_clearly(data: bytes) -> None:
     assert outcome_of(b"config:\n  a:b: " + data) in ("refused", "invalid", "valid")
 
 
-@FAST
 @given(document=stack_documents())
 def test_any_value_at_any_depth_is_validated_without_a_traceback(document: str) -> None:
     assert outcome_of(document) in ("invalid", "valid")

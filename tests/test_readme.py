@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from support import PROJECT_DIR, between, code_blocks, doc, doc_section, preview, stacks
+from support import PROJECT_DIR, between, code_blocks, doc, doc_section, preview_here, stacks
 
 from components.config import ConfigError, load_settings
 from components.offline.render import mermaid
@@ -62,8 +62,9 @@ def test_every_declared_config_key_is_documented(project_dir: Path) -> None:
 
 def test_the_readmes_python_program_previews_as_written(tmp_path: Path) -> None:
     """A newcomer copies the README's Python section into a folder — its Pulumi.yaml, its stack file, its
-    `__main__.py` — and previews it as the README says, from that folder with the checkout on PYTHONPATH. The
-    plan is built from the stack file's values: the program reads its stack's config, it hard-codes none."""
+    `__main__.py` — and previews it as the README says, from that folder with the checkout importable (in this
+    process, as PYTHONPATH makes it; tests/test_preview.py runs the command in a process of its own). The plan is
+    built from the stack file's values: the program reads its stack's config, it hard-codes none."""
     section = doc_section("README.md", "## Use it from your language").split("**TypeScript", 1)[0]
     project_file, stack_file = code_blocks(section, "yaml")
     (program,) = code_blocks(section, "python")
@@ -74,7 +75,7 @@ def test_the_readmes_python_program_previews_as_written(tmp_path: Path) -> None:
     (tmp_path / "stacks" / f"Pulumi.{stack}.yaml").write_text(stack_file)
     (tmp_path / "__main__.py").write_text(program)
 
-    result = preview(stack, cwd=tmp_path)
+    result = preview_here(stack, cwd=tmp_path)
 
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(stack_file)["config"]

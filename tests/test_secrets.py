@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import PlanFor
+from lifecycle_scenarios import uses_token
+from support import stacks
 
 from components.offline import render
 from components.offline.plan import Plan, Secret, walk
@@ -48,7 +50,7 @@ def test_no_stack_output_carries_the_token(dev_plan: Plan) -> None:
         assert token not in str(output.value), name
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", [s for s in stacks() if uses_token(s)])
 @pytest.mark.parametrize("fmt", sorted(render.FORMATS))
 def test_no_printed_preview_line_shows_the_token(plan_for: PlanFor, stack: str, fmt: str) -> None:
     plan = plan_for(stack)

@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
 from spec_check import activity_body, activity_errors, pipeline_violations
-from support import between, doc, doc_section
+from support import between, doc, doc_section, stacks
 
 from components import naming, smoke_pipeline
 from components.offline.plan import Plan, reveal
-from components.offline.project import load_project
 from components.offline.run import PROJECT_DIR
 
 PIPELINE = "azure-native:datafactory:Pipeline"
@@ -30,7 +29,7 @@ JOB = "databricks:index/job:Job"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
 DATABRICKS_LS = "adf-databricks-databricks-linked-service"
 PROVIDER = "pulumi:providers:databricks"
-STACKS = load_project(PROJECT_DIR).stacks()
+STACKS = stacks()
 
 MODES: dict[str, dict[str, Any]] = {
     "existingCluster": {"clusterMode": "existingCluster", "interactiveCluster": INTERACTIVE},

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
 from spec_check import WORKSPACE_PARAMETERS, linked_service_bodies, plan_violations, prose_violations, schema_errors
+from support import stacks
 
 from components.offline.plan import Plan, reveal
-from components.offline.project import load_project
 
 FULL_JOB_CLUSTER = {
     **JOB_CLUSTER,
@@ -64,7 +64,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("stack", load_project(__import__("conftest").PROJECT_DIR).stacks())
+@pytest.mark.parametrize("stack", stacks())
 def test_every_stack_file_emits_spec_conformant_resources(plan_for: PlanFor, stack: str) -> None:
     assert plan_violations(plan_for(stack)) == []
 

@@ -175,7 +175,8 @@ def test_the_stack_listing_names_every_stack_file(
     pull_request: dict[str, Any], project_dir: Path, tmp_path: Path
 ) -> None:
     expected = sorted(p.name.split(".")[1] for p in (project_dir / "stacks").glob("Pulumi.*.yaml"))
-    assert list_stacks(stack_listing_script(pull_request), project_dir, tmp_path) == expected == ["dev", "prod"]
+    assert expected, "the project ships stack files"
+    assert list_stacks(stack_listing_script(pull_request), project_dir, tmp_path) == expected
 
 
 def test_a_new_stack_file_joins_the_preview_matrix(
