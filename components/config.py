@@ -628,7 +628,7 @@ def _workspace(section: Section) -> WorkspaceSpec:
 
 # Lifecycle row `workspace-pna-private-link`: without front-end private endpoints neither CI nor a laptop reaches
 # such a workspace, so the deploy would fail after the workspace exists; network.mode private creates them.
-PRIVATE_NETWORKING_NOT_PROVIDED = (
+DISABLED_NEEDS_PRIVATE_MODE = (
     "Disabled needs network.mode: private, which creates the private endpoints and DNS the deploy reaches the "
     "workspace through (without them it cannot create clusters and tokens); set network.mode: private (and "
     "network.deployRunner), or use Enabled"
@@ -1190,7 +1190,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "private access needs private networking",
         ("workspace.publicNetworkAccess", "network.mode"),
-        PRIVATE_NETWORKING_NOT_PROVIDED,
+        DISABLED_NEEDS_PRIVATE_MODE,
         "lifecycle row `workspace-pna-private-link`",
         network_config.disabled_without_private,
     ),

@@ -116,7 +116,7 @@ def test_the_validator_applies_each_declared_default(path: str) -> None:
     base.setdefault(section, {})
     base[section] = {k: v for k, v in base[section].items() if k != key}
     private_only = section == "network" and key in PRIVATE_ONLY_KEYS
-    if private_only:  # read only in private mode (a public stack refuses them)
+    if private_only:  # they matter in private mode (a public stack refuses them written)
         base["network"] = {"mode": "private", "deployRunner": "self-hosted-private"}
     settings = load_settings(base, project="p", stack="s", location="westeurope")
     assert _read_setting(settings, path) == DEFAULTS[path], path

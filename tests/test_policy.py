@@ -1258,8 +1258,11 @@ def test_the_cli_passes_the_real_stacks(
             reported = [d.message for d in response.diagnostics if d.policyName != "public-endpoints"]
             assert reported == [], record.name
             public = [d for d in response.diagnostics if d.policyName == "public-endpoints"]
-            # dev is public: its workspace and vault are reported, as advisories; prod is private: nothing.
-            expected = 1 if key == "dev" and record.type in rules.PUBLIC_ENDPOINT_TYPES else 0
+            # A public stack's workspace and vault are reported, as advisories (not in prod, where that is
+            # prod-private-networking's); a private stack's (prod's) nothing.
+            private = bool(plan.by_type("azure-native:network:PrivateEndpoint"))
+            public_elsewhere = not private and not rules.is_prod_stack(plan.stack)
+            expected = 1 if public_elsewhere and record.type in rules.PUBLIC_ENDPOINT_TYPES else 0
             assert len(public) == expected and all(d.enforcementLevel == analyzer_pb2.ADVISORY for d in public)
     finally:
         analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={}))
