@@ -955,9 +955,9 @@ def violating_types(plan: Plan, config: Mapping[str, Any] | None = None) -> set[
 
 
 TOKEN_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES) - {rules.USER_ASSIGNED_IDENTITY}
+"""Token mode creates no user-assigned identity; the other stateful types are always there."""
 PRIVATE_PROTECTED = {*NETWORK_TYPES, "azure-native:resources:Resource"}
 """A private stack's network, and the factory's managed virtual network (protected with the factory)."""
-"""Token mode creates no user-assigned identity; the other stateful types are always there."""
 IDENTITY_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES)
 """The Key Vault stays in every auth mode (lifecycle rows `kv-secret-dataplane-delete`, `kv-soft-delete-name` and
 `azure-native-no-adopt`), so identity mode has every stateful type."""
