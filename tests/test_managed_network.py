@@ -109,10 +109,9 @@ def test_a_private_stack_without_a_data_flow_section_still_gets_the_managed_runt
 
 def test_managed_endpoints_reach_the_workspace_and_in_token_mode_the_vault(prod_plan: Plan, plan_for: PlanFor) -> None:
     """Sub-resources `databricks_ui_api` and `vault` (row `private-link`). The Key Vault linked service names no
-    runtime: the token is fetched by the activity's runtime (the managed one), through the vault's managed endpoint
-    (row `adf-managed-vnet`; learn.microsoft.com, "Store credentials in Azure Key Vault": the factory retrieves the
-    secret when the activity runs, "Azure Data Factory managed virtual network": activities on the managed runtime
-    reach stores only through managed private endpoints)."""
+    runtime: an activity on the managed-VNet runtime reaches the vault through the vault's managed private endpoint
+    (row `adf-managed-vnet`, which states it; learn.microsoft.com, "Azure Data Factory managed virtual network":
+    a runtime in the managed network reaches stores through managed private endpoints)."""
     endpoints = by_group(prod_plan)
     assert set(endpoints) == {"databricks_ui_api", "vault"}
     workspace = prod_plan.one("azure-native:databricks:Workspace")
