@@ -4,9 +4,10 @@
    parallelism, the critical path of the dependency graph, their ratio, the fully serial deploy, and the
    workspace → token → secret → linked service chain; plus what `no_wait` saves.
 2. Fast offline loop: the offline preview of each stack against the import floor (best of N runs, run
-   `--jobs` at a time), as wall time and as CPU time, and peak memory; then the unit tier (the README's
-   `python -m pytest`, tests/engine left out), alone: its wall time against the target, its CPU time in all its
-   processes, and the machine's load while it ran.
+   `--jobs` at a time), as wall time and as CPU time, and peak memory; the change report of each stack against
+   HEAD (`--against HEAD`: both plans, the base's in a process of its own) against its preview; then the unit tier
+   (the README's `python -m pytest`, tests/engine left out), alone: its wall time against the target, its CPU time
+   in all its processes, and the machine's load while it ran.
 3. `--install`, a step of its own (minutes: it downloads both sets from the package index): what each of the
    README's two set-up commands installs — packages, megabytes, and time with an empty and with a warm pip
    cache (benchmarks/install_sets.py).
@@ -43,6 +44,8 @@ if TYPE_CHECKING:  # importing `components` loads every SDK (seconds): main() st
 PROJECT_DIR: Final = Path(__file__).resolve().parents[1]
 
 PREVIEW_RATIO_TARGET: Final = 1.3
+CHANGE_REPORT_RATIO_TARGET: Final = 2.2
+CHANGE_REPORT: Final = "change report "
 UNIT_TIER_TARGET_SECONDS: Final = 45.0
 """Wall time of `python -m pytest` on 2 cores (issue 19, item 5)."""
 POOL: Final = {
@@ -138,6 +141,8 @@ class Timings:
         for stack in stacks(PROJECT_DIR):
             if stack not in self.commands:
                 self.submit(stack, [sys.executable, "-m", "components.preview", stack])
+                against = [sys.executable, "-m", "components.preview", stack, "--against", "HEAD"]
+                self.submit(f"{CHANGE_REPORT}{stack}", against)
 
     def results(self) -> dict[str, Run]:
         done = {
@@ -154,6 +159,9 @@ def offline_section(plans: dict[str, Plan], timings: Timings, skip_tests: bool, 
     timings.previews()
     measured = timings.results()
     floor = measured.pop("floor")
+    reports = {
+        label.removeprefix(CHANGE_REPORT): measured.pop(label) for label in list(measured) if CHANGE_REPORT in label
+    }
     print(f"   import floor (pulumi + the SDK classes the plans create): {_fmt(floor)}")
     for stack, preview in measured.items():
         ratio = preview.cpu_seconds / floor.cpu_seconds
@@ -163,6 +171,15 @@ def offline_section(plans: dict[str, Plan], timings: Timings, skip_tests: bool, 
         print(
             f"   preview {stack:5}: {_fmt(preview)}  = {ratio:.2f}× floor's CPU "
             f"({preview.seconds / floor.seconds:.2f}× its wall time; target ≤ {PREVIEW_RATIO_TARGET}×: {verdict})"
+        )
+    for stack, change in reports.items():
+        ratio = change.cpu_seconds / measured[stack].cpu_seconds
+        met = ratio <= CHANGE_REPORT_RATIO_TARGET
+        verdict = verdicts.check(f"change report {stack} ≤ {CHANGE_REPORT_RATIO_TARGET}× preview", met, f"{ratio:.2f}×")
+        print(
+            f"   change report {stack:5}: {_fmt(change)}  = {ratio:.2f}× its preview's CPU "
+            f"({change.seconds / measured[stack].seconds:.2f}× its wall time; target ≤ {CHANGE_REPORT_RATIO_TARGET}×: "
+            f"{verdict})"
         )
     if skip_tests:
         print("   unit tier: skipped (--skip-tests)")

@@ -3,6 +3,11 @@
     python -m components.preview dev
     python -m components.preview -s prod --format adf
     python -m components.preview dev --set adf-databricks:clusterMode=newJobCluster --format json
+    python -m components.preview prod --against main --format markdown
+
+`--against <git ref>` (default: the merge base of HEAD with main) prints a change report instead: what the next
+`pulumi up` would do to the stack as that ref deployed it, per resource (docs/preview.md). Exit codes: 0, 1 invalid
+stack, 2 cannot compare (the ref does not resolve or its program does not run), 3 data loss.
 
 Like the CLI, it uses the nearest Pulumi.yaml at or above the current folder — this repository's, or your own
 program's — and that project's stack files; `components` must be importable (it is from the repository's root;
@@ -27,6 +32,8 @@ import pulumi
 
 from components import runtimes
 from components.config import ConfigError
+from components.offline import baseline, change_render
+from components.offline.changes import compare
 from components.offline.mocks import OFFLINE_SUBSCRIPTION_ID, AzureMocks
 from components.offline.plan import Plan
 from components.offline.project import (
@@ -54,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     # `-s` / `--stack`, as `pulumi preview -s dev` takes it: the habit Pulumi users bring.
     parser.add_argument("-s", "--stack", dest="stack_option", metavar="STACK", help="the stack, as pulumi takes it")
-    parser.add_argument("--format", choices=sorted(FORMATS), default="text")
+    parser.add_argument("--format", choices=sorted({*FORMATS, *change_render.FORMATS}), default="text")
     parser.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
     parser.add_argument(
         "--set",
@@ -82,6 +89,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="judge Databricks runtime support as on this day (default: today's date, UTC): a runtime past its end "
         "of support is refused, one within six months of it warned about",
+    )
+    parser.add_argument(
+        "--policy",
+        action="store_true",
+        help="also run the policy pack's own rules (policy/rules.py) on the plan, as `--policy-pack policy` would, "
+        "and list each violation with its enforcement level; a mandatory one exits 1",
+    )
+    parser.add_argument(
+        "--against",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REF",
+        help="print a change report against this git ref (default: the merge base of HEAD with main): per resource "
+        "create, update, replace or delete, and what would lose data (formats: text, json, markdown)",
     )
     parser.add_argument(
         "--real-clock",
@@ -196,6 +218,34 @@ def plan_or_findings(read: StackConfig, mocks: AzureMocks) -> tuple[Plan | None,
     return (None if findings else plan), findings
 
 
+def change_report(args: argparse.Namespace, read: StackConfig, now: float | None) -> int:
+    """Both plans at one clock and day: the base's in a process of its own (started first, so the two build in
+    parallel), the head's here."""
+    clock = now if now is not None else datetime.now(UTC).timestamp()
+    today = args.today or runtimes.today()
+    folder = read.project.directory
+    try:
+        ref = args.against or baseline.default_ref(folder)
+        with baseline.exported(folder, ref) as base:
+            process = baseline.start(base, read.stack, args.subscription_id, clock, today.isoformat())
+            with runtimes.judged_on(today):
+                head, findings = plan_or_findings(read, AzureMocks(args.subscription_id, now=clock))
+            if head is None:
+                if process is not None:
+                    process.kill()
+                    process.wait()
+                print(f"error: {report(read, findings)}", file=sys.stderr)
+                return change_render.EXIT_INVALID
+            base_plan = baseline.finish(base, process, head.project, read.stack)
+    except baseline.CannotCompareError as error:
+        print(f"cannot compare: {error}", file=sys.stderr)
+        return change_render.EXIT_CANNOT_COMPARE
+    changes = compare(base_plan, head, f"{args.against or 'the merge base with main'} ({base.commit[:12]})")
+    print(change_render.FORMATS[args.format](changes))
+    code = change_render.exit_code(changes)
+    return policies(head, today) or code if args.policy else code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -210,13 +260,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     now = None if args.real_clock else FIXED_CLOCK.timestamp()
+    if args.against is not None:
+        if args.format not in change_render.FORMATS:
+            parser.error(f"--against prints {', '.join(sorted(change_render.FORMATS))}, not {args.format}")
+        return change_report(args, read, now)
+    if args.format not in FORMATS:
+        parser.error(f"--format {args.format} is a change report's format: add --against")
     with runtimes.judged_on(args.today or runtimes.today()):
         plan, findings = plan_or_findings(read, AzureMocks(args.subscription_id, now=now))
     if plan is None:
         print(f"error: {report(read, findings)}", file=sys.stderr)
         return 1
     print(FORMATS[args.format](plan))
-    return 0
+    return policies(plan, args.today or runtimes.today()) if args.policy else 0
+
+
+def policies(plan: Plan, today: date) -> int:
+    """The pack's verdicts on the plan, printed after it: 1 when a mandatory policy fails, as the CLI would."""
+    try:
+        from components.offline.policy import blocks, evaluate
+    except ModuleNotFoundError as missing:  # pulumi_policy is the pack's dependency, not the preview's
+        print(f"error: --policy needs {missing.name}: pip install -r policy/requirements.txt", file=sys.stderr)
+        return 1
+    findings = evaluate(plan, today)
+    print("", "Policies (policy/rules.py, run offline):", sep="\n")
+    print("\n".join(f"    {f}" for f in findings) if findings else "    no violations")
+    return 1 if blocks(findings) else 0
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ this module is importable by tests without the Pulumi CLI.
 What each policy sees
 ---------------------
 A `ResourceValidationPolicy` is called by the engine with the resource's *inputs* (`args.props`) and its
-options (`args.opts.protect`, ...). A `StackValidationPolicy` runs once all resources are registered and
+options (`args.opts.protect`, ...); `for_types` hands each rule a plain `Resource` (type, inputs, URN, protect,
+the policy's config) made from them, so the same rule functions serve the pack and an offline run
+(`python -m components.preview <stack> --policy`). A `StackValidationPolicy` runs once all resources are registered and
 sees every resource's *outputs* (`PolicyResource.props`), including the root `pulumi:pulumi:Stack`
 resource, whose outputs are the stack outputs.
 
@@ -226,17 +228,36 @@ def redact(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
+class Resource(NamedTuple):
+    """One resource as a rule reads it: plain data, whoever hands it over (the engine through the pack, or
+    `components/offline/policy.py` from an offline plan)."""
+
+    resource_type: str
+    props: Mapping[str, Any]
+    """The resource's inputs (secrets in plain text)."""
+    urn: str
+    protect: bool = False
+    config: Mapping[str, Any] = {}
+    """The policy's config (its defaults, or what `--policy-pack-config` sets)."""
+
+    @classmethod
+    def of(cls, args: ResourceValidationArgs) -> Resource:
+        return cls(args.resource_type, args.props, args.urn, bool(args.opts.protect), args.get_config())
+
+
+ResourceRule = Callable[[Resource, ReportViolation], None]
 ResourceCheck = Callable[[ResourceValidationArgs, ReportViolation], None]
 
 
-def for_types(canonical_types: Sequence[str], check: ResourceCheck) -> ResourceCheck:
-    """Run `check` only on resources of these types."""
+def for_types(canonical_types: Sequence[str] | None, rule: ResourceRule) -> ResourceCheck:
+    """The pack's validate function for a rule: the engine's args as a `Resource`, for resources of these types
+    (None: every type)."""
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        if any(type_matches(args.resource_type, t) for t in canonical_types):
-            check(args, report_violation)
+        if canonical_types is None or any(type_matches(args.resource_type, t) for t in canonical_types):
+            rule(Resource.of(args), report_violation)
 
-    validate.__doc__ = check.__doc__
+    validate.__doc__ = rule.__doc__
     return validate
 
 
@@ -245,9 +266,9 @@ def for_types(canonical_types: Sequence[str], check: ResourceCheck) -> ResourceC
 # --------------------------------------------------------------------------------------------------
 
 
-def check_cluster_autotermination(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_cluster_autotermination(resource: Resource, report_violation: ReportViolation) -> None:
     """An all-purpose cluster without `autoterminationMinutes` (or with 0) runs, and bills, until stopped."""
-    if not is_positive_number(get_path(args.props, "autoterminationMinutes")):
+    if not is_positive_number(get_path(resource.props, "autoterminationMinutes")):
         report_violation(
             "autoterminationMinutes is missing or not a positive number of minutes: the cluster would never "
             "stop on its own. Set adf-databricks:interactiveCluster.autoterminationMinutes (10-10000).",
@@ -255,9 +276,9 @@ def check_cluster_autotermination(args: ResourceValidationArgs, report_violation
         )
 
 
-def check_token_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_token_lifetime(resource: Resource, report_violation: ReportViolation) -> None:
     """A Databricks token without `lifetimeSeconds` (or with 0 or less) never expires."""
-    lifetime = get_path(args.props, "lifetimeSeconds")
+    lifetime = get_path(resource.props, "lifetimeSeconds")
     if not is_positive_number(lifetime):
         report_violation(
             "lifetimeSeconds is missing or not positive: the token would never expire. "
@@ -265,7 +286,7 @@ def check_token_lifetime(args: ResourceValidationArgs, report_violation: ReportV
             None,
         )
         return
-    max_days = config_positive_number(args.get_config(), "maxLifetimeDays", DEFAULT_MAX_TOKEN_LIFETIME_DAYS)
+    max_days = config_positive_number(resource.config, "maxLifetimeDays", DEFAULT_MAX_TOKEN_LIFETIME_DAYS)
     if lifetime > max_days * SECONDS_PER_DAY:
         report_violation(
             f"lifetimeSeconds is longer than the allowed maximum of {max_days:g} days "
@@ -274,9 +295,9 @@ def check_token_lifetime(args: ResourceValidationArgs, report_violation: ReportV
         )
 
 
-def check_vault_purge_protection(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_vault_purge_protection(resource: Resource, report_violation: ReportViolation) -> None:
     """Without purge protection a deleted vault, and the secrets in it, can be purged before retention ends."""
-    if get_path(args.props, "properties", "enablePurgeProtection") is not True:
+    if get_path(resource.props, "properties", "enablePurgeProtection") is not True:
         report_violation(
             "properties.enablePurgeProtection must be true: without it a deleted vault and its secrets can be "
             "purged at once. (Purge protection cannot be turned off again once on.)",
@@ -284,16 +305,16 @@ def check_vault_purge_protection(args: ResourceValidationArgs, report_violation:
         )
 
 
-def check_secret_expiry(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_secret_expiry(resource: Resource, report_violation: ReportViolation) -> None:
     """A Key Vault secret must carry an expiry (`properties.attributes.expires`, epoch seconds).
 
     A disabled secret (`attributes.enabled: false`) cannot be read at all, so it needs none: that is how
     the token's secret rests in managedIdentity mode, where it may not be deleted (lifecycle row
     `kv-secret-dataplane-delete`).
     """
-    if get_path(args.props, "properties", "attributes", "enabled") is False:
+    if get_path(resource.props, "properties", "attributes", "enabled") is False:
         return
-    if not is_positive_number(get_path(args.props, "properties", "attributes", "expires")):
+    if not is_positive_number(get_path(resource.props, "properties", "attributes", "expires")):
         report_violation(
             "properties.attributes.expires is missing or not a positive epoch time: the secret would never "
             "expire. Give it the expiry of what it holds (the token's expiry time).",
@@ -301,9 +322,9 @@ def check_secret_expiry(args: ResourceValidationArgs, report_violation: ReportVi
         )
 
 
-def check_workspace_no_public_ip(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_workspace_no_public_ip(resource: Resource, report_violation: ReportViolation) -> None:
     """Secure cluster connectivity: cluster nodes get no public IP addresses."""
-    if get_path(args.props, "parameters", "enableNoPublicIp", "value") is not True:
+    if get_path(resource.props, "parameters", "enableNoPublicIp", "value") is not True:
         report_violation(
             "parameters.enableNoPublicIp.value must be true (secure cluster connectivity: no public IPs on "
             "cluster nodes). Set adf-databricks:workspace.noPublicIp: true.",
@@ -315,9 +336,9 @@ def _is_type(value: Any, expected: str) -> bool:
     return isinstance(value, Mapping) and get_path(value, "type") == expected
 
 
-def check_linked_service_token(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_linked_service_token(resource: Resource, report_violation: ReportViolation) -> None:
     """No secret typed inline into a linked service; an AzureDatabricks access token comes from Key Vault."""
-    properties = get_path(args.props, "properties")
+    properties = get_path(resource.props, "properties")
     if not isinstance(properties, Mapping):
         return
     inline = [node.path for node in walk(properties, "properties") if _is_type(node.value, "SecureString")]
@@ -338,18 +359,18 @@ def check_linked_service_token(args: ResourceValidationArgs, report_violation: R
         )
 
 
-def check_prod_protected(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_prod_protected(resource: Resource, report_violation: ReportViolation) -> None:
     """In a prod stack, the resources that hold data or state are `protect`ed from deletion."""
-    config = args.get_config()
+    config = resource.config
     protected_types = config_strings(config, "protectedTypes", DEFAULT_PROTECTED_TYPES)
-    if not any(type_matches(args.resource_type, t) for t in protected_types):
+    if not any(type_matches(resource.resource_type, t) for t in protected_types):
         return
-    stack = stack_from_urn(args.urn) or pulumi.get_stack()
+    stack = stack_from_urn(resource.urn) or pulumi.get_stack()
     if not is_prod_stack(stack, config_strings(config, "prodStacks", DEFAULT_PROD_STACKS)):
         return
-    if not args.opts.protect:
+    if not resource.protect:
         report_violation(
-            f"stack '{stack}' is a prod stack and this {args.resource_type} is not protected. "
+            f"stack '{stack}' is a prod stack and this {resource.resource_type} is not protected. "
             f"Set adf-databricks:protect: true in its stack file.",
             None,
         )
@@ -425,13 +446,13 @@ def check_token_not_in_outputs(args: StackValidationArgs, report_violation: Repo
                     )
 
 
-def check_prod_runtime_ttl(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_prod_runtime_ttl(resource: Resource, report_violation: ReportViolation) -> None:
     """In a prod stack, a Data Flow runtime's time to live is at most `maxTimeToLiveMinutes` (default 0)."""
-    config = args.get_config()
-    stack = stack_from_urn(args.urn) or pulumi.get_stack()
+    config = resource.config
+    stack = stack_from_urn(resource.urn) or pulumi.get_stack()
     if not is_prod_stack(stack, config_strings(config, "prodStacks", DEFAULT_PROD_STACKS)):
         return
-    ttl = get_path(args.props, "properties", "computeProperties", "dataFlowProperties", "timeToLive")
+    ttl = get_path(resource.props, "properties", "computeProperties", "dataFlowProperties", "timeToLive")
     limit = config.get("maxTimeToLiveMinutes", DEFAULT_MAX_PROD_RUNTIME_TTL_MINUTES)
     limit = limit if isinstance(limit, int | float) and not isinstance(limit, bool) and limit >= 0 else 0
     if ttl is None:
@@ -445,18 +466,18 @@ def check_prod_runtime_ttl(args: ResourceValidationArgs, report_violation: Repor
         )
 
 
-def runtime_keys(args: ResourceValidationArgs) -> list[tuple[str, str]]:
+def runtime_keys(resource: Resource) -> list[tuple[str, str]]:
     """(property path, Databricks Runtime key) of each runtime the resource asks for."""
-    props = args.props
+    props = resource.props
     found: list[tuple[str, Any]] = []
-    if type_matches(args.resource_type, CLUSTER):
+    if type_matches(resource.resource_type, CLUSTER):
         found.append(("sparkVersion", get_path(props, "sparkVersion")))
-    elif type_matches(args.resource_type, INSTANCE_POOL):
+    elif type_matches(resource.resource_type, INSTANCE_POOL):
         found += [
             (f"preloadedSparkVersions[{i}]", v) for i, v in enumerate(get_path(props, "preloadedSparkVersions") or [])
         ]
-    elif (
-        type_matches(args.resource_type, LINKED_SERVICE) and get_path(props, "properties", "type") == "AzureDatabricks"
+    elif type_matches(resource.resource_type, LINKED_SERVICE) and (
+        get_path(props, "properties", "type") == "AzureDatabricks"
     ):
         found.append(("properties.newClusterVersion", get_path(props, "properties", "newClusterVersion")))
     return [(path, key) for path, key in found if isinstance(key, str) and key]
@@ -473,27 +494,27 @@ def judged_on(config: Mapping[str, Any]) -> date:
     return runtimes.today()
 
 
-def _prod_runtime_verdicts(args: ResourceValidationArgs) -> Iterator[tuple[str, str, runtimes.Verdict]]:
+def _prod_runtime_verdicts(resource: Resource) -> Iterator[tuple[str, str, runtimes.Verdict]]:
     """(property path, stack, verdict) of each runtime of a resource in a prod stack."""
-    config = args.get_config()
-    stack = stack_from_urn(args.urn) or pulumi.get_stack()
+    config = resource.config
+    stack = stack_from_urn(resource.urn) or pulumi.get_stack()
     if not is_prod_stack(stack, config_strings(config, "prodStacks", DEFAULT_PROD_STACKS)):
         return
     day = judged_on(config)
-    for path, key in runtime_keys(args):
+    for path, key in runtime_keys(resource):
         yield path, stack, runtimes.judge(key, day)
 
 
-def check_prod_runtime_supported(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_prod_runtime_supported(resource: Resource, report_violation: ReportViolation) -> None:
     """In a prod stack, no Databricks runtime past its end of support, nor a build Databricks does not ship."""
-    for path, stack, verdict in _prod_runtime_verdicts(args):
+    for path, stack, verdict in _prod_runtime_verdicts(resource):
         if verdict.support.refused:
             report_violation(f"{path} in prod stack '{stack}': {verdict.reason}.", None)
 
 
-def check_prod_runtime_ageing(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+def check_prod_runtime_ageing(resource: Resource, report_violation: ReportViolation) -> None:
     """In a prod stack, a Databricks runtime within six months of its end of support, or one not tracked."""
-    for path, stack, verdict in _prod_runtime_verdicts(args):
+    for path, stack, verdict in _prod_runtime_verdicts(resource):
         if not verdict.support.refused and verdict.reason:
             report_violation(f"{path} in prod stack '{stack}': {verdict.reason}.", None)
 
@@ -616,7 +637,7 @@ prod_resources_protected = mandatory(
     "prod-resources-protected",
     "In prod stacks (name matching prodStacks, default prod*), the resource group, workspace, "
     "Key Vault, Data Factory and user-assigned identity must be protected.",
-    check_prod_protected,
+    for_types(None, check_prod_protected),
     Severity.HIGH,
     "Set adf-databricks:protect: true in the prod stack file.",
     config={

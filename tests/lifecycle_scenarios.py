@@ -80,6 +80,8 @@ class Expect:
     """Logical name → {dotted input path: value} the run sends."""
     token_owner: str | None = None
     """The object id the token's comment names (`<deployer>`: whoever ran the first step)."""
+    data_loss: frozenset[str] | None = None
+    """Replaced or deleted resources that hold data, as the change report marks them (its exit code 3)."""
 
 
 @dataclass(frozen=True)
@@ -596,6 +598,59 @@ ADMIN_CAPS_TOKEN_LIFETIME = Scenario(
     engine=True,
 )
 
+RESOURCE_GROUP = f"{P}-resource-group"
+
+LOCATION_MOVE = Scenario(
+    "dev moved to another region: the resource group, workspace, vault and factory are replaced delete-first, and "
+    "the change report calls it data loss",
+    "dev",
+    ("fixed-name-delete-first", "workspace-creation-only", "kv-soft-delete-name"),
+    (
+        Step("up", Expect()),
+        Step(
+            "up",
+            Expect(
+                replaced=names(RESOURCE_GROUP, WORKSPACE, VAULT, FACTORY),
+                delete_first=names(RESOURCE_GROUP, WORKSPACE, VAULT, FACTORY),
+                data_loss=names(RESOURCE_GROUP, WORKSPACE, VAULT, FACTORY),
+            ),
+            config={"azure-native:location": "northeurope"},
+            days_later=1,
+        ),
+    ),
+)
+
+TOKEN_LIFETIME = Scenario(
+    "dev with a shorter token lifetime: the token is replaced create-before-delete, the secret updated, nothing lost",
+    "dev",
+    ("token-forcenew",),
+    (
+        Step("up", Expect()),
+        Step(
+            "up",
+            Expect(
+                created=NOTHING,
+                deleted=NOTHING,
+                changed=names(TOKEN, SECRET),
+                replaced=names(TOKEN),
+                data_loss=NOTHING,
+            ),
+            config={"token": {"lifetimeDays": 80, "rotationDays": 60}},
+            days_later=1,
+        ),
+    ),
+)
+
+OLD_TYPE_TOKEN = Scenario(
+    "dev deployed under the component's earlier type token: the next up follows the alias, nothing changes",
+    "dev",
+    ("fixed-name-delete-first",),
+    (
+        Step("up", Expect(), program="old-type-token"),
+        Step("up", Expect(created=NOTHING, deleted=NOTHING, changed=NOTHING, data_loss=NOTHING), days_later=1),
+    ),
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     *_every_stack(),
     MODE_SWITCHES,
@@ -612,4 +667,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     IDLE_TOKEN_REVOKED,
     TOKEN_QUOTA_REACHED,
     ADMIN_CAPS_TOKEN_LIFETIME,
+    LOCATION_MOVE,
+    TOKEN_LIFETIME,
+    OLD_TYPE_TOKEN,
 )

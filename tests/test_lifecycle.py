@@ -5,6 +5,8 @@ engine's diff, and the cloud that outlives the state. This file adds those, each
 
 - state: a resource already in state keeps its id and computed outputs (the provider reads it back);
   one a refresh dropped, or whose force-new input changed, gets new ones (the provider creates it);
+- the provider: which input change replaces a resource is `components/offline/replacements.py`'s table (each row
+  with its source), the one the engine tier's stand-ins and the change report read;
 - the engine: `ignoreChanges` keeps the old value of an ignored path (Pulumi docs, "ignoreChanges"); a
   protected resource is never deleted, and the refusal comes in the preview already (pulumi/pulumi
   `pkg/resource/deploy/step.go`, `DeleteStep.Apply` checks `protect` before it checks for a dry run); a
@@ -24,7 +26,6 @@ The mocks still only serve state: what a scenario's run does follows from the pr
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ from lifecycle_scenarios import (
 
 from components.access import assignment_name
 from components.naming import digest
+from components.offline.changes import CREATE, DELETE, REPLACE, UPDATE, compare, effective_inputs, matched
 from components.offline.cloud_state import (
     DAY,
     OFFLINE_SUBSCRIPTION_ID,
@@ -75,6 +77,7 @@ from components.offline.cloud_state import (
 )
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord, reveal
+from components.offline.replacements import DELETE_FIRST, forces_new, forcing, order_of, value_at
 from components.offline.run import run_stack
 
 START = 1_790_000_000.0
@@ -85,19 +88,6 @@ CI_DEPLOYER = AzureMocks().call(
 VAULT_TYPE = "azure-native:keyvault:Vault"
 FACTORY_TYPE = "azure-native:datafactory:Factory"
 SECRET_TYPE = "azure-native:keyvault:Secret"
-
-FORCE_NEW: dict[str, tuple[str, ...]] = {
-    # `token-forcenew` (terraform-provider-databricks tokens/resource_token.go: ForceNew on all three).
-    TOKEN_TYPE: ("comment", "lifetimeSeconds", "scopes"),
-    # `fixed-name-delete-first`: azure-native replaces when a property of the resource's path (its name, group, parent)
-    # or a create-only property changes (provider.go Diff, gen/replacement.go).
-    VAULT_TYPE: ("vaultName", "resourceGroupName", "location"),
-    SECRET_TYPE: ("secretName", "vaultName", "resourceGroupName"),
-    "azure-native:databricks:Workspace": ("workspaceName", "resourceGroupName", "location", "managedResourceGroupId"),
-    "azure-native:datafactory:Factory": ("factoryName", "resourceGroupName", "location"),
-    "azure-native:datafactory:LinkedService": ("linkedServiceName", "factoryName", "resourceGroupName"),
-    "azure-native:authorization:RoleAssignment": ("roleAssignmentName", "scope", "principalId"),
-}
 
 
 class StateMocks(AzureMocks):
@@ -135,44 +125,6 @@ class StateMocks(AzureMocks):
         return old.id, {**fresh, **computed}
 
 
-def forces_new(type_: str, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    return any(old.get(key) != new.get(key) for key in FORCE_NEW.get(type_, ()))
-
-
-def asks_replace(record: ResourceRecord, old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """The program's own `replace_on_changes` (the engine replaces when one of those input paths changes)."""
-    return any(_get(old, path) != _get(new, path) for path in record.replace_on_changes)
-
-
-def _get(inputs: dict[str, Any], path: str) -> Any:
-    node: Any = inputs
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _set(inputs: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    node = inputs
-    for part in parents:
-        node = node.setdefault(part, {})
-    if value is None:
-        node.pop(last, None)
-    else:
-        node[last] = value
-
-
-def effective_inputs(old: ResourceRecord | None, new: ResourceRecord) -> dict[str, Any]:
-    """The inputs the engine sends and stores: ignored paths keep their value from state."""
-    inputs = copy.deepcopy(new.inputs)
-    if old is not None:
-        for path in new.ignore_changes:
-            _set(inputs, path, copy.deepcopy(_get(old.inputs, path)))
-    return inputs
-
-
 def cloud_id(record: ResourceRecord) -> str | None:
     """What exists in Azure or Databricks for a record; providers and components are engine-only."""
     if not record.custom or record.type.startswith("pulumi:providers:") or record.type.startswith("time:"):
@@ -191,6 +143,8 @@ class Outcome:
     """Replaced resources whose old one went before the new one was created."""
     refused: str | None = None
     plan: Plan | None = None
+    base: list[ResourceRecord] = field(default_factory=list)
+    """The state the run started from (after its refresh): the change report's base."""
 
 
 @dataclass
@@ -244,9 +198,10 @@ class World:
                 plan = run_stack(self.stack, dict(self.overrides), mocks=mocks)
         except Exception as error:  # a refusal by config validation or the program
             return Outcome(refused=str(error))
-        old = {r.urn: r for r in before}
+        # The engine matches a resource by URN or by an alias it registers (a renamed logical name or type token).
+        old, gone_by_urn = matched(Plan(plan.project, plan.stack, before), plan)
         new = {r.urn: r for r in plan.resources}
-        outcome = Outcome(plan=plan, created=set(), deleted=set())
+        outcome = Outcome(plan=plan, created=set(), deleted=set(), base=before)
         stored = []
         for urn, record in new.items():
             previous = old.get(urn)
@@ -256,17 +211,17 @@ class World:
                 outcome.created.add(record.name)
             elif reveal(inputs) != reveal(previous.inputs):
                 outcome.changed.add(record.name)
-                if forces_new(record.type, reveal(previous.inputs), reveal(inputs)) or asks_replace(
-                    record, reveal(previous.inputs), reveal(inputs)
-                ):
+                # The table's rules, and the program's own `replace_on_changes` (the engine honours both).
+                if forcing(record.type, reveal(previous.inputs), reveal(inputs), record.replace_on_changes):
                     outcome.replaced.add(record.name)
-        gone = [r for urn, r in old.items() if urn not in new]
+        gone = list(gone_by_urn.values())
         outcome.deleted = {r.name for r in gone}
-        replaced_old = [old[urn] for urn in new if urn in old and new[urn].name in outcome.replaced]
-        # azure-native replaces every resource here delete-first (all have explicit names: tests/engine/standin/
-        # rules.py, row `fixed-name-delete-first`); elsewhere the program's `delete_before_replace` decides.
+        replaced = [urn for urn in new if urn in old and new[urn].name in outcome.replaced]
+        replaced_old = [old[urn] for urn in replaced]
         outcome.delete_first = {
-            r.name for r in replaced_old if new[r.urn].delete_before_replace or r.type.startswith("azure-native:")
+            new[urn].name
+            for urn in replaced
+            if order_of(new[urn].type, new[urn].delete_before_replace)[0] == DELETE_FIRST
         }
         self._apply(
             outcome,
@@ -307,7 +262,7 @@ class World:
         live = set(self.live) - gone_before_creates
         for record in made:
             ident = cloud_id(record)
-            if record.type == VAULT_TYPE and _get(record.inputs, "properties.createMode") == "recover":
+            if record.type == VAULT_TYPE and value_at(record.inputs, "properties.createMode") == "recover":
                 live |= self.soft_deleted_vaults.get(ident or "", set())
         tenant = [inputs for ident, inputs in self.tenant.items() if ident not in gone_before_creates]
         for record in made:
@@ -399,14 +354,14 @@ class World:
             for r in self.state
             if r.type == VAULT_TYPE and r.inputs.get("vaultName") == secret.inputs.get("vaultName")
         ]
-        return any(_get(v.inputs, "properties.networkAcls.defaultAction") == "Deny" for v in vaults)
+        return any(value_at(v.inputs, "properties.networkAcls.defaultAction") == "Deny" for v in vaults)
 
     def _create_problems(self, record: ResourceRecord, live: set[str]) -> list[str]:
         ident = cloud_id(record)
         if ident is None:
             return []
         if record.type == VAULT_TYPE:
-            recover = _get(record.inputs, "properties.createMode") == "recover"
+            recover = value_at(record.inputs, "properties.createMode") == "recover"
             if ident in self.soft_deleted_vaults and not recover:
                 return [f"kv-soft-delete-name: vault {ident} is soft-deleted: create it with createMode recover"]
             if recover and ident not in self.soft_deleted_vaults:
@@ -470,20 +425,40 @@ def check(outcome: Outcome, expect: Expect, world: World, before: Snapshot | Non
         record = next(r for r in outcome.plan.resources if r.name == name) if outcome.plan else None
         assert record is not None
         for path, value in paths.items():
-            assert _get(record.inputs, path) == value, (name, path)
+            assert value_at(record.inputs, path) == value, (name, path)
     if expect.token_owner is not None and outcome.plan is not None:
         owner = _placeholders(expect.token_owner)
         token = next(r for r in outcome.plan.resources if r.name == TOKEN)
         assert f"owner {owner}," in token.inputs["comment"]
 
 
+def check_report(outcome: Outcome, expect: Expect) -> None:
+    """The change report (components/offline/changes.py) of the run's start state against its plan says what the run
+    did: its verdicts per resource are the run's, and its data loss is the catalogue's."""
+    if outcome.plan is None:
+        return
+    report = compare(Plan(outcome.plan.project, outcome.plan.stack, outcome.base), outcome.plan, "state")
+    verdicts = {action: {c.name for c in report.changes if c.action == action} for action in (CREATE, DELETE)}
+    assert verdicts[CREATE] == outcome.created
+    assert verdicts[DELETE] == outcome.deleted
+    assert {c.name for c in report.changes if c.action in (UPDATE, REPLACE)} == outcome.changed
+    replaced = {c.name: c for c in report.changes if c.action == REPLACE}
+    assert set(replaced) == outcome.replaced
+    assert {n for n, c in replaced.items() if c.order == DELETE_FIRST} == outcome.delete_first
+    if expect.data_loss is not None:
+        assert {c.name for c in report.losses} == set(expect.data_loss)
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_scenario(scenario: Scenario) -> None:
-    """Each step of the catalogue, in order, on one stack: what it creates, deletes, changes or refuses."""
+    """Each step of the catalogue, in order, on one stack: what it creates, deletes, changes or refuses, and what the
+    change report of that step says."""
     world = World(scenario.stack)
     for step in scenario.steps:
         before = snapshot(target(world, step))
-        check(run(world, step), step.expect, target(world, step), before)
+        outcome = run(world, step)
+        check(outcome, step.expect, target(world, step), before)
+        check_report(outcome, step.expect)
 
 
 def test_the_catalogue_covers_every_stack_file() -> None:

@@ -29,20 +29,30 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import (
     EnforcementLevel,
     PolicyCustomTimeouts,
-    PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
     ResourceValidationPolicy,
-    StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY, deserialize_properties
-from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UNKNOWN_STRING_VALUE, UnknownValueError
 from support import JUDGED_ON, stacks
 
+from components import preview
 from components.offline.network_state import NETWORK_TYPES
 from components.offline.plan import Plan, ResourceRecord, Secret
+from components.offline.policy import (
+    engine_view,
+    evaluate,
+    provider_of,
+    resource_args,
+    root_urn,
+    run_resource_policy,
+    run_stack_policy,
+    stack_args,
+    stack_outputs,
+    to_struct,
+)
 from components.offline.project import Project, load_project, stack_config
 from components.offline.run import PROJECT_DIR, run_program, run_stack
 from policy import rules
@@ -82,141 +92,6 @@ PASSING_PLANS = (*stacks(), "dev-msi", "prod-msi", "dev-pool", "dev-job", "dev-s
 # --------------------------------------------------------------------------------------------------
 # The engine's view of a plan.
 # --------------------------------------------------------------------------------------------------
-
-
-def wire(value: Any) -> Any:
-    """Python value → what the engine sends: secrets as secret objects."""
-    if isinstance(value, Secret):
-        return {SPECIAL_SIG_KEY: SPECIAL_SECRET_SIG, "value": wire(value.value)}
-    if isinstance(value, Mapping):
-        return {k: wire(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [wire(v) for v in value]
-    return value
-
-
-def to_struct(props: Mapping[str, Any]) -> struct_pb2.Struct:
-    struct = struct_pb2.Struct()
-    struct.update(wire(props))
-    return struct
-
-
-def engine_view(props: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Exactly what pulumi_policy's analyzer does with a request's properties."""
-    deserialized = deserialize_properties(json_format.MessageToDict(to_struct(props)))
-    view: Mapping[str, Any] = unknown_checking_proxy(deserialized)
-    return view
-
-
-def options(record: ResourceRecord, protect: bool | None = None) -> PolicyResourceOptions:
-    return PolicyResourceOptions(
-        protect=record.protect if protect is None else protect,
-        ignore_changes=[],
-        delete_before_replace=record.delete_before_replace or None,
-        aliases=[],
-        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
-        additional_secret_outputs=[],
-        parent=record.parent or None,
-    )
-
-
-def provider_of(plan: Plan, record: ResourceRecord) -> PolicyProviderResource | None:
-    if not record.provider:
-        return None
-    provider = plan.by_urn(record.provider)
-    return PolicyProviderResource(provider.type, engine_view(provider.inputs), provider.urn, provider.name)
-
-
-def resource_args(
-    plan: Plan,
-    record: ResourceRecord,
-    *,
-    inputs: Mapping[str, Any] | None = None,
-    resource_type: str | None = None,
-    config: Mapping[str, Any] | None = None,
-) -> ResourceValidationArgs:
-    """A resource validation sees the resource's inputs (secrets in plain text) and its options."""
-    return ResourceValidationArgs(
-        resource_type or record.type,
-        engine_view(record.inputs if inputs is None else inputs),
-        record.urn,
-        record.name,
-        options(record),
-        provider_of(plan, record),
-        config,
-    )
-
-
-def root_urn(plan: Plan) -> str:
-    """The `pulumi:pulumi:Stack` resource: the parent no record of the plan is."""
-    urns = {r.urn for r in plan.resources}
-    roots = {r.parent for r in plan.resources if r.parent and r.parent not in urns}
-    assert len(roots) == 1, roots
-    return roots.pop()
-
-
-def stack_outputs(plan: Plan) -> dict[str, Any]:
-    return {name: Secret(o.value) if o.secret else o.value for name, o in plan.outputs.items()}
-
-
-def stack_args(
-    plan: Plan,
-    *,
-    outputs: Mapping[str, Any] | None = None,
-    props: Mapping[str, Mapping[str, Any]] | None = None,
-    config: Mapping[str, Any] | None = None,
-) -> StackValidationArgs:
-    """A stack validation sees every resource's outputs, the root stack resource's being the stack outputs.
-
-    `props` replaces the outputs of the named resources (as the engine would send them).
-    """
-    replaced = props or {}
-    root = root_urn(plan)
-    stack = PolicyResource(
-        rules.STACK,
-        engine_view(stack_outputs(plan) if outputs is None else outputs),
-        root,
-        root.rsplit("::", 1)[1],
-        PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), []),
-        None,
-        None,
-        [],
-        {},
-    )
-    by_urn: dict[str, PolicyResource] = {root: stack}
-    for r in plan.resources:
-        view = replaced[r.name] if r.name in replaced else engine_view(r.outputs)
-        by_urn[r.urn] = PolicyResource(r.type, view, r.urn, r.name, options(r), provider_of(plan, r), None, [], {})
-    for r in plan.resources:
-        by_urn[r.urn].parent = by_urn.get(r.parent)
-        by_urn[r.urn].dependencies = [by_urn[d] for d in r.dependencies if d in by_urn]
-    return StackValidationArgs(list(by_urn.values()), config)
-
-
-@dataclass(frozen=True)
-class Violation:
-    message: str
-    urn: str | None
-
-
-def run_resource_policy(policy: ResourceValidationPolicy, args: ResourceValidationArgs) -> list[Violation]:
-    found: list[Violation] = []
-
-    def report_violation(message: str, urn: str | None = None) -> None:
-        found.append(Violation(message, urn))
-
-    assert policy.validate(args, report_violation) is None, "the rules are synchronous"
-    return found
-
-
-def run_stack_policy(policy: StackValidationPolicy, args: StackValidationArgs) -> list[Violation]:
-    found: list[Violation] = []
-
-    def report_violation(message: str, urn: str | None = None) -> None:
-        found.append(Violation(message, urn))
-
-    assert policy.validate(args, report_violation) is None, "the rules are synchronous"
-    return found
 
 
 RESOURCE_POLICIES = [p for p in rules.ALL_POLICIES if isinstance(p, ResourceValidationPolicy)]
@@ -1378,3 +1253,25 @@ def test_a_pipeline_that_does_not_wait_for_the_linked_service_fails(plans: Calla
     pipeline = next(r for r in args.resources if r.resource_type == rules.PIPELINE)
     pipeline.dependencies = [d for d in pipeline.dependencies if d.resource_type != rules.LINKED_SERVICE]
     assert len(run_stack_policy(rules.databricks_activities_on_stack_linked_service, args)) == 1
+
+
+# --- The pack offline: `python -m components.preview <stack> --policy` runs these same policy objects.
+
+
+@pytest.mark.parametrize("stack", stacks())
+def test_the_offline_run_of_the_pack_passes_every_shipped_stack(stack: str) -> None:
+    """What `pulumi preview --policy-pack policy` would say of each stack file, without the CLI."""
+    assert [str(f) for f in evaluate(run_stack(stack), JUDGED_ON) if f.level == "mandatory"] == []
+
+
+def test_the_offline_run_reports_each_violation_with_its_enforcement_level(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unprotected prod breaks `prod-resources-protected` (mandatory) for each stateful resource: the preview with
+    `--policy` lists each, with its level, and exits 1 as the CLI's preview with the pack would fail."""
+    findings = evaluate(run_stack("prod", {"protect": False}), JUDGED_ON)
+    protected = [f for f in findings if f.policy == "prod-resources-protected"]
+    assert {f.level for f in protected} == {"mandatory"}
+    assert {f.urn.rsplit("::", 1)[1] for f in protected} >= {"adf-databricks-workspace", "adf-databricks-key-vault"}
+    code = preview.main(["prod", "--set", "adf-databricks:protect=false", "--policy", "--today", str(JUDGED_ON)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[mandatory] prod-resources-protected: adf-databricks-workspace:" in out

@@ -27,7 +27,7 @@ from lifecycle_scenarios import stack_config, stack_files, uses_token
 
 from components.offline.run import run_stack
 
-WORKFLOWS = ("pull-request.yml", "deploy.yml", "rotate.yml")
+WORKFLOWS = ("pull-request.yml", "change-report-comment.yml", "deploy.yml", "rotate.yml")
 ACTION = Path(".github/actions/pulumi/action.yml")
 BOOL = "tag:yaml.org,2002:bool"
 
@@ -108,7 +108,7 @@ def pulumi_steps(job: dict[str, Any]) -> list[dict[str, Any]]:
     return [step["with"] for step in job["steps"] if step.get("uses") == f"./{ACTION.parent.as_posix()}"]
 
 
-def test_the_workflow_folder_holds_exactly_the_three_workflows(project_dir: Path) -> None:
+def test_the_workflow_folder_holds_exactly_the_four_workflows(project_dir: Path) -> None:
     assert sorted(p.name for p in (project_dir / ".github/workflows").iterdir()) == sorted(WORKFLOWS)
 
 
@@ -671,3 +671,66 @@ def test_a_deploy_outwaits_any_rotation_and_a_rotation_gives_way(
     assert step["env"]["LOCK_WAIT"] == "${{ inputs.lock-wait-seconds }}"
     assert '--on-lock "$ON_LOCK" --wait-seconds "$LOCK_WAIT"' in step["run"]
     assert step["run"].startswith("python .github/scripts/pulumi_up.py ")
+
+
+# --- The offline change report (docs/preview.md): every stack, forks included, commented without their code.
+
+
+@pytest.fixture(scope="module")
+def change_comment(project_dir: Path) -> dict[str, Any]:
+    return load(project_dir / ".github/workflows/change-report-comment.yml")
+
+
+def test_every_pull_request_gets_the_change_report_of_every_stack_without_credentials(
+    pull_request: dict[str, Any],
+) -> None:
+    """No fork condition and no id-token: the report runs offline, so a fork's pull request gets it too."""
+    job = pull_request["jobs"]["change-report"]
+    assert "if" not in job
+    assert job["permissions"] == {"contents": "read"}
+    script = next(step["run"] for step in job["steps"] if step.get("name") == "change report per stack")
+    assert "for file in stacks/Pulumi.*.yaml" in script, "the stacks come from the folder, not a list"
+    assert "--against" in script and "--format markdown" in script
+    upload = next(step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["if"] == "always()", "a report with data loss is commented too"
+    assert job["steps"][0]["with"]["fetch-depth"] == 0
+
+
+def test_data_loss_fails_the_job_unless_the_pull_request_is_labelled_allow_data_loss(
+    pull_request: dict[str, Any], tmp_path: Path
+) -> None:
+    """The step's own shell, run against stand-ins of the report: exit 3 fails, unless the label is set."""
+    job = pull_request["jobs"]["change-report"]
+    step = next(step for step in job["steps"] if step.get("name") == "change report per stack")
+    assert "allow-data-loss" in step["env"]["ALLOW_DATA_LOSS"]
+    assert {"labeled", "unlabeled"} <= set(pull_request["on"]["pull_request"]["types"])
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.dev.yaml").write_text("config: {}\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").write_text("#!/bin/sh\necho '### report'\nexit 3\n")
+    (bin_dir / "python").chmod(0o755)
+
+    def run(allow: str) -> int:
+        env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "BASE": "origin/main", "ALLOW_DATA_LOSS": allow, "PR_NUMBER": "7"}
+        return subprocess.run(["bash", "-c", step["run"]], cwd=tmp_path, env=env, check=False).returncode
+
+    assert run("false") == 1
+    assert run("true") == 0
+    assert (tmp_path / "change-reports" / "dev.md").read_text() == "### report\n"
+    assert (tmp_path / "change-reports" / "pr-number").read_text() == "7\n"
+
+
+def test_the_comment_is_posted_without_checking_out_the_pull_request(change_comment: dict[str, Any]) -> None:
+    """A `workflow_run` job holds a write token: it must not run the pull request's code (GitHub Security Lab,
+    "Keeping your GitHub Actions and workflows secure: Preventing pwn requests")."""
+    assert change_comment["on"]["workflow_run"]["workflows"] == ["pull request"]
+    assert change_comment["permissions"] == {}
+    job = change_comment["jobs"]["comment"]
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    uses = [str(step.get("uses", "")) for step in job["steps"]]
+    assert not any(u.startswith("actions/checkout") for u in uses)
+    assert not any("run" in step for step in job["steps"])
+    script = job["steps"][-1]["with"]["script"]
+    assert "workflow_run.head_sha" in script, "the artifact's pull request number is checked against the run"
+    assert "updateComment" in script, "one comment per pull request, updated"

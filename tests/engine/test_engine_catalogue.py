@@ -4,6 +4,13 @@ Every scenario marked `engine` runs here with the expectations the mock tier che
 read from the engine's own steps, the stack's state and the fake cloud's log. A scenario is written once and runs in
 both tiers. What this proves: our program, the real engine and the stand-in providers (with the fake cloud's rules
 of `components/offline/cloud_state.py`) agree with what the catalogue says a user sees.
+
+Each step also holds the offline change report (components/offline/changes.py) to what the engine did: the mock tier
+runs the same step (tests/test_lifecycle.py `World`), and the report of its start state against its plan must give
+every resource the verdict (create, update, replace, delete, same) the engine's steps gave it. That proves the
+report's handling of aliases, delete-before-replace, ignoreChanges and protect against the engine's; whether a
+property replaces a resource is the replacement table's fact, tested row by row against its sources
+(tests/test_replacements.py), which the stand-ins read too.
 """
 
 from __future__ import annotations
@@ -14,8 +21,13 @@ from typing import Any
 import pytest
 import yaml
 
+from components.offline.changes import CREATE, DELETE, REPLACE, SAME, UPDATE, compare
+from components.offline.plan import Plan
+from components.offline.replacements import value_at
 from tests.engine.harness import Engine, Result
 from tests.lifecycle_scenarios import ELSEWHERE_SUBSCRIPTION, SCENARIOS, STACKS_DIR, Expect, P, Scenario, Step
+from tests.test_lifecycle import World
+from tests.test_lifecycle import run as run_offline
 
 ENGINE_SCENARIOS = [s for s in SCENARIOS if s.engine]
 CHANGED = ("update", "replace")
@@ -64,15 +76,6 @@ def configure(engine: Engine, stack: str, config: dict[str, Any]) -> None:
     engine.configure(stack, {k: shipped.get(f"{P}:{k}") if v is None else v for k, v in config.items()})
 
 
-def _get(inputs: dict[str, Any], path: str) -> Any:
-    node: Any = inputs
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def check(result: Result, expect: Expect, where: str, log: list[list[Any]]) -> None:
     """The mock tier's `check`, from what the engine did (`log`: the fake cloud's calls during the step)."""
     assert result.ok, f"{where}: failed\n{result.text[-4000:]}"
@@ -89,11 +92,48 @@ def check(result: Result, expect: Expect, where: str, log: list[list[Any]]) -> N
     for name, paths in expect.inputs.items():
         sent = [e["inputs"] for e in result.steps(*SENDS) if name_of(e["urn"]) == name][-1]
         for path, value in paths.items():
-            assert _get(sent, path) == value, f"{where}: {name}.{path}"
+            assert value_at(sent, path) == value, f"{where}: {name}.{path}"
+
+
+VERDICTS = (
+    (REPLACE, ("replace", "create-replacement", "delete-replaced")),
+    (CREATE, ("create",)),
+    (DELETE, ("delete",)),
+    (UPDATE, ("update",)),
+    (SAME, ("same",)),
+)
+"""The engine's step kinds per verdict, strongest first (a replacement also shows its create and delete steps)."""
+
+
+def engine_verdicts(result: Result) -> dict[str, str]:
+    ops: dict[str, set[str]] = {}
+    for event in result.steps():
+        name = name_of(event["urn"])
+        if event["type"] != "pulumi:pulumi:Stack" and not name.startswith("default"):
+            ops.setdefault(name, set()).add(event["op"])
+    return {
+        name: next((verdict for verdict, kinds in VERDICTS if set(kinds) & seen), "/".join(sorted(seen)))
+        for name, seen in ops.items()
+        if seen - {"refresh", "read"}
+    }
+
+
+def check_report(world: World, step: Step, result: Result, where: str, compared: bool = True) -> None:
+    """The change report of the mock tier's run of this step gives each resource the engine's verdict.
+
+    `compared` is False once a step of the scenario was refused: the mock tier refuses a run whole, while the engine
+    keeps what it made before the failure (a re-created `Rotating`, say), so from there on the two start from
+    different states; the mock tier still runs the step, to keep its world in step with the scenario."""
+    outcome = run_offline(world, step)
+    if not compared or step.expect.refused is not None or outcome.plan is None:
+        return
+    report = compare(Plan(outcome.plan.project, outcome.plan.stack, outcome.base), outcome.plan, "state")
+    assert {c.name: c.action for c in report.changes} == engine_verdicts(result), f"{where}: report vs engine"
 
 
 def run_scenario(engine: Engine, scenario: Scenario) -> None:
     stack = scenario.stack
+    world = World(stack)
     for number, step in enumerate(scenario.steps, 1):
         where = f"{scenario.name}, step {number}"
         engine.advance(step.days_later)
@@ -106,6 +146,9 @@ def run_scenario(engine: Engine, scenario: Scenario) -> None:
         before = runs_in.cloud()
         result = runs_in.run("up", stack, program=step.program)
         after = runs_in.cloud()
+        check_report(
+            world, step, result, where, compared=not any(s.expect.refused for s in scenario.steps[: number - 1])
+        )
         if step.expect.refused is None:
             check(result, step.expect, where, after["log"][len(before["log"]) :])
             continue

@@ -5,7 +5,8 @@ protocol, so the real engine drives it exactly as it drives the real plugin: Che
 Update, Delete, Invoke. The state it serves comes from `components.offline.cloud_state.FakeCloud`, the same
 builders the mock runtime uses (one fake cloud), kept between runs in the store file of `store.py`.
 
-Modelled (rows of `shared/specs/azure-lifecycle-rules.md`, by short name; replacement rules in `rules.py`):
+Modelled (rows of `shared/specs/azure-lifecycle-rules.md`, by short name; replacement rules in
+`components/offline/replacements.py`, grouped per package by `rules.py`):
 - `kv-secret-dataplane-delete`: deleting a Key Vault secret goes through the vault's data plane: refused with
   403 when the vault's firewall denies the deployer's address or the deployer holds no data-plane role.
   Create/update go through ARM and pass.
@@ -55,6 +56,7 @@ from components.offline.cloud_state import (
     token_revoked,
 )
 from components.offline.network_state import PRIVATE_ENDPOINT, delete_refusal
+from components.offline.replacements import DELETE_FIRST, forcing
 from tests.engine.standin import store
 from tests.engine.standin.rules import PACKAGES, SDK_DISTRIBUTIONS, TypeRules
 
@@ -124,7 +126,9 @@ class StandIn(p.Provider):
         old = plain(old_value) if old_value is not None else {}
         new = {k: plain(v) for k, v in request.new_inputs.items()}
         changed = sorted(k for k in set(old) | set(new) if k not in request.ignore_changes and old.get(k) != new.get(k))
-        replaces = [k for k in changed if k in rules.replace_on]
+        # A nested replace-on path (`parameters.customVirtualNetworkId`) replaces through its top-level key.
+        forced = {f.path.split(".", 1)[0] for f in forcing(type_of(request.urn), old, new)}
+        replaces = [k for k in changed if k in forced]
         detailed = {
             k: p.PropertyDiff(
                 (p.PropertyDiffKind.UPDATE_REPLACE if k in replaces else p.PropertyDiffKind.UPDATE)
@@ -141,7 +145,7 @@ class StandIn(p.Provider):
             replaces=replaces,
             diffs=changed,
             detailed_diff=detailed,
-            delete_before_replace=bool(replaces) and rules.delete_before_replace,
+            delete_before_replace=bool(replaces) and rules.order == DELETE_FIRST,
         )
 
     # --- invokes --------------------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""The base of a change report: a git ref's tree exported, and its plan built in a process of its own.
+
+The base commit runs in the current environment (this interpreter, these installed packages) with its own
+`components` package and stack files (`snapshot.py`). A ref that does not resolve, a tree that cannot be exported or
+a program that does not run is `CannotCompareError`, with the reason. A stack the base has no file for is a new stack:
+its base plan is empty.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from components.offline.plan import Plan, ResourceRecord, Secret, StackOutput
+
+SNAPSHOT = Path(__file__).resolve().parent / "snapshot.py"
+MAIN_BRANCHES = ("main", "origin/main")
+PLAN_FILE, ERRORS_FILE = ".base-plan.json", ".base-plan.errors"
+
+
+class CannotCompareError(Exception):
+    """The base cannot be built: the report compares nothing and says why."""
+
+
+def _git(folder: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CannotCompareError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
+    return done.stdout.strip()
+
+
+def default_ref(folder: Path) -> str:
+    """The merge base of HEAD with the main branch (local `main`, else `origin/main`)."""
+    for branch in MAIN_BRANCHES:
+        try:
+            return _git(folder, "merge-base", "HEAD", branch)
+        except CannotCompareError:
+            continue
+    raise CannotCompareError(f"no merge base of HEAD with {' or '.join(MAIN_BRANCHES)}: name a ref with --against")
+
+
+@dataclass(frozen=True)
+class Base:
+    ref: str
+    commit: str
+    project_dir: Path
+    """The project's folder inside the exported tree."""
+
+
+@contextmanager
+def exported(project_dir: Path, ref: str) -> Iterator[Base]:
+    """The ref's tree in a temporary folder, the project's folder located in it as in the repository."""
+    commit = _git(project_dir, "rev-parse", "--verify", f"{ref}^{{commit}}")
+    prefix = _git(project_dir, "rev-parse", "--show-prefix")
+    archive = subprocess.run(
+        ["git", "-C", str(project_dir), "archive", "--format=tar", commit], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise CannotCompareError(f"git archive {ref}: {archive.stderr.decode(errors='replace').strip()}")
+    with tempfile.TemporaryDirectory(prefix="adf-change-report-") as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+        yield Base(ref, commit, Path(folder) / prefix)
+
+
+def start(base: Base, stack: str, subscription_id: str, now: float, today: str) -> subprocess.Popen[bytes] | None:
+    """Start building the base plan (None when the base has no such stack: a new stack)."""
+    if not any(base.project_dir.rglob(f"Pulumi.{stack}.yaml")):
+        return None
+    out = base.project_dir / PLAN_FILE
+    command = [sys.executable, str(SNAPSHOT), str(base.project_dir), stack, str(out), subscription_id, str(now), today]
+    # Files, not pipes: the head plan is built meanwhile in this process, and nothing reads a pipe until it is done.
+    with (base.project_dir / ERRORS_FILE).open("w") as errors:
+        return subprocess.Popen(command, cwd=base.project_dir, stdout=subprocess.DEVNULL, stderr=errors)
+
+
+def finish(base: Base, process: subprocess.Popen[bytes] | None, project: str, stack: str) -> Plan:
+    if process is None:
+        return Plan(project, stack)
+    process.wait()
+    if process.returncode != 0:
+        errors = (base.project_dir / ERRORS_FILE).read_text().strip()
+        reason = errors.splitlines()[-1] if errors else f"exit {process.returncode}"
+        raise CannotCompareError(f"the base ({base.ref}) does not run: {reason}")
+    out = base.project_dir / PLAN_FILE
+    try:
+        return loaded(json.loads(out.read_text()))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__secret__"}:
+            return Secret(_decoded(value["__secret__"]))
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
+TUPLES = ("dependencies", "ignore_changes", "replace_on_changes", "aliases")
+
+
+def loaded(document: dict[str, Any]) -> Plan:
+    resources = [
+        ResourceRecord(
+            **{
+                **{k: tuple(v) if k in TUPLES else v for k, v in r.items() if k not in ("inputs", "outputs")},
+                "inputs": _decoded(r["inputs"]),
+                "outputs": _decoded(r["outputs"]),
+            }
+        )
+        for r in document["resources"]
+    ]
+    outputs = {k: StackOutput(_decoded(o["value"]), o["secret"]) for k, o in document["outputs"].items()}
+    return Plan(document["project"], document["stack"], resources, outputs, document["warnings"])
