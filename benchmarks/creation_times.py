@@ -137,6 +137,25 @@ CREATION_TIMES: Final[Mapping[str, CreationTime]] = {
     "azure-native:authorization:ManagementLockByScope": CreationTime(
         5, "one synchronous ARM PUT ('Management Locks - Create Or Update By Scope' answers 200/201 with the body)"
     ),
+    # Data Factory's managed network (network.mode private, components/managed_network.py). Planning figures from
+    # each API's behaviour, as above.
+    "azure-native:resources:Resource": CreationTime(
+        3,
+        "the program's one generic resource, the factory's managed virtual network `default`: one synchronous ARM "
+        "PUT (ADF REST 'Managed Virtual Networks - Create Or Update' answers 200 with the body)",
+    ),
+    "azure-native:datafactory:ManagedPrivateEndpoint": CreationTime(
+        120,
+        "one synchronous ARM PUT (ADF REST 'Managed Private Endpoints - Create Or Update' answers 200, "
+        "provisioningState Provisioning); ADF then creates the endpoint in its managed network, and the approval "
+        "waits until its Pending connection shows on the target (components/managed_network.py polls every 15 s): "
+        "planning figure, two minutes",
+    ),
+    "azure-native:resources:Deployment": CreationTime(
+        30,
+        "the approval: one ARM template deployment (long-running: validation, then one PUT of the target's private "
+        "endpoint connection with status Approved, itself long-running); planning figure",
+    ),
 }
 
 

@@ -48,6 +48,10 @@ ACTION_GROUP: Final = "azure-native:monitor:ActionGroup"
 METRIC_ALERT: Final = "azure-native:monitor:MetricAlert"
 BUDGET: Final = "azure-native:consumption:Budget"
 LOCK: Final = "azure-native:authorization:ManagementLockByScope"
+MANAGED_VNET: Final = "azure-native:resources:Resource"
+"""The program's one generic resource: the factory's managed virtual network (components/managed_network.py)."""
+MANAGED_ENDPOINT: Final = "azure-native:datafactory:ManagedPrivateEndpoint"
+APPROVAL: Final = "azure-native:resources:Deployment"
 
 INHERENT: Final[Mapping[str, frozenset[str]]] = {
     # Created inside the group; a private workspace joins its VNet's subnets (by name and VNet id).
@@ -71,8 +75,21 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     ROLE_ASSIGNMENT: frozenset({VAULT, WORKSPACE, FACTORY, IDENTITY}),
     CREDENTIAL: frozenset({RESOURCE_GROUP, FACTORY, IDENTITY}),
     # A factory's child; every id, URL and name it references must exist before ADF accepts or uses it.
+    # In a private stack, it also goes through the managed runtime (connectVia) and the approved endpoints.
     LINKED_SERVICE: frozenset(
-        {RESOURCE_GROUP, FACTORY, WORKSPACE, VAULT, VAULT_SECRET, CLUSTER, POOL, LINKED_SERVICE, CREDENTIAL}
+        {
+            RESOURCE_GROUP,
+            FACTORY,
+            WORKSPACE,
+            VAULT,
+            VAULT_SECRET,
+            CLUSTER,
+            POOL,
+            LINKED_SERVICE,
+            CREDENTIAL,
+            INTEGRATION_RUNTIME,
+            APPROVAL,
+        }
     ),
     # The smoke test: a notebook in the workspace, a job running it (serverless), and a pipeline whose
     # activity names the linked service, notebook path or job id (ADF refuses a reference to nothing: "The
@@ -81,8 +98,13 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     NOTEBOOK: frozenset({DATABRICKS_PROVIDER}),
     JOB: frozenset({DATABRICKS_PROVIDER, NOTEBOOK}),
     PIPELINE: frozenset({RESOURCE_GROUP, FACTORY, LINKED_SERVICE, NOTEBOOK, JOB}),
-    # The Data Flow runtime is a factory's child.
-    INTEGRATION_RUNTIME: frozenset({RESOURCE_GROUP, FACTORY}),
+    # The Data Flow runtime is a factory's child; in a private stack it runs in the factory's managed network.
+    INTEGRATION_RUNTIME: frozenset({RESOURCE_GROUP, FACTORY, MANAGED_VNET}),
+    # The factory's managed network: the VNet a child of the factory, an endpoint in it to its target, and the
+    # approval of the endpoint's connection, named by the target once the endpoint exists.
+    MANAGED_VNET: frozenset({RESOURCE_GROUP, FACTORY}),
+    MANAGED_ENDPOINT: frozenset({RESOURCE_GROUP, FACTORY, MANAGED_VNET, WORKSPACE, VAULT}),
+    APPROVAL: frozenset({RESOURCE_GROUP, FACTORY, MANAGED_ENDPOINT, WORKSPACE, VAULT}),
     # Private networking: subnets one at a time per VNet (AnotherOperationInProgress), each with the NSG; an
     # endpoint in its subnet to its target; its zone group writes into a zone that resolves in the VNet (links).
     VNET: frozenset({RESOURCE_GROUP}),
@@ -103,7 +125,7 @@ INHERENT: Final[Mapping[str, frozenset[str]]] = {
     # A lock waits for what it holds (components/locks.py): so it is deleted before them when both go.
     LOCK: frozenset(
         {WORKSPACE, VAULT, FACTORY, LINKED_SERVICE, VAULT_SECRET, ROLE_ASSIGNMENT, CREDENTIAL, PIPELINE}
-        | {INTEGRATION_RUNTIME, DIAGNOSTIC_SETTING}
+        | {INTEGRATION_RUNTIME, DIAGNOSTIC_SETTING, MANAGED_VNET, MANAGED_ENDPOINT}
     ),
 }
 """For each type, the types it cannot be created before: it takes one of their outputs or needs them to exist.
@@ -119,6 +141,14 @@ PRIVATE_TOKEN_CHAINS: Final = tuple(
 """The same chain in a private stack: the workspace joins its subnets (the host's, then the container's; each
 waits for the VNet and the NSG, which take as long, so either begins a critical path), and its API answers only
 through its endpoint once the endpoint's DNS record exists."""
+PRIVATE_MANAGED_CHAINS: Final = tuple(
+    (RESOURCE_GROUP, first, SUBNET, SUBNET, WORKSPACE, MANAGED_ENDPOINT, APPROVAL, LINKED_SERVICE, PIPELINE)
+    for first in (VNET, NSG)
+)
+"""A private stack's critical paths since the factory reaches the workspace through its managed network: the
+workspace, the factory's managed endpoint to it and the approval of its connection (planning figures: about two
+and a half minutes) take longer than its API path (endpoint, DNS, provider, token, secret), and the linked service
+goes through the approved endpoint."""
 
 
 @dataclass(frozen=True)

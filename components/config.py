@@ -693,6 +693,19 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
     )
 
 
+def _factory_parts(
+    problems: Problems, values: Mapping[str, Any], section: Callable[[str], Section], private: bool
+) -> tuple[LinkedServiceSpec, DataFlowRuntimeSpec | None, DataFactorySpec]:
+    """The linked service, the Data Flow runtime and the factory; a private stack's factory goes through its managed
+    network (`network_config.factory_in_network`)."""
+    link = _linked_service(section("linkedService"))
+    runtime = _data_flow_runtime(section("dataFlowRuntime"))
+    factory = section("dataFactory").read(DataFactorySpec)
+    if private:
+        return network_config.factory_in_network(problems, values, link, runtime, factory)
+    return link, runtime, factory
+
+
 def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
     """An empty section: no runtime of ours (Data Flows use ADF's AutoResolve runtime, always cold)."""
     if section.empty:
@@ -960,6 +973,7 @@ def load_settings(
         workspace_spec, key_vault_spec = network_config.private_endpoints(
             problems, values, workspace_spec, key_vault_spec
         )
+    link_spec, runtime_spec, factory_spec = _factory_parts(problems, values, section, network.is_private)
     settings = PlatformSettings(
         project=project,
         stack=stack,
@@ -973,9 +987,9 @@ def load_settings(
         instance_pool=pool_spec if mode is ClusterMode.INSTANCE_POOL else None,
         token=_token(section("token")),
         key_vault=key_vault_spec,
-        data_factory=section("dataFactory").read(DataFactorySpec),
-        linked_service=_linked_service(section("linkedService")),
-        data_flow_runtime=_data_flow_runtime(section("dataFlowRuntime")),
+        data_factory=factory_spec,
+        linked_service=link_spec,
+        data_flow_runtime=runtime_spec,
         tags=tags,
         existing_resource_group_name=existing_group,
         names=names,
@@ -1314,18 +1328,6 @@ RULES: tuple[Rule, ...] = (
         "approves their connections on the targets; docs/networking.md, Serverless",
         "lifecycle row `ncc`",
         network_config.serverless_on_private,
-        warn=True,
-    ),
-    Rule(
-        "Data Factory reaches a private workspace only through a managed network",
-        ("network.mode",),
-        "private: the deploy reaches the workspace's API and the vault through their private endpoints, from the "
-        "runner {runner} (network.deployRunner), in a network peered to the stack's VNet and linked to its private "
-        "DNS zones. Data Factory's Azure integration runtime is public, so its Databricks activities (and the deploy's "
-        "smoke run) cannot reach the workspace until the factory gets a managed virtual network with an approved "
-        "managed private endpoint (part 2 of private networking); docs/networking.md",
-        "lifecycle row `adf-managed-vnet`",
-        network_config.factory_on_private,
         warn=True,
     ),
     Rule(

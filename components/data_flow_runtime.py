@@ -8,26 +8,42 @@ billed for that time; 0 starts cold each run. ADF's default AutoResolve runtime 
 Day 2: the runtime is updated in place (one ARM PUT) when compute type, core count, TTL or cleanup
 change: only its path (factory, resource group, name) forces a replacement in azure-native. Refresh reads
 the same properties back plus the runtime's `state` (output only), so an unchanged stack shows no diff.
+
+Private stacks (network.mode private): the runtime runs in the factory's managed virtual network
+(`managedVirtualNetwork` reference), and the Azure Databricks linked service names it in `connectVia`, so
+Databricks activities and the smoke run go through the managed private endpoints (lifecycle row
+`adf-managed-vnet`). A runtime cannot move into or out of a managed VNet ("An existing global integration runtime
+can't switch to an integration runtime in a Data Factory managed virtual network and vice versa":
+learn.microsoft.com, "Azure Data Factory managed virtual network"): a change of its network replaces it
+(`replace_on_changes`), delete first, its name being fixed.
 """
 
 from __future__ import annotations
 
+import pulumi
 from pulumi_azure_native import datafactory
 
+from .managed_network import MANAGED_VIRTUAL_NETWORK
+from .naming import DATA_FLOW_RUNTIME_NAME
 from .scope import Scope
 from .settings import DataFlowRuntimeSpec
 
-RUNTIME_NAME = "DataFlowRuntime"
-"""The same in every stack, so a Data Flow activity's `integrationRuntime` reference moves unchanged.
-Valid under both ADF's object-name rule and the stricter integration-runtime rule (letters, digits, -)."""
+RUNTIME_NAME = DATA_FLOW_RUNTIME_NAME
 AUTO_RESOLVE = "AutoResolve"
 
 
+MANAGED_NETWORK_PROPERTY = "properties.managedVirtualNetwork"
+
+
 def data_flow_runtime(
-    scope: Scope, spec: DataFlowRuntimeSpec, adf: datafactory.Factory
+    scope: Scope,
+    spec: DataFlowRuntimeSpec,
+    adf: datafactory.Factory,
+    managed_network: pulumi.Resource | None = None,
 ) -> datafactory.IntegrationRuntime:
     """`AutoResolve` location: Data Flows run in the factory's region, which is the stack's; a custom runtime
-    keeps its TTL with it (only ADF's built-in AutoResolveIntegrationRuntime has no TTL)."""
+    keeps its TTL with it (only ADF's built-in AutoResolveIntegrationRuntime has no TTL). With `managed_network`
+    (the factory's managed virtual network `default`), the runtime runs inside it."""
     warmth = (
         f"warm for {spec.time_to_live_minutes} min after each run"
         if spec.warm
@@ -50,6 +66,19 @@ def data_flow_runtime(
                     cleanup=spec.cleanup,
                 ),
             ),
+            managed_virtual_network=datafactory.ManagedVirtualNetworkReferenceArgs(
+                reference_name=MANAGED_VIRTUAL_NETWORK, type="ManagedVirtualNetworkReference"
+            )
+            if managed_network
+            else None,
         ),
-        opts=scope.in_factory(adf),
+        opts=pulumi.ResourceOptions.merge(scope.in_factory(adf), _in_network(managed_network)),
     )
+
+
+def _in_network(managed_network: pulumi.Resource | None) -> pulumi.ResourceOptions | None:
+    """After its network; moving into it (from a public runtime of the same name) is a replacement: the new
+    registration's `replace_on_changes` decides the diff."""
+    if managed_network is None:
+        return None
+    return pulumi.ResourceOptions(replace_on_changes=[MANAGED_NETWORK_PROPERTY], depends_on=[managed_network])

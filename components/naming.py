@@ -70,6 +70,9 @@ ADF_OBJECT = NameRule(
 )
 
 TOKEN_SECRET_NAME = "databricks-access-token"
+DATA_FLOW_RUNTIME_NAME = "DataFlowRuntime"
+"""The same in every stack, so a Data Flow activity's `integrationRuntime` reference moves unchanged.
+Valid under both ADF's object-name rule and the stricter integration-runtime rule (letters, digits, -)."""
 KEY_VAULT_LINKED_SERVICE_NAME = "AzureKeyVault"
 UAMI_CREDENTIAL_NAME = "DatabricksUserAssignedIdentity"
 

@@ -17,7 +17,17 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .args import DEFAULTS, GITHUB_HOSTED_LABELS, PREFIX_LENGTHS, ClusterMode, NetworkAccess, NetworkMode
-from .settings import KeyVaultSpec, NetworkSpec, PlatformSettings, PrivateDnsZoneIdsSpec, WorkspaceSpec
+from .naming import DATA_FLOW_RUNTIME_NAME
+from .settings import (
+    DataFactorySpec,
+    DataFlowRuntimeSpec,
+    KeyVaultSpec,
+    LinkedServiceSpec,
+    NetworkSpec,
+    PlatformSettings,
+    PrivateDnsZoneIdsSpec,
+    WorkspaceSpec,
+)
 
 if TYPE_CHECKING:
     from .config import Finding, Problems, Section
@@ -172,6 +182,38 @@ def private_endpoints(
     )
 
 
+def factory_in_network(
+    problems: Problems,
+    values: Mapping[str, Any],
+    link: LinkedServiceSpec,
+    runtime: DataFlowRuntimeSpec | None,
+    factory: DataFactorySpec,
+) -> tuple[LinkedServiceSpec, DataFlowRuntimeSpec, DataFactorySpec]:
+    """In private mode the factory reaches the workspace and the vault through its managed network (lifecycle row
+    `adf-managed-vnet`): the Data Flow runtime (the section's settings, or the defaults) runs in the managed virtual
+    network, the Azure Databricks linked service goes through it, and the factory's public network access is off
+    (which concerns self-hosted runtimes only: docs/networking.md). A key that says otherwise is refused."""
+    if link.connect_via not in (None, DATA_FLOW_RUNTIME_NAME):
+        problems.add(
+            "linkedService.connectVia",
+            f"{json.dumps(link.connect_via)} is not the managed-network runtime: with network.mode: private the "
+            f"linked service goes through {DATA_FLOW_RUNTIME_NAME}, the factory's managed-VNet runtime, the only "
+            "one with a path to the private workspace; remove it",
+        )
+    raw = values.get("dataFactory")
+    if isinstance(raw, Mapping) and raw.get("publicNetworkAccess") == NetworkAccess.ENABLED.value:
+        problems.add(
+            "dataFactory.publicNetworkAccess",
+            '"Enabled" contradicts network.mode: private, which turns the factory\'s public network access off; '
+            "remove it",
+        )
+    return (
+        dataclasses.replace(link, connect_via=DATA_FLOW_RUNTIME_NAME),
+        runtime or DataFlowRuntimeSpec(),
+        dataclasses.replace(factory, public_network_access=NetworkAccess.DISABLED),
+    )
+
+
 # --- Finders of the rules across sections (components.config.RULES) ----------------------------------------------
 
 
@@ -199,8 +241,3 @@ def private_without_deploy_path(settings: PlatformSettings) -> Iterator[Finding]
 def serverless_on_private(settings: PlatformSettings) -> Iterator[Finding]:
     if settings.network.is_private and settings.cluster_mode is ClusterMode.SERVERLESS:
         yield "clusterMode", {}
-
-
-def factory_on_private(settings: PlatformSettings) -> Iterator[Finding]:
-    if settings.network.is_private:
-        yield "network.mode", {"runner": json.dumps(settings.network.deploy_runner)}

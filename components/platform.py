@@ -9,7 +9,7 @@ import inspect
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import authorization, datafactory, managedidentity
+from pulumi_azure_native import authorization, datafactory, keyvault, managedidentity
 from pulumi_azure_native import databricks as azure_databricks
 
 from . import (
@@ -17,6 +17,7 @@ from . import (
     data_flow_runtime,
     factory,
     linked_service,
+    managed_network,
     network,
     operations,
     smoke_pipeline,
@@ -107,8 +108,22 @@ class AdfDatabricks(pulumi.ComponentResource):
         token = token_store.rotating_token(scope, s.token, dbw) if s.uses_token else None
         reach_vault = functools.partial(network.vault_endpoint, scope, net) if net else None
         store = token_store.token_store(scope, s.key_vault, dbw, token, reach_vault)
+        # Private: the factory's own way in, its managed network with approved endpoints to the workspace and vault,
+        # and the runtime in it that the linked service goes through (runs Data Flows too).
+        managed = _managed_network(scope, adf, dbw.resource, store.vault) if net else None
+        runtime = (
+            data_flow_runtime.data_flow_runtime(
+                scope, s.data_flow_runtime, adf, managed.virtual_network if managed else None
+            )
+            if s.data_flow_runtime
+            else None
+        )
+        # What each linked service goes through in a private stack: the vault's approved endpoint (the token is read
+        # by the activity's runtime), and the managed runtime with the workspace's approved endpoint.
+        to_vault = _approved(managed, network.VAULT)
+        to_workspace = (*([runtime] if managed and runtime else []), *_approved(managed, network.WORKSPACE_UI_API))
         auth = (
-            _token_in_key_vault(scope, adf, grantee, store)
+            _token_in_key_vault(scope, adf, grantee, store, to_vault)
             if s.uses_token
             else _identity_on_workspace(scope, dbw.resource, adf, uami, grantee)
         )
@@ -125,15 +140,16 @@ class AdfDatabricks(pulumi.ComponentResource):
             linked_service_name=s.linked_service.name,
             adf=adf,
             properties=linked_service.databricks_properties(s, endpoints),
-            referenced=auth.referenced,
+            referenced=(*auth.referenced, *to_workspace),
         )
-        # What proves the link, and what Mapping Data Flows run on.
+        # What proves the link (through the managed runtime, in a private stack).
         smoke = smoke_pipeline.smoke_test(scope, adf, databricks_link, dbw)
-        runtime = data_flow_runtime.data_flow_runtime(scope, s.data_flow_runtime, adf) if s.data_flow_runtime else None
-        # How it is run: logs, alerts on failed runs, a budget, delete locks (as the stack's `operations:` asks).
+        # How it is run: logs, alerts on failed runs, a budget, delete locks (as the stack's `operations:` asks). A lock
+        # waits for what it holds (the factory's children, its managed network among them), so it goes first on delete.
+        private_path = (managed.virtual_network, *managed.endpoints) if managed else ()
         held = (databricks_link, *auth.referenced, *auth.grants, smoke.pipeline, *([runtime] if runtime else []))
         operations.operations(
-            scope, s.operations, operations.Operated(dbw, adf, store.vault, smoke.pipeline.name, held)
+            scope, s.operations, operations.Operated(dbw, adf, store.vault, smoke.pipeline.name, (*held, *private_path))
         )
 
         self.workspace_url = pulumi.Output.from_input(endpoints.domain)
@@ -152,10 +168,51 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.register_outputs({output: getattr(self, output) for output in inspect.get_annotations(AdfDatabricks)})
 
 
+def _managed_network(
+    scope: Scope, adf: datafactory.Factory, dbw: azure_databricks.Workspace, vault: keyvault.Vault
+) -> managed_network.ManagedNetwork:
+    """Managed private endpoints to the workspace (`databricks_ui_api`) and, in token mode, to the vault (`vault`):
+    the Key Vault linked service names no runtime, and the token is fetched by the activity's runtime, in the
+    managed network, whose endpoint to the vault resolves its name (lifecycle row `adf-managed-vnet`)."""
+    names = scope.names
+    wanted = [
+        managed_network.Target(
+            "workspace-managed-endpoint",
+            f"{names.workspace}-ui-api"[:80],
+            network.WORKSPACE_UI_API,
+            dbw.id,
+            dbw.name,
+            managed_network.DATABRICKS_CONNECTIONS,
+        )
+    ]
+    if scope.settings.uses_token:
+        wanted.append(
+            managed_network.Target(
+                "vault-managed-endpoint",
+                f"{names.key_vault}-vault"[:80],
+                network.VAULT,
+                vault.id,
+                vault.name,
+                managed_network.VAULT_CONNECTIONS,
+            )
+        )
+    return managed_network.managed_network(scope, adf, wanted)
+
+
+def _approved(managed: managed_network.ManagedNetwork | None, group: str) -> tuple[pulumi.Resource, ...]:
+    approval = managed.approved.get(group) if managed else None
+    return (approval,) if approval else ()
+
+
 def _token_in_key_vault(
-    scope: Scope, adf: datafactory.Factory, grantee: _Grantee, store: token_store.TokenStore
+    scope: Scope,
+    adf: datafactory.Factory,
+    grantee: _Grantee,
+    store: token_store.TokenStore,
+    through: tuple[pulumi.Resource, ...] = (),
 ) -> _Auth:
-    """Token → Key Vault secret → Key Vault linked service; the factory reads it as Secrets User."""
+    """Token → Key Vault secret → Key Vault linked service; the factory reads it as Secrets User. `through`: in a
+    private stack, the managed runtime and approved endpoints the secret is read through."""
     vault, secret = store.vault, store.secret
     grant = role_assignment(
         f"{scope.name}-factory-reads-secrets",
@@ -172,7 +229,7 @@ def _token_in_key_vault(
         linked_service_name=KEY_VAULT_LINKED_SERVICE_NAME,
         adf=adf,
         properties=linked_service.key_vault_properties(vault_uri),
-        referenced=[],
+        referenced=list(through),
     )
     return _Auth((secret, vault_link), key_vault_uri=vault_uri, secret_name=secret.name, grants=(grant,))
 

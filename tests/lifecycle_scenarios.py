@@ -47,6 +47,11 @@ FACTORY = f"{P}-data-factory"
 LOCKS = (f"{P}-workspace-lock", f"{P}-key-vault-lock", f"{P}-data-factory-lock")
 DIAGNOSTICS = (f"{P}-workspace-diagnostics", f"{P}-key-vault-diagnostics", f"{P}-data-factory-diagnostics")
 LOG_ANALYTICS = f"{P}-log-analytics"
+RUNTIME = f"{P}-data-flow-runtime"
+MANAGED_VNET = f"{P}-managed-virtual-network"
+WORKSPACE_MPE = f"{P}-workspace-managed-endpoint"
+VAULT_MPE = f"{P}-vault-managed-endpoint"
+APPROVAL = "{}-approval"
 
 JOB_CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"}
 POOL_SECTION = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"}
@@ -95,7 +100,9 @@ class Step:
     cloud: dict[str, Any] = field(default_factory=dict)
     """What changed in the fake cloud before the run, as the engine tier's store names it (tests/engine/standin/
     store.py): `maxTokenLifetimeDays` (a workspace admin's cap on new tokens, 0 = none), `tokensHeldElsewhere`
-    (tokens the deployer holds in the workspace besides the stack's)."""
+    (tokens the deployer holds in the workspace besides the stack's), `locked` (ARM types, e.g.
+    `Microsoft.KeyVault/vaults`, whose resources in the stack carry a `CanNotDelete` lock: `lock-blocks-children`;
+    mock tier only)."""
     program: str = "real"
     """Which program runs: `real`, or an earlier release's naming (a key of `tests/earlier_versions.py` VARIANTS)."""
     elsewhere: bool = False
@@ -138,6 +145,16 @@ def stack_config(stack: str) -> dict[str, Any]:
 
 def is_protected(stack: str) -> bool:
     return str(stack_config(stack).get(f"{P}:protect", False)).lower() == "true"
+
+
+def is_private(stack: str) -> bool:
+    return (stack_config(stack).get(f"{P}:network") or {}).get("mode") == "private"
+
+
+def vault_path(stack: str) -> frozenset[str]:
+    """A private stack's factory reaches the vault (token mode only) through a managed endpoint, approved by the
+    deploy (lifecycle row `adf-managed-vnet`)."""
+    return names(VAULT_MPE, APPROVAL.format(VAULT_MPE)) if is_private(stack) else NOTHING
 
 
 def uses_token(stack: str) -> bool:
@@ -231,7 +248,7 @@ def _every_stack() -> list[Scenario]:
                             "up",
                             Expect(
                                 created=names(USES_WORKSPACE),
-                                deleted=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS),
+                                deleted=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS) | vault_path(stack),
                                 changed=names(SECRET, DATABRICKS_LS),
                             ),
                             config={"auth": "managedIdentity"},
@@ -240,7 +257,7 @@ def _every_stack() -> list[Scenario]:
                         Step(
                             "up",
                             Expect(
-                                created=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS),
+                                created=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS) | vault_path(stack),
                                 deleted=names(USES_WORKSPACE),
                                 changed=names(SECRET, DATABRICKS_LS),
                             ),
@@ -419,6 +436,70 @@ PRIVATE_PROD_UNPROTECTED_DESTROY = Scenario(
         Step("destroy", Expect(), config={"protect": False}),
     ),
     engine=True,
+)
+
+RUNTIME_MOVES_INTO_THE_MANAGED_NETWORK = Scenario(
+    "prod, unprotected, deployed public: going private puts the factory in its managed network; the Data Flow runtime "
+    "cannot move into it and is replaced, old one first; the endpoints are approved by the deploy",
+    "prod",
+    ("adf-managed-vnet", "adf-managed-vnet-resource", "workspace-creation-only", "fixed-name-delete-first"),
+    (
+        Step("up", Expect(), config={"protect": False, "network": {"mode": "public"}}),
+        Step(
+            "up",
+            Expect(
+                replaced=names(RUNTIME, WORKSPACE),
+                delete_first=names(RUNTIME),
+                inputs={RUNTIME: {"properties.managedVirtualNetwork.referenceName": "default"}},
+            ),
+            config={"network": None},
+            days_later=1,
+        ),
+        Step("up", QUIET, days_later=1),
+    ),
+)
+
+MANAGED_NETWORK_ROUND_TRIP = Scenario(
+    "prod, private, unprotected: the factory's managed network is created and its endpoints approved; a second up "
+    "reads it all back (the approvals find their connections Approved) and changes nothing; destroy deletes the "
+    "approvals and endpoints before the factory, whose delete takes the managed network; a re-create meets none of "
+    "it (tests/engine/scenarios.py runs the same through the CLI)",
+    "prod",
+    ("adf-managed-vnet", "adf-managed-vnet-resource", "adf-managed-endpoint-approval", "azure-native-no-adopt"),
+    (
+        Step("up", Expect(), config={"protect": False}),
+        Step("up", QUIET, days_later=1),
+        Step("destroy", Expect(no_provider_delete=names(MANAGED_VNET)), config={"protect": False}),
+        Step(
+            "up",
+            Expect(deleted=NOTHING, inputs={VAULT: {"properties.createMode": "recover"}}),
+            config={"keyVault": {**_key_vault("prod"), "recover": True}},
+            days_later=3,
+        ),
+    ),
+)
+
+LOCKED_VAULT_KEEPS_ITS_MANAGED_ENDPOINT = Scenario(
+    "prod, private: with a CanNotDelete lock on the vault, switching to managedIdentity cannot delete the vault's "
+    "managed endpoint (its connection is the vault's child) and stops; lifting the lock lets the same up through",
+    "prod",
+    ("lock-blocks-children", "adf-managed-vnet", "adf-managed-endpoint-approval"),
+    (
+        Step("up", Expect(), config={"protect": False}),
+        Step(
+            "up",
+            Expect(refused="ScopeLocked", intact=names(VAULT_MPE, VAULT)),
+            config={"auth": "managedIdentity"},
+            cloud={"locked": ["Microsoft.KeyVault/vaults"]},
+            days_later=1,
+        ),
+        Step(
+            "up",
+            Expect(deleted=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS, VAULT_MPE, APPROVAL.format(VAULT_MPE))),
+            cloud={"locked": []},
+            days_later=1,
+        ),
+    ),
 )
 
 FOREIGN_DEPLOYER_REFUSED = Scenario(
@@ -679,6 +760,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     PROTECTED_IDENTITY_SWITCH,
     PROTECTED_PUBLIC_TO_PRIVATE_REFUSED,
     PRIVATE_PROD_UNPROTECTED_DESTROY,
+    RUNTIME_MOVES_INTO_THE_MANAGED_NETWORK,
+    MANAGED_NETWORK_ROUND_TRIP,
+    LOCKED_VAULT_KEEPS_ITS_MANAGED_ENDPOINT,
     FOREIGN_DEPLOYER_REFUSED,
     EARLIER_ROLE_NAMES_USER_ASSIGNED,
     TWO_TEAMS_ONE_TENANT,

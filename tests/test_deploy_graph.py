@@ -20,6 +20,7 @@ from benchmarks.deploy_graph import (
     LINKED_SERVICE,
     LOCK,
     PIPELINE,
+    PRIVATE_MANAGED_CHAINS,
     PRIVATE_TOKEN_CHAINS,
     RESOURCE_GROUP,
     TOKEN_CHAIN,
@@ -57,11 +58,13 @@ def test_the_first_deploy_takes_exactly_the_critical_path(stack: str, plan_for: 
 
 @pytest.mark.parametrize("stack", [s for s in stacks() if uses_token(s)])
 def test_the_critical_path_is_the_workspace_token_secret_linked_service_chain(stack: str, plan_for: PlanFor) -> None:
-    """prod is private: its chain runs through the VNet's subnets and the workspace's endpoint and DNS record. Where
-    the stack alerts on failed runs or locks its factory, the smoke pipeline's alert or a lock (each waits for the
-    pipeline) may end the chain: one 5 s ARM PUT more."""
+    """prod is private: its chain runs through the VNet's subnets, then the factory's managed endpoint to the
+    workspace and its approval (longer than the token's path through the workspace's endpoint and DNS record, which
+    the linked service also waits for). Where the stack alerts on failed runs or locks its factory, the smoke
+    pipeline's alert or a lock (each waits for the pipeline) may end the chain: one 5 s ARM PUT more."""
     plan = plan_for(stack)
-    chains = PRIVATE_TOKEN_CHAINS if plan.by_type("azure-native:network:PrivateEndpoint") else (TOKEN_CHAIN,)
+    private = bool(plan.by_type("azure-native:network:PrivateEndpoint"))
+    chains = PRIVATE_MANAGED_CHAINS if private else (TOKEN_CHAIN,)
     graph = DeployGraph.from_plan(plan)
     critical, path = graph.critical_path()
     types = tuple(node.type for node in path)
@@ -70,6 +73,9 @@ def test_the_critical_path_is_the_workspace_token_secret_linked_service_chain(st
     assert set(types[len(chain) :]) <= {"azure-native:monitor:MetricAlert", LOCK} and len(types) - len(chain) <= 1
     assert all(graph.chain_seconds(c) == graph.chain_seconds(chain) for c in chains)
     assert critical == graph.chain_seconds(types)
+    if private:
+        token_paths = [graph.chain_seconds(chain) for chain in PRIVATE_TOKEN_CHAINS]
+        assert all(seconds is not None and seconds < critical for seconds in token_paths)
 
 
 def test_no_resource_waits_for_one_it_does_not_need(any_plan: Plan) -> None:

@@ -89,7 +89,7 @@ from components.offline.cloud_state import (
 )
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord, reveal
-from components.offline.replacements import DELETE_FIRST, forces_new, order_of, value_at
+from components.offline.replacements import DELETE_FIRST, forces_new, forcing, order_of, value_at
 from components.offline.run import run_stack
 
 START = 1_790_000_000.0
@@ -98,6 +98,7 @@ CI_DEPLOYER = AzureMocks().call(
 )[0]["objectId"]
 
 VAULT_TYPE = "azure-native:keyvault:Vault"
+FACTORY_TYPE = "azure-native:datafactory:Factory"
 SECRET_TYPE = "azure-native:keyvault:Secret"
 
 
@@ -177,7 +178,9 @@ class World:
     """Every role assignment in the Entra tenant (id → inputs), shared with the copy deployed elsewhere."""
     owners: dict[str, str] = field(default_factory=dict)
     """Token id → the identity that created it."""
-    cloud: dict[str, Any] = field(default_factory=lambda: {"maxTokenLifetimeDays": 0, "tokensHeldElsewhere": 0})
+    cloud: dict[str, Any] = field(
+        default_factory=lambda: {"maxTokenLifetimeDays": 0, "tokensHeldElsewhere": 0, "locked": []}
+    )
     """The workspace's settings the fake cloud's rules read (`Step.cloud` names them)."""
     program: str = "real"
     neighbour: World | None = None
@@ -224,7 +227,8 @@ class World:
                 outcome.created.add(record.name)
             elif reveal(inputs) != reveal(previous.inputs):
                 outcome.changed.add(record.name)
-                if forces_new(record.type, reveal(previous.inputs), reveal(inputs)):
+                # The table's rules, and the program's own `replace_on_changes` (the engine honours both).
+                if forcing(record.type, reveal(previous.inputs), reveal(inputs), record.replace_on_changes):
                     outcome.replaced.add(record.name)
         gone = list(gone_by_urn.values())
         outcome.deleted = {r.name for r in gone}
@@ -262,18 +266,20 @@ class World:
         calls = [r for r in gone if not r.retain_on_delete and r.deleted_with not in gone_urns]
         called = {r.urn for r in calls}
         outcome.provider_deletes = {r.name for r in calls}
-        # A lock deleted in this run goes before what it holds: it depends on them (components/locks.py).
+        # A lock deleted in this run goes before what it holds: it depends on them (components/locks.py). Locks set
+        # out of band (`Step.cloud["locked"]`) hold as well.
         locked = [
             reveal(r.inputs)["scope"]
             for r in self.state
             if r.type == LOCK and cloud_id(r) in self.live and r.urn not in gone_urns
-        ]
+        ] + self._locked()
         for record in calls + replaced:
-            if record.type == SECRET_TYPE and self._firewalled(record):
-                problems.append(f"kv-secret-dataplane-delete: deleting secret {record.name} (vault data plane): 403")
-            refusal = lock_refusal(record.type, cloud_id(record) or "", locked) if cloud_id(record) else None
+            ident = cloud_id(record)
+            refusal = lock_refusal(record.type, ident, locked, reveal(record.inputs)) if ident else None
             if refusal:
                 problems.append(f"lock-blocks-children: deleting {record.name}: {refusal}")
+            if record.type == SECRET_TYPE and self._firewalled(record):
+                problems.append(f"kv-secret-dataplane-delete: deleting secret {record.name} (vault data plane): 403")
         first = [r for r in replaced if r.name in outcome.delete_first]
         gone_before_creates = {cloud_id(r) for r in calls + first}
         live = set(self.live) - gone_before_creates
@@ -290,32 +296,41 @@ class World:
             return
         self._carry_out(gone, called, replaced, made)
 
-    def _delete(self, record: ResourceRecord, ident: str) -> None:
-        """A delete call: soft-deleting services keep the name; children go along, diagnostic settings stay."""
-        self.live.discard(ident)
-        if record.type == VAULT_TYPE:
-            children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
-            self.live -= children
-            self.soft_deleted_vaults[ident] = children
-        if record.type == LOG_ANALYTICS_TYPE:
-            self.deleted_log_analytics[ident] = int(self.now)
-        self.live -= gone_with(ident, self.live)
+    def _locked(self) -> list[str]:
+        """The ids of the stack's resources of the types `Step.cloud["locked"]` names (a `CanNotDelete` lock set out
+        of band, e.g. by a platform team)."""
+        patterns = [re.compile(rf"/providers/{re.escape(t)}/[^/]+$", re.IGNORECASE) for t in self.cloud["locked"]]
+        return [i for i in self.live if any(p.search(i) for p in patterns)]
+
+    def _gone(self, record: ResourceRecord, ident: str, *, called: bool) -> None:
+        """A delete call, a retained resource, or one gone with its parent. Soft-deleting services keep the name; an
+        ARM delete takes the resource's children along (a factory's managed network too); diagnostic settings stay."""
+        if called:
+            self.live.discard(ident)
+            if record.type == VAULT_TYPE:
+                children = {i for i in self.live if i.startswith(f"{ident}/secrets/")}
+                self.live -= children
+                self.soft_deleted_vaults[ident] = children
+            if record.type == LOG_ANALYTICS_TYPE:
+                self.deleted_log_analytics[ident] = int(self.now)
+        elif record.retain_on_delete:
+            if ident in self.live:  # not already gone with its parent
+                self.retained.add(ident)
+            return
+        elif not survives_parent_delete(ident):
+            self.live.discard(ident)  # went with its `deleted_with` parent
+        self.tenant.pop(ident, None)
+        taken = gone_with(ident, self.live)
+        self.live -= taken
+        self.retained -= taken
 
     def _carry_out(
         self, gone: list[ResourceRecord], called: set[str], replaced: list[ResourceRecord], made: list[ResourceRecord]
     ) -> None:
         for record in gone:
             ident = cloud_id(record)
-            if ident is None:
-                continue
-            if record.urn in called:
-                self._delete(record, ident)
-            elif record.retain_on_delete:
-                self.retained.add(ident)
-                continue
-            elif not survives_parent_delete(ident):
-                self.live.discard(ident)  # went with its `deleted_with` parent
-            self.tenant.pop(ident, None)
+            if ident is not None:
+                self._gone(record, ident, called=record.urn in called)
         for record in replaced:
             self.live.discard(cloud_id(record) or "")
             self.tenant.pop(cloud_id(record) or "", None)

@@ -289,13 +289,18 @@ def test_a_subnet_deleted_before_its_workspace_is_refused(prod_plan: Plan) -> No
 
 
 def test_the_arm_export_carries_what_checkov_reads(prod_plan: Plan, dev_plan: Plan) -> None:
-    """CKV_AZURE_158 reads `properties.publicNetworkAccess` of Microsoft.Databricks/workspaces and CKV_AZURE_189 that
-    of Microsoft.KeyVault/vaults (checkov 3.3.30 `checkov/arm/checks/resource/DatabricksWorkspaceIsNotPublic.py`,
-    `KeyVaultDisablesPublicNetworkAccess.py`); secrets are never exported."""
+    """CKV_AZURE_158 reads `properties.publicNetworkAccess` of Microsoft.Databricks/workspaces, CKV_AZURE_189 that
+    of Microsoft.KeyVault/vaults and CKV_AZURE_104 that of Microsoft.DataFactory/factories, expecting "Disabled"
+    (checkov 3.3.30 `checkov/arm/checks/resource/DatabricksWorkspaceIsNotPublic.py`,
+    `KeyVaultDisablesPublicNetworkAccess.py`, `DataFactoryNoPublicNetworkAccess.py`); secrets are never exported."""
     for plan, expected in ((prod_plan, "Disabled"), (dev_plan, "Enabled")):
         template = arm_template(plan)
         by_type = {r["type"]: r for r in template["resources"]}
-        for arm_type in ("Microsoft.Databricks/workspaces", "Microsoft.KeyVault/vaults"):
+        for arm_type in (
+            "Microsoft.Databricks/workspaces",
+            "Microsoft.KeyVault/vaults",
+            "Microsoft.DataFactory/factories",
+        ):
             assert by_type[arm_type]["properties"]["publicNetworkAccess"] == expected
         assert by_type["Microsoft.KeyVault/vaults/secrets"]["properties"]["value"] == "[secret]"
         assert "dapi" not in str(template)

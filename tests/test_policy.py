@@ -844,6 +844,8 @@ def violating_types(plan: Plan, config: Mapping[str, Any] | None = None) -> set[
 
 TOKEN_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES) - {rules.USER_ASSIGNED_IDENTITY}
 """Token mode creates no user-assigned identity; the other stateful types are always there."""
+PRIVATE_PROTECTED = {*NETWORK_TYPES, "azure-native:resources:Resource"}
+"""A private stack's network, and the factory's managed virtual network (protected with the factory)."""
 IDENTITY_MODE_STATEFUL = set(rules.DEFAULT_PROTECTED_TYPES)
 """The Key Vault stays in every auth mode (lifecycle rows `kv-secret-dataplane-delete`, `kv-soft-delete-name` and
 `azure-native-no-adopt`), so identity mode has every stateful type."""
@@ -860,7 +862,7 @@ def test_dev_without_protect_is_fine(plans: Callable[[str], Plan]) -> None:
 def test_prod_with_protect_is_fine(plans: Callable[[str], Plan]) -> None:
     """prod is private: its network resources are protected too (the path to the protected workspace and vault)."""
     plan = plans("prod")
-    assert {r.type for r in plan.resources if r.protect} == TOKEN_MODE_STATEFUL | set(NETWORK_TYPES)
+    assert {r.type for r in plan.resources if r.protect} == TOKEN_MODE_STATEFUL | PRIVATE_PROTECTED
     assert violating_types(plan) == set()
 
 
@@ -870,7 +872,7 @@ def test_prod_without_protect_fails_for_every_stateful_resource(plans: Callable[
 
 def test_prod_protects_the_user_assigned_identity(plans: Callable[[str], Plan]) -> None:
     plan = plans("prod-msi")
-    assert {r.type for r in plan.resources if r.protect} == IDENTITY_MODE_STATEFUL | set(NETWORK_TYPES)
+    assert {r.type for r in plan.resources if r.protect} == IDENTITY_MODE_STATEFUL | PRIVATE_PROTECTED
     assert violating_types(plan) == set()
 
 

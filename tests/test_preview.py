@@ -84,7 +84,8 @@ def test_every_stack_file_previews_cleanly(stack: str) -> None:
 
 def test_prod_preview_as_json_lists_protected_stateful_resources() -> None:
     """prod is private: its network (VNet, subnets, NSG, endpoints, DNS) is protected too, being the deploy's path to
-    the protected workspace and vault (components/network.py)."""
+    the protected workspace and vault (components/network.py), and so is the factory's managed virtual network (a
+    generic resource with no delete of its own: components/managed_network.py)."""
     result = preview_here("prod", "--json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
@@ -94,6 +95,7 @@ def test_prod_preview_as_json_lists_protected_stateful_resources() -> None:
         "azure-native:databricks:Workspace",
         "azure-native:keyvault:Vault",
         "azure-native:datafactory:Factory",
+        "azure-native:resources:Resource",
         *NETWORK_TYPES,
     }
     assert plan["outputs"]["clusterMode"] == "newJobCluster"

@@ -337,14 +337,15 @@ def test_each_stack_deploys_and_rotates_on_the_runner_its_file_names(
 
 
 def test_checkov_referees_every_private_stack_in_its_own_job(pull_request: dict[str, Any], project_dir: Path) -> None:
-    """CKV_AZURE_158 (workspace) and CKV_AZURE_189 (vault) read ARM templates' `properties.publicNetworkAccess`
-    (checkov 3.3.30 `checkov/arm/checks/resource/DatabricksWorkspaceIsNotPublic.py`,
-    `KeyVaultDisablesPublicNetworkAccess.py`): the job exports each private stack's plan as one and runs them,
-    with Checkov pinned in a requirements file of its own, outside the unit tier's set."""
+    """CKV_AZURE_158 (workspace), CKV_AZURE_189 (vault) and CKV_AZURE_104 (factory) read ARM templates'
+    `properties.publicNetworkAccess` (checkov 3.3.30 `checkov/arm/checks/resource/DatabricksWorkspaceIsNotPublic.py`,
+    `KeyVaultDisablesPublicNetworkAccess.py`, `DataFactoryNoPublicNetworkAccess.py`): the job exports each private
+    stack's plan as one and runs them, with Checkov pinned in a requirements file of its own, outside the unit tier's
+    set."""
     job = pull_request["jobs"]["checkov"]
     script = "\n".join(str(step.get("run", "")) for step in job["steps"])
     assert "requirements-checkov.txt" in script and "stacks.py private" in script
-    assert "components.offline.arm_export" in script and "CKV_AZURE_158,CKV_AZURE_189" in script
+    assert "components.offline.arm_export" in script and "CKV_AZURE_158,CKV_AZURE_189,CKV_AZURE_104" in script
     assert (project_dir / "requirements-checkov.txt").read_text().split("\n")[-2] == "checkov==3.3.30"
     assert "checkov" not in (project_dir / "requirements-dev.txt").read_text()
     assert listing_script(project_dir).private_stacks() == ["prod"]

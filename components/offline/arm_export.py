@@ -1,7 +1,7 @@
 """The offline plan's Azure resources as an ARM deployment template, for referees that read ARM (Checkov).
 
     python -m components.offline.arm_export prod > prod.arm.json
-    checkov -f prod.arm.json --framework arm --check CKV_AZURE_158,CKV_AZURE_189
+    checkov -f prod.arm.json --framework arm --check CKV_AZURE_158,CKV_AZURE_189,CKV_AZURE_104
 
 pulumi-azure-native sends each resource as the ARM REST body of its API version: the top-level inputs other than
 the resource's name, group, location, tags, sku, identity and kind go under `properties` (a vault's and a

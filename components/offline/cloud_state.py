@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from components.naming import digest
+from components.offline.managed_network_state import ManagedNetworkCloud
 from components.offline.network_state import network_builders
 
 OFFLINE_SUBSCRIPTION_ID = "6f1a5c2e-3b7d-4e8a-9c0f-2d4b6a8e1c3f"
@@ -32,6 +33,7 @@ ROTATING = "time:index/rotating:Rotating"
 LOCK = "azure-native:authorization:ManagementLockByScope"
 DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 LOG_ANALYTICS = "azure-native:operationalinsights:Workspace"
+MANAGED_PRIVATE_ENDPOINT = "azure-native:datafactory:ManagedPrivateEndpoint"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class FakeCloud:
     def __init__(self, subscription_id: str = OFFLINE_SUBSCRIPTION_ID, now: float | None = None) -> None:
         self.subscription_id = subscription_id
         self.now = int(now if now is not None else time.time())
+        self.managed_network = ManagedNetworkCloud(self)
         self._by_type: dict[str, Callable[[NewResource], State]] = {
             "azure-native:resources:ResourceGroup": self._resource_group,
             "azure-native:databricks:Workspace": self._workspace,
@@ -80,6 +83,7 @@ class FakeCloud:
             "azure-native:consumption:Budget": self._extension("Microsoft.Consumption/budgets", "scope", "budgetName"),
             "azure-native:monitor:ActionGroup": self._in_group("Microsoft.Insights/actionGroups", "actionGroupName"),
             "azure-native:monitor:MetricAlert": self._in_group("Microsoft.Insights/metricAlerts", "ruleName"),
+            **self.managed_network.builders(),
         }
 
     def invoke(self, token: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -90,7 +94,7 @@ class FakeCloud:
                 "subscriptionId": self.subscription_id,
                 "tenantId": OFFLINE_TENANT_ID,
             }
-        return {}
+        return self.managed_network.invoke(token, args) or {}
 
     def create(self, args: NewResource) -> State:
         build = self._by_type.get(args.typ)
@@ -389,19 +393,26 @@ def is_lock(ident: str) -> bool:
     return "/providers/microsoft.authorization/locks/" in ident.lower()
 
 
-def lock_refusal(typ: str, ident: str, locked_scopes: Iterable[str]) -> CloudError | None:
+def lock_refusal(
+    typ: str, ident: str, locked_scopes: Iterable[str], inputs: Mapping[str, Any] | None = None
+) -> CloudError | None:
     """Why ARM refuses to delete `ident`, given the scopes that carry a `CanNotDelete` lock.
 
     `lock-blocks-children`: a lock covers its resource and everything under its id: child resources (a factory's
     linked services), extension resources on it (role assignments scoped to it, its diagnostic settings); the
     refusal is `ScopeLocked` (learn.microsoft.com, "Lock your resources to protect your infrastructure",
     considerations; hashicorp/terraform-provider-azurerm #17478). The lock itself can always be deleted (by whoever
-    holds `Microsoft.Authorization/locks/delete`).
+    holds `Microsoft.Authorization/locks/delete`). A Data Factory managed private endpoint's delete also deletes its
+    connection on the target, a child of the target (lifecycle row `adf-managed-vnet`), so a lock on the workspace or
+    the vault blocks it (`inputs`: the endpoint's, naming its target).
     """
     if typ in _DATA_PLANE or is_lock(ident):
         return None
+    touched = [ident]
+    if typ == MANAGED_PRIVATE_ENDPOINT and inputs:
+        touched.append(f"{inputs['properties']['privateLinkResourceId']}/privateEndpointConnections")
     for scope in locked_scopes:
-        if _under(ident, scope):
+        if any(_under(each, scope) for each in touched):
             return CloudError(
                 "ScopeLocked",
                 f"the scope '{scope}' cannot perform delete operation because following scope(s) are locked: "

@@ -39,6 +39,11 @@ SOURCES: Final[Mapping[str, str]] = {
     "start-up is greatly reduced; priced in vCore-hours; the AutoResolve runtime has no TTL (lifecycle row "
     "`dataflow-vs-linked-service`). The TTL alone keeps the cluster warm: the page's 'Quick re-use' paragraph on "
     "cleanup: false was removed as redundant (MicrosoftDocs/azure-docs PR #188421)",
+    "managed-vnet-ir": "Azure Retail Prices API, 'Azure Data Factory v2', eastus (transcribed 2026-09-17 in "
+    "api-evangelist/microsoft-azure-data-factory plans/microsoft-azure-data-factory-plans-pricing.yml): 'Azure "
+    "Managed VNET External Pipeline Activity' $1.00/hour, 'Cloud External Pipeline Activity' $0.00025/hour",
+    "managed-vnet-ttl": "ADF blog, 'Announcing public preview of Time-To-Live (TTL) in managed virtual network': "
+    "managed-VNet compute is provisioned per activity run ('relatively long queue times') unless a TTL keeps it",
 }
 
 
@@ -119,6 +124,15 @@ NETWORK_COSTS: Final[Mapping[str, Cost]] = {
 """What private networking adds (network.mode private): fixed monthly costs that run whether or not anything runs.
 The VNet, subnets, NSG, zone groups and VNet links are free."""
 
+MANAGED_NETWORK_COST: Final = Cost(
+    runs_on="the managed-VNet runtime DataFlowRuntime, through managed private endpoints",
+    start_latency="a queue per activity while ADF provisions compute (no TTL set), then the mode's own start",
+    idle_cost="nothing",
+    who_pays="your subscription: $1.00 per activity-hour (shared runtime: $0.00025), besides the mode's cost",
+    sources=("managed-vnet-ir", "managed-vnet-ttl"),
+)
+"""What a private stack's Databricks activities add: they run on the factory's managed-VNet runtime."""
+
 _HEADER = "| compute | runs on | start latency | idle cost | who pays | sources |"
 
 
@@ -133,6 +147,7 @@ def cost_table_markdown() -> str:
     rows = [_row(f"`clusterMode: {mode}`", cost) for mode, cost in MODE_COSTS.items()]
     rows += [_row(f"Data Flows, {state}", cost) for state, cost in DATA_FLOW_COSTS.items()]
     rows += [_row(f"`network.mode: private`, each {t.rsplit(':', 1)[1]}", c) for t, c in NETWORK_COSTS.items()]
+    rows.append(_row("Databricks activities, `network.mode: private`", MANAGED_NETWORK_COST))
     notes = [f"- [{key}] {text}." for key, text in SOURCES.items()]
     return "\n".join([_HEADER, "|---|---|---|---|---|---|", *rows, "", *notes])
 
@@ -143,6 +158,11 @@ def _runtime_flow(plan: Plan) -> dict[str, Any] | None:
         return None
     flow: dict[str, Any] = runtimes[0].inputs["properties"]["computeProperties"]["dataFlowProperties"]
     return flow
+
+
+def _in_managed_network(plan: Plan) -> bool:
+    runtimes = plan.by_type("azure-native:datafactory:IntegrationRuntime")
+    return any("managedVirtualNetwork" in r.inputs["properties"] for r in runtimes)
 
 
 def summary(plan: Plan) -> list[str]:
@@ -156,6 +176,13 @@ def summary(plan: Plan) -> list[str]:
             f"    Databricks Notebook/Jar/Python/Job activities (linked service, clusterMode {mode}): {cost.runs_on}",
             f"        start latency: {cost.start_latency}; idle cost: {cost.idle_cost}",
             f"        who pays: {cost.who_pays}",
+        ]
+    if _in_managed_network(plan):
+        managed = MANAGED_NETWORK_COST
+        lines += [
+            f"    Through the factory's managed network: {managed.runs_on}",
+            f"        start latency: {managed.start_latency}",
+            f"        who pays: {managed.who_pays}",
         ]
     flow = _runtime_flow(plan)
     ttl = int(flow.get("timeToLive", 0)) if flow else 0

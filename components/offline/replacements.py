@@ -157,6 +157,17 @@ TABLE: dict[str, TypeRules] = {
     "azure-native:network:PrivateDnsZoneGroup": _arm("privateEndpointName", "privateDnsZoneGroupName", location=False),
     "azure-native:privatedns:PrivateZone": _arm("privateZoneName"),
     "azure-native:privatedns:VirtualNetworkLink": _arm("privateZoneName", "virtualNetworkLinkName"),
+    # The factory's managed network (components/managed_network.py): a managed endpoint is a child of the factory's
+    # managed VNet; the approval is a deployment named in the group; the managed VNet itself is the generic
+    # `resources:Resource`, whose ARM path is its namespace, parent path, type and name (Microsoft.Resources
+    # "Resources - Create Or Update").
+    "azure-native:datafactory:ManagedPrivateEndpoint": _arm(
+        "factoryName", "managedVirtualNetworkName", "managedPrivateEndpointName", location=False
+    ),
+    "azure-native:resources:Deployment": _arm("deploymentName", location=False),
+    "azure-native:resources:Resource": _arm(
+        "resourceProviderNamespace", "parentResourcePath", "resourceType", "resourceName", location=False
+    ),
     "azure-native:authorization:RoleAssignment": TypeRules(
         (
             Replaces(("scope", "roleAssignmentName"), ARM_PATHS),

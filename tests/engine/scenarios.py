@@ -118,6 +118,27 @@ SCENARIOS: tuple[Scenario, ...] = (
         "of unprotected resources run first, in reverse dependency order",
     ),
     Scenario(
+        "prod, private, unprotected: the factory's managed network and approved endpoints; a second up changes "
+        "nothing; destroy deletes the endpoints before the factory",
+        "prod",
+        (
+            Step(
+                "up",
+                config={"protect": False},
+                survives=(
+                    "azure-native:resources:Resource",
+                    "azure-native:datafactory:ManagedPrivateEndpoint",
+                    "azure-native:resources:Deployment",
+                ),
+            ),
+            Step("up", config={"protect": False}, no_changes=True),
+            Step("destroy", config={"protect": False}),
+        ),
+        "issue 22: `adf-managed-vnet`, `adf-managed-vnet-resource`, `adf-managed-endpoint-approval`: the approval "
+        "reads the target's connections (the stand-in's fake cloud lists the endpoints' connections, Pending until "
+        "the deployment approves one) and finds the same connection on the second up",
+    ),
+    Scenario(
         "dev: --policy-pack policy passes the stack as configured",
         "dev",
         (Step("up", policy=True),),

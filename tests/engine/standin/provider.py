@@ -288,7 +288,7 @@ class StandIn(p.Provider):
                 cloud["log"].append(["delete-gone", type_of(request.urn), request.name, request.resource_id])
                 return
             locked = [r["state"]["scope"] for r in cloud["resources"].values() if r["type"] == LOCK]
-            refusal = lock_refusal(type_of(request.urn), request.resource_id, locked)
+            refusal = lock_refusal(type_of(request.urn), request.resource_id, locked, found["state"])
             if refusal:
                 raise CloudError(str(refusal))
             remaining = [(r["type"], r["state"]) for rid, r in cloud["resources"].items() if rid != request.resource_id]
@@ -299,6 +299,11 @@ class StandIn(p.Provider):
                 self._data_plane_delete_allowed(cloud, found["state"])
             if type_of(request.urn) == "azure-native:keyvault:Vault":
                 self._soft_delete(cloud, request.resource_id, found)
+            if type_of(request.urn) == "azure-native:datafactory:Factory":
+                # The factory's ARM delete takes its children: its objects and its managed network (which has no
+                # delete of its own: lifecycle row `adf-managed-vnet-resource`).
+                for rid in [rid for rid in cloud["resources"] if rid.startswith(f"{request.resource_id}/")]:
+                    del cloud["resources"][rid]
             del cloud["resources"][request.resource_id]
             cloud["log"].append(["delete", type_of(request.urn), request.name, request.resource_id])
 
@@ -358,8 +363,11 @@ class StandIn(p.Provider):
 
 
 def _cloud(cloud: dict[str, Any]) -> FakeCloud:
-    """What the cloud builds for a call made now, in the caller's subscription."""
-    return FakeCloud(cloud["subscriptionId"], now=cloud["now"])
+    """What the cloud builds for a call made now, in the caller's subscription, knowing the managed endpoints and
+    approvals that exist (the connections a target lists: `adf-managed-endpoint-approval`)."""
+    fake = FakeCloud(cloud["subscriptionId"], now=cloud["now"])
+    fake.managed_network.remember(cloud["resources"].values())
+    return fake
 
 
 def main() -> None:
