@@ -440,11 +440,12 @@ PRIVATE_PROD_UNPROTECTED_DESTROY = Scenario(
 
 RUNTIME_MOVES_INTO_THE_MANAGED_NETWORK = Scenario(
     "prod, unprotected, deployed public: going private puts the factory in its managed network; the Data Flow runtime "
-    "cannot move into it and is replaced, old one first; the endpoints are approved by the deploy",
+    "cannot move into it and is replaced, old one first; the endpoints are approved by the deploy (the stack's own "
+    "delete locks lifted, as a replacement under them needs)",
     "prod",
     ("adf-managed-vnet", "adf-managed-vnet-resource", "workspace-creation-only", "fixed-name-delete-first"),
     (
-        Step("up", Expect(), config={"protect": False, "network": {"mode": "public"}}),
+        Step("up", Expect(), config={"protect": False, "network": {"mode": "public"}, **unlocked("prod")}),
         Step(
             "up",
             Expect(
@@ -467,7 +468,7 @@ MANAGED_NETWORK_ROUND_TRIP = Scenario(
     "prod",
     ("adf-managed-vnet", "adf-managed-vnet-resource", "adf-managed-endpoint-approval", "azure-native-no-adopt"),
     (
-        Step("up", Expect(), config={"protect": False}),
+        Step("up", Expect(), config={"protect": False, **unlocked("prod")}),
         Step("up", QUIET, days_later=1),
         Step("destroy", Expect(no_provider_delete=names(MANAGED_VNET)), config={"protect": False}),
         Step(
@@ -481,11 +482,12 @@ MANAGED_NETWORK_ROUND_TRIP = Scenario(
 
 LOCKED_VAULT_KEEPS_ITS_MANAGED_ENDPOINT = Scenario(
     "prod, private: with a CanNotDelete lock on the vault, switching to managedIdentity cannot delete the vault's "
-    "managed endpoint (its connection is the vault's child) and stops; lifting the lock lets the same up through",
+    "managed endpoint (its connection is the vault's child) and stops; lifting the lock lets the same up through "
+    "(a lock set outside the stack; the stack's own locks are off here)",
     "prod",
     ("lock-blocks-children", "adf-managed-vnet", "adf-managed-endpoint-approval"),
     (
-        Step("up", Expect(), config={"protect": False}),
+        Step("up", Expect(), config={"protect": False, **unlocked("prod")}),
         Step(
             "up",
             Expect(refused="ScopeLocked", intact=names(VAULT_MPE, VAULT)),
@@ -629,6 +631,11 @@ ADMIN_CAPS_TOKEN_LIFETIME = Scenario(
 )
 
 
+def _vault_managed_endpoint(stack: str) -> tuple[str, ...]:
+    """What a private stack's factory has for the vault in token mode: its managed endpoint and that one's approval."""
+    return (VAULT_MPE, APPROVAL.format(VAULT_MPE)) if is_private(stack) else ()
+
+
 def _locked_stack_refuses_a_child_delete(stack: str) -> Scenario:
     """`lock-blocks-children`: switching auth deletes the vault's role assignment and a factory child; a locked stack
     refuses it (ScopeLocked) and keeps both; lifting the locks in an up of its own lets the switch through, and the
@@ -653,7 +660,10 @@ def _locked_stack_refuses_a_child_delete(stack: str) -> Scenario:
             ),
             Step(
                 "up",
-                Expect(created=names(USES_WORKSPACE), deleted=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS)),
+                Expect(
+                    created=names(USES_WORKSPACE),
+                    deleted=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS, *_vault_managed_endpoint(stack)),
+                ),
                 config={"auth": "managedIdentity"},
                 days_later=1,
             ),

@@ -186,15 +186,16 @@ def test_the_preview_of_a_locked_stack_names_what_the_locks_hold(stack: str, pla
 
 def test_a_change_that_deletes_under_a_lock_is_flagged(plan_for: PlanFor) -> None:
     """What a report of a change to a locked stack says (`lock-blocks-children`): auth managedIdentity deletes the
-    vault's role assignment and the Key Vault linked service; the token (not an ARM resource) is not the lock's."""
+    vault's role assignment and the Key Vault linked service; in a private stack also the factory's managed endpoint
+    to the vault (a factory child, whose connection is the vault's). The token (not an ARM resource) is not the lock's."""
     deployed = plan_for("prod")
     switched = {r.name for r in plan_for("prod", auth="managedIdentity").resources}
     gone = [r for r in deployed.resources if r.name not in switched]
     flagged = locks.blocked(deployed, gone, [])
-    assert sorted(m.split(":")[0] for m in flagged) == [
-        "adf-databricks-factory-reads-secrets",
-        "adf-databricks-key-vault-linked-service",
-    ]
+    managed_endpoint = [r.name for r in gone if r.type == "azure-native:datafactory:ManagedPrivateEndpoint"]
+    assert sorted(m.split(":")[0] for m in flagged) == sorted(
+        ["adf-databricks-factory-reads-secrets", "adf-databricks-key-vault-linked-service", *managed_endpoint]
+    )
 
 
 def test_a_protected_stack_without_receivers_is_warned_about(plan_for: PlanFor) -> None:
