@@ -187,7 +187,8 @@ def test_the_preview_of_a_locked_stack_names_what_the_locks_hold(stack: str, pla
 def test_a_change_that_deletes_under_a_lock_is_flagged(plan_for: PlanFor) -> None:
     """What a report of a change to a locked stack says (`lock-blocks-children`): auth managedIdentity deletes the
     vault's role assignment and the Key Vault linked service; in a private stack also the factory's managed endpoint
-    to the vault (a factory child, whose connection is the vault's). The token (not an ARM resource) is not the lock's."""
+    to the vault (a factory child, whose connection is the vault's). The token (not an ARM resource) is not the
+    lock's."""
     deployed = plan_for("prod")
     switched = {r.name for r in plan_for("prod", auth="managedIdentity").resources}
     gone = [r for r in deployed.resources if r.name not in switched]
