@@ -52,9 +52,16 @@ def _guid(*parts: str) -> str:
 class FakeCloud:
     """Per resource type, the outputs the real provider computes (camelCase, as on the wire)."""
 
-    def __init__(self, subscription_id: str = OFFLINE_SUBSCRIPTION_ID, now: float | None = None) -> None:
+    def __init__(
+        self,
+        subscription_id: str = OFFLINE_SUBSCRIPTION_ID,
+        now: float | None = None,
+        creations: Mapping[str, int] | None = None,
+    ) -> None:
         self.subscription_id = subscription_id
         self.now = int(now if now is not None else time.time())
+        self.creations = creations or {}
+        """How many times each ARM id was created before in this cloud: what a re-created resource meets."""
         self.managed_network = ManagedNetworkCloud(self)
         self._by_type: dict[str, Callable[[NewResource], State]] = {
             "azure-native:resources:ResourceGroup": self._resource_group,
@@ -115,8 +122,11 @@ class FakeCloud:
 
     def _workspace(self, args: NewResource) -> State:
         name = args.inputs["workspaceName"]
-        number = int(digest(self.subscription_id, name, length=12), 16) % 10**16
-        return self._arm_id(args.inputs["resourceGroupName"], "Microsoft.Databricks/workspaces", name), {
+        ident = self._arm_id(args.inputs["resourceGroupName"], "Microsoft.Databricks/workspaces", name)
+        # Azure numbers each workspace it creates: one re-created under the same name gets a new id (and URL).
+        earlier = self.creations.get(ident, 0)
+        number = int(digest(self.subscription_id, name, *([str(earlier)] if earlier else []), length=12), 16) % 10**16
+        return ident, {
             **args.inputs,
             "name": name,
             "workspaceId": str(number),

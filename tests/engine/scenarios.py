@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.lifecycle_scenarios import DEV_OPERATIONS
+
 JOB_CLUSTER = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "2:8"}
 INTERACTIVE = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "numWorkers": 1}
 POOL = {"sparkVersion": "16.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"}
@@ -172,6 +174,21 @@ SCENARIOS: tuple[Scenario, ...] = (
         ),
         "issue 11 item 2; `kv-secret-dataplane-delete`, `kv-soft-delete-name` and `azure-native-no-adopt`: the "
         "secret's delete goes through the data plane, the vault soft-deletes",
+    ),
+    Scenario(
+        "dev with diagnostics, alerts, a budget and delete locks: up, a second up changes nothing, destroy, and a "
+        "re-create (the vault recovered) that the next up leaves alone",
+        "dev",
+        (
+            Step("up", config={"operations": {**DEV_OPERATIONS, "locks": True}}),
+            QUIET_UP,
+            Step("destroy"),
+            Step("up", config={"keyVault": {"recover": True}}),
+            Step("up", config={"keyVault": None}, no_changes=True),
+        ),
+        "issue 23 item 6: `lock-blocks-children` (each lock waits for what it holds, so the engine deletes it first "
+        "and the destroy is not refused), `diagnostic-settings-orphaned` (each setting is deleted by its own call, "
+        "so the re-create meets none), `kv-soft-delete-name` (the re-create recovers the vault)",
     ),
     Scenario(
         "dev: destroy succeeds with the vault firewall on and no data-plane role",

@@ -79,6 +79,22 @@ def test_the_stand_ins_serve_the_mocks_state(cloud: Path) -> None:
     assert {k: plain(v) for k, v in outputs.items() if k != INPUTS} == expected
 
 
+def test_a_workspace_created_again_under_its_name_gets_a_new_workspace_id(cloud: Path) -> None:
+    """The workspace ID is a number the service assigns when it creates the workspace, the one in its per-workspace
+    URL `adb-<workspace-id>.<n>.azuredatabricks.net` (learn.microsoft.com, "Get identifiers for workspace objects");
+    nothing in the create request sets it. A stack destroyed and re-created under the same name therefore gets a new
+    id, and the token secret named after it (components/token_store.py `secret_name`) is a new one that never meets
+    the old secret a recovered vault brings back (`kv-soft-delete-name`, `azure-native-no-adopt`)."""
+    provider = StandIn("azure-native", cloud)
+    inputs = {"workspaceName": "dbw", "resourceGroupName": GROUP, "location": "westeurope"}
+    resource_id, first = create(provider, "azure-native:databricks:Workspace", "dbw", inputs)
+    delete(provider, "azure-native:databricks:Workspace", "dbw", resource_id)
+    again_id, again = create(provider, "azure-native:databricks:Workspace", "dbw", inputs)
+    assert again_id == resource_id
+    assert plain(again["workspaceId"]) != plain(first["workspaceId"])
+    assert plain(again["workspaceUrl"]) != plain(first["workspaceUrl"])
+
+
 def test_the_token_value_is_a_secret_output(cloud: Path) -> None:
     """`token-forcenew` / terraform-provider-databricks `tokens/resource_token.go`: `token_value` is sensitive."""
     _, outputs = create(StandIn("databricks", cloud), TOKEN, "token", {"comment": "c", "lifetimeSeconds": 3600})

@@ -178,6 +178,7 @@ class StandIn(p.Provider):
             cloud["now"] += 1
             resource_id, state = _cloud(cloud).create(NewResource(type_of(request.urn), request.name, inputs))
             self._before_create(cloud, type_of(request.urn), resource_id, inputs)
+            cloud.setdefault("creations", {})[resource_id] = cloud["creations"].get(resource_id, 0) + 1
             cloud["resources"][resource_id] = {
                 "type": type_of(request.urn),
                 "state": state,
@@ -364,8 +365,9 @@ class StandIn(p.Provider):
 
 def _cloud(cloud: dict[str, Any]) -> FakeCloud:
     """What the cloud builds for a call made now, in the caller's subscription, knowing the managed endpoints and
-    approvals that exist (the connections a target lists: `adf-managed-endpoint-approval`)."""
-    fake = FakeCloud(cloud["subscriptionId"], now=cloud["now"])
+    approvals that exist (the connections a target lists: `adf-managed-endpoint-approval`) and what was created
+    before (a re-created workspace gets a new workspace id)."""
+    fake = FakeCloud(cloud["subscriptionId"], now=cloud["now"], creations=cloud.setdefault("creations", {}))
     fake.managed_network.remember(cloud["resources"].values())
     return fake
 
