@@ -38,7 +38,7 @@ SENDS = ("create", "create-replacement", "update", "same")
 
 def unsupported(step: Step) -> list[str]:
     """What a step asks that this runner cannot reproduce through the CLI: such a scenario must not be marked."""
-    problems = [f"action {step.action}"] if step.action != "up" else []
+    problems = [f"action {step.action}"] if step.action not in ("up", "destroy") else []
     problems += ["deployer"] if step.deployer else []
     problems += ["refresh_drops (the fake cloud decides what a refresh drops)"] if step.refresh_drops else []
     problems += ["expect.no_provider_delete"] if step.expect.no_provider_delete else []
@@ -144,7 +144,7 @@ def run_scenario(engine: Engine, scenario: Scenario) -> None:
             runs_in.change_cloud(**step.cloud)
         ids = state_ids(runs_in, stack) if step.expect.intact else {}
         before = runs_in.cloud()
-        result = runs_in.run("up", stack, program=step.program)
+        result = runs_in.run(step.action, stack, program=step.program)
         after = runs_in.cloud()
         check_report(
             world, step, result, where, compared=not any(s.expect.refused for s in scenario.steps[: number - 1])
