@@ -10,7 +10,8 @@ from conftest import PlanFor
 from lifecycle_scenarios import DEV_OPERATIONS, is_locked, operations, stack_files
 
 from components.config import ConfigError, load_settings
-from components.offline import locks
+from components.offline import change_render, locks
+from components.offline.changes import compare
 from components.offline.plan import Plan, ResourceRecord, reveal
 from components.offline.run import run_stack
 
@@ -192,7 +193,7 @@ def test_a_change_that_deletes_under_a_lock_is_flagged(plan_for: PlanFor) -> Non
     deployed = plan_for("prod")
     switched = {r.name for r in plan_for("prod", auth="managedIdentity").resources}
     gone = [r for r in deployed.resources if r.name not in switched]
-    flagged = locks.blocked(deployed, gone, [])
+    flagged = locks.blocked(locks.locked_scopes(deployed), gone, [])
     managed_endpoint = [r.name for r in gone if r.type == "azure-native:datafactory:ManagedPrivateEndpoint"]
     assert sorted(m.split(":")[0] for m in flagged) == sorted(
         ["adf-databricks-factory-reads-secrets", "adf-databricks-key-vault-linked-service", *managed_endpoint]
@@ -298,3 +299,19 @@ def test_a_webhook_must_be_https() -> None:
     assert problems({"alerts": {"webhooks": "https://hooks.example.com/x"}}) == [
         "adf-databricks:operations.alerts.webhooks: must be a list of https:// URLs"
     ]
+
+
+def test_the_change_report_flags_what_a_kept_lock_would_refuse(plan_for: PlanFor) -> None:
+    """`lock-blocks-children`, in the change report: switching a locked stack's auth deletes the vault's role
+    assignment and the Key Vault linked service under the locks it keeps, which the real `up` would stop on; the
+    same change with the locks lifted in it deletes the locks first (each waits for what it holds), so nothing is
+    flagged."""
+    deployed = plan_for("prod")
+    switched = compare(deployed, plan_for("prod", auth="managedIdentity"), "main")
+    flagged = [message.split(":")[0] for message in switched.locked]
+    assert {"adf-databricks-factory-reads-secrets", "adf-databricks-key-vault-linked-service"} <= set(flagged)
+    assert all("ScopeLocked" in message and "operations.locks: false" in message for message in switched.locked)
+    assert "DELETE LOCKS" in change_render.text(switched)
+    assert "**Delete locks**" in change_render.markdown(switched)
+    unlocked = plan_for("prod", auth="managedIdentity", operations={**operations("prod"), "locks": False})
+    assert compare(deployed, unlocked, "main").locked == []

@@ -70,6 +70,9 @@ def text(report: Report) -> str:
             lines.append(f"  ! {_loss_line(change)}")
             if change.protected:
                 lines.append(f"    {_refusal(change)}")
+    if report.locked:
+        lines += ["", f"DELETE LOCKS: the real `up` would stop (ScopeLocked) on {len(report.locked)} resource(s)"]
+        lines += [f"  ! {message}" for message in report.locked]
     lines.append("")
     for change in report.changes:
         if change.action == SAME and not change.after_apply:
@@ -109,6 +112,7 @@ def as_json(report: Report) -> str:
             for c in report.losses
             if c.loss is not None
         ],
+        "lockRefusals": report.locked,
         "resources": [
             {
                 "urn": c.urn,
@@ -152,6 +156,13 @@ def markdown(report: Report) -> str:
         lines += ["> [!CAUTION]", f"> **Data loss**: {len(report.losses)} resource(s) holding data would go."]
         for change in report.losses:
             lines.append(f"> - {_cell(_loss_line(change))}" + (f" — {_refusal(change)}" if change.protected else ""))
+        lines.append("")
+    if report.locked:
+        lines += [
+            "> [!WARNING]",
+            f"> **Delete locks**: the real `up` would stop (ScopeLocked) on {len(report.locked)}.",
+        ]
+        lines += [f"> - {_cell(message)}" for message in report.locked]
         lines.append("")
     lines.append(", ".join(f"**{counts[a]}** to {a}" for a in ACTIONS if a != SAME) + f", {counts[SAME]} same")
     changed = [c for c in report.changes if c.action != SAME or c.after_apply]

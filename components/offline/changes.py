@@ -5,7 +5,8 @@ would register. A resource is matched by URN, or through an alias the head regis
 type token is the same resource). Its verdict follows the engine: create, delete, same, update, or replace when a
 property in the replacement table (components/offline/replacements.py) or the program's `replaceOnChanges` changed.
 `ignoreChanges` keeps the deployed value (Pulumi docs, "ignoreChanges"). A replacement or delete of a resource that
-holds data is data loss; a protected resource makes the real `up` refuse instead.
+holds data is data loss; a protected resource makes the real `up` refuse instead, and so does a delete lock the
+change keeps over what it deletes or replaces delete-first (`lock-blocks-children`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.offline.locks import blocked, kept_lock_scopes
 from components.offline.plan import Plan, ResourceRecord, Secret, reveal, walk
 from components.offline.render import SECRET, masked
-from components.offline.replacements import MISSING, Forced, Source, forcing, get_path, order_of, rules_for
+from components.offline.replacements import (
+    DELETE_FIRST,
+    MISSING,
+    Forced,
+    Source,
+    forcing,
+    get_path,
+    order_of,
+    rules_for,
+)
 
 CREATE, DELETE, UPDATE, REPLACE, SAME = "create", "delete", "update", "replace", "same"
 ACTIONS = (CREATE, DELETE, REPLACE, UPDATE, SAME)
@@ -66,6 +77,8 @@ class Report:
     stack: str
     base: str
     changes: list[Change] = field(default_factory=list)
+    locked: list[str] = field(default_factory=list)
+    """What Azure would refuse (ScopeLocked) under the delete locks the change keeps: `lock-blocks-children`."""
 
     @property
     def losses(self) -> list[Change]:
@@ -184,7 +197,10 @@ def compare(base: Plan, head: Plan, base_name: str) -> Report:
     ]
     changes += [_deleted(r) for r in gone.values()]
     changes = _known_after_apply(changes, head)
-    return Report(head.stack, base_name, sorted(changes, key=lambda c: (c.name, c.type, c.urn)))
+    first = [pairs[c.urn] for c in changes if c.action == REPLACE and c.order == DELETE_FIRST]
+    deleted = [r for r in gone.values() if not r.retain_on_delete]
+    locked = blocked(kept_lock_scopes(base, head), deleted, first)
+    return Report(head.stack, base_name, sorted(changes, key=lambda c: (c.name, c.type, c.urn)), sorted(locked))
 
 
 def _known_after_apply(changes: list[Change], head: Plan) -> list[Change]:

@@ -41,21 +41,29 @@ def held(plan: Plan) -> list[Held]:
     for record in sorted(plan.resources, key=lambda r: r.name):
         if not record.custom or record.id in scopes:
             continue
-        refusal = lock_refusal(record.type, record.id, scopes)
+        refusal = lock_refusal(record.type, record.id, scopes, reveal(record.inputs))
         scope = next((s for s in scopes if refusal and s.lower() in record.id.lower()), None)
         if scope:
             found.append(Held(record, scope))
     return found
 
 
-def blocked(plan: Plan, deleted: Iterable[ResourceRecord], replaced_first: Iterable[ResourceRecord]) -> list[str]:
-    """Of a change to a locked stack (`plan`: the stack as deployed), what Azure would refuse: each delete, and each
-    delete-first replacement, of something under a lock."""
-    scopes = locked_scopes(plan)
+def kept_lock_scopes(base: Plan, head: Plan) -> list[str]:
+    """The scopes of the base's locks that the head keeps: a lock the change removes goes first (it waits for what
+    it holds, components/locks.py), so it blocks nothing in that change."""
+    kept = {r.urn for r in head.resources if r.type == LOCK}
+    return [str(reveal(r.inputs)["scope"]) for r in base.resources if r.type == LOCK and r.urn in kept]
+
+
+def blocked(
+    scopes: list[str], deleted: Iterable[ResourceRecord], replaced_first: Iterable[ResourceRecord]
+) -> list[str]:
+    """Of a change to a locked stack (`scopes`: the locks that stay on), what Azure would refuse: each delete, and
+    each delete-first replacement, of something under a lock."""
     messages = []
     for verb, records in (("deletes", deleted), ("replaces delete-first", replaced_first)):
         for record in records:
-            refusal = lock_refusal(record.type, record.id, scopes)
+            refusal = lock_refusal(record.type, record.id, scopes, reveal(record.inputs))
             if refusal is not None:
                 messages.append(f"{record.name}: the change {verb} it under a delete lock (ScopeLocked): {LIFT}")
     return messages
