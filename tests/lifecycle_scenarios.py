@@ -684,7 +684,13 @@ DEV_OPERATIONS_RECREATED = Scenario(
     "dev with diagnostics, alerts and a budget: a second up changes nothing; destroy deletes each diagnostic setting "
     "itself, so the re-create meets none, and recovers the soft-deleted Log Analytics workspace",
     "dev",
-    ("diagnostic-settings-orphaned", "budget-managed-rg", "kv-soft-delete-name", "azure-native-no-adopt"),
+    (
+        "diagnostic-settings-orphaned",
+        "log-analytics-soft-delete",
+        "budget-managed-rg",
+        "kv-soft-delete-name",
+        "azure-native-no-adopt",
+    ),
     (
         Step("up", Expect(), config={"operations": DEV_OPERATIONS}),
         Step("up", QUIET, days_later=1),

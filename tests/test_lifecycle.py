@@ -185,7 +185,7 @@ class World:
     program: str = "real"
     neighbour: World | None = None
     deleted_log_analytics: dict[str, int] = field(default_factory=dict)
-    """Soft-deleted Log Analytics workspace id → when it was deleted (`diagnostic-settings-orphaned`)."""
+    """Soft-deleted Log Analytics workspace id → when it was deleted (`log-analytics-soft-delete`)."""
     recovered: set[str] = field(default_factory=set)
     """Log Analytics workspaces a create brought back from soft delete, with their data."""
 
@@ -850,7 +850,7 @@ def _dev_with_operations() -> World:
 
 
 def test_recreating_dev_recovers_its_log_analytics_workspace() -> None:
-    """`diagnostic-settings-orphaned`: the stack's Log Analytics workspace, destroyed with the stack, is soft-deleted;
+    """`log-analytics-soft-delete`: the stack's Log Analytics workspace, destroyed with the stack, is soft-deleted;
     re-creating the stack within 14 days creates it under the same name and so recovers it with its logs."""
     world = _dev_with_operations()
     world.destroy()

@@ -388,7 +388,7 @@ def gone_on_read(
 
 
 LOG_ANALYTICS_SOFT_DELETE_DAYS = 14
-"""`diagnostic-settings-orphaned`: a deleted Log Analytics workspace keeps its name for 14 days; creating it again
+"""`log-analytics-soft-delete`: a deleted Log Analytics workspace keeps its name for 14 days; creating it again
 with the same name, subscription, resource group and location recovers it (REST `Workspaces - Delete`)."""
 _DATA_PLANE = ("azure-native:keyvault:Secret",)
 """Types whose delete goes through a data plane (`kv-secret-dataplane-delete`), which ARM locks do not govern
