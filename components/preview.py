@@ -34,6 +34,7 @@ from components import runtimes
 from components.config import ConfigError
 from components.offline import baseline, change_render
 from components.offline.changes import compare
+from components.offline.collector import collect_cycles_rarely
 from components.offline.mocks import OFFLINE_SUBSCRIPTION_ID, AzureMocks
 from components.offline.plan import Plan
 from components.offline.project import (
@@ -289,4 +290,5 @@ def policies(plan: Plan, today: date) -> int:
 
 
 if __name__ == "__main__":
+    collect_cycles_rarely()
     sys.exit(main())

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from support import JUDGED_ON
 
 from components import runtimes
+from components.offline.collector import collect_cycles_rarely
 from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord
 from components.offline.project import SPECS
@@ -49,6 +50,11 @@ PlanFor = Callable[..., Plan]
 settings.register_profile("unit", max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", settings.get_profile("unit"), max_examples=300)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "unit"))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The unit tier runs the program hundreds of times in one process (components/offline/collector.py)."""
+    collect_cycles_rarely()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,7 @@ for the comparing process (a temporary file it deletes); they are never printed.
 """
 
 import json
+import runpy
 import sys
 from datetime import date
 from pathlib import Path
@@ -59,6 +60,8 @@ def main(argv: list[str]) -> int:
     from components.offline.mocks import AzureMocks
     from components.offline.run import run_stack
 
+    # This file's sibling, by path: `components` here is the checkout's, which may not have it.
+    runpy.run_path(str(here / "collector.py"))["collect_cycles_rarely"]()
     judged = getattr(runtimes, "judged_on", None)
     mocks = AzureMocks(subscription, now=float(now))
     try:
