@@ -28,8 +28,10 @@ resources only):
   with `status: Approved`. ARM's template engine updates a resource that exists (incremental mode), which is the
   update the connection needs; it runs with the deploy's own credential and ends when the PUT has (a long-running
   operation), so the linked services that depend on it are created after the approval. The connection's name comes
-  from the target's own list of connections, read after the managed endpoint exists (an invoke that depends on it);
-  none Pending for our endpoint fails the deploy, naming the target and what it holds.
+  from the target's own list of connections, read after the managed endpoint exists (an invoke that depends on it)
+  and read again, bounded, while ADF is still making the endpoint (`CONNECTION_WAITS`); ours is the one whose
+  private endpoint is `<factory>.<endpoint>` (`PRIVATE_ENDPOINT_NAME`, unverified by Microsoft). None Pending for our
+  endpoint by the end fails the deploy, naming the target and what it holds.
 
 Not chosen: `pulumi-command` (`az network private-endpoint-connection approve`) is a plugin, and an `az` login, a
 user would have to install; a Python dynamic provider runs in a plugin process of its own that the engine starts
@@ -132,9 +134,9 @@ def approval(
     scope: Scope, adf: datafactory.Factory, endpoint: datafactory.ManagedPrivateEndpoint, target: Target
 ) -> resources.Deployment:
     """The deploy approves its own endpoint's connection: an ARM template that PUTs it with `status: Approved`."""
-    expected = pulumi.Output.all(adf.name, endpoint.name).apply(lambda names: f"{names[0]}.{names[1]}")
+    expected = pulumi.Output.all(adf.name, endpoint.name).apply(lambda names: expected_endpoint(*names))
     connection: pulumi.Output[str] = expected.apply(
-        lambda name: _await_connection(scope, target, endpoint, name, CONNECTION_POLLS)
+        lambda name: _await_connection(scope, target, endpoint, name, CONNECTION_WAITS)
     )
     return resources.Deployment(
         f"{scope.name}-{target.role}-approval",
@@ -186,21 +188,60 @@ def approval_template(connection_type: tuple[str, str]) -> dict[str, Any]:
 
 Connection = tuple[str, str, str]
 """(name, private endpoint id, status) of one connection on a target."""
-CONNECTION_POLLS = 20
-POLL_SECONDS = 15.0
-"""ADF's managed-endpoint PUT answers before the endpoint exists (REST 2018-06-01: 200, provisioningState
-Provisioning); the connection appears on the target once ADF has made the endpoint. The lookup reads the target's
-connections again every 15 s, 20 times (5 minutes), before it gives up."""
+
+
+def connection_waits(first: float, longest: float, budget: float) -> tuple[float, ...]:
+    """The pauses between reads of a target's connections: doubling from `first` up to `longest`, until together
+    they reach `budget` seconds. The shape of terraform-plugin-sdk's `StateChangeConf` default (helper/resource/
+    state.go: 100 ms, doubling, at most 10 s between refreshes), which Terraform's Azure provider waits with: the
+    early reads are cheap GETs, and a connection that takes a minute costs no more than a few extra reads."""
+    waits: list[float] = []
+    wait = first
+    while sum(waits) < budget:
+        waits.append(wait)
+        wait = min(wait * 2, longest)
+    return tuple(waits)
+
+
+CONNECTION_WAITS = connection_waits(0.25, 15.0, 300.0)
+"""Row `adf-managed-endpoint-approval`: ADF's managed-endpoint PUT answers before the endpoint exists (REST
+2018-06-01: 200, provisioningState Provisioning); the connection appears on the target once ADF has made the
+endpoint. The lookup reads the target's connections, then again after 0.25 s, 0.5 s, 1 s ... up to 15 s apart, for
+5 minutes in all (26 reads), before it gives up. The engine tier runs it as it is: the fake cloud shows the
+connection on the read after the first (components/offline/managed_network_state.py `PROVISIONING_READS`), a quarter
+second later; only the mock tier's test of giving up shortens it."""
+PRIVATE_ENDPOINT_NAME = "{factory}.{endpoint}"
+"""The private endpoint ADF makes in its managed network for a managed endpoint, as a target's connection list
+shows it. No Microsoft document states it (searched: Microsoft Learn's managed virtual network and pricing pages,
+the REST specs and examples); public infrastructure code relies on it, unverified by Microsoft: pagopa/cstar-
+securehub-infra `src/70_domains/idpay_common/61_datafactory.tf` reads a Cosmos DB account's connection by the name
+`${factory}.${managed endpoint}`. Row `adf-managed-endpoint-name`."""
+
+
+def expected_endpoint(factory: str, endpoint: str) -> str:
+    return PRIVATE_ENDPOINT_NAME.format(factory=factory, endpoint=endpoint)
+
+
+def ours(connection: Connection, expected: str) -> bool:
+    """The connection our managed endpoint opened: its private endpoint id ends in `/<factory>.<endpoint>`, or (as
+    a Cosmos DB account names it) the connection itself is named so. Azure ids and names compare case-insensitively."""
+    name, endpoint_id, _ = connection
+    wanted = expected.lower()
+    return endpoint_id.rsplit("/", 1)[-1].lower() == wanted or name.lower() == wanted
 
 
 def find_connection(connections: list[Connection], expected: str) -> str | None:
-    """The connection our managed endpoint made: its private endpoint is named `<factory>.<endpoint>` (the name ADF
-    gives the endpoint it creates in its managed network, as the target's connection list shows it). Already Approved
-    (a second `up`) is found too, so the deployment's inputs do not change."""
-    for name, endpoint_id, status in connections:
-        if endpoint_id.rsplit("/", 1)[-1].lower() == expected.lower() and status in (PENDING, APPROVED):
-            return name
-    return None
+    """Our connection's name, Pending or already Approved (a second `up`, so the deployment's inputs do not change);
+    `None` while the target lists none of ours in either state. Two that match are refused, not guessed between:
+    anyone who may request a private endpoint to the target can name theirs like ours."""
+    found = [c[0] for c in connections if ours(c, expected) and c[2] in (PENDING, APPROVED)]
+    if len(found) > 1:
+        raise pulumi.RunError(
+            f"More than one connection on the target claims the managed private endpoint {expected}: "
+            f"{', '.join(found)}. Nothing was approved; reject the ones that are not Data Factory's (ADF Studio, "
+            f"Manage, Managed private endpoints, shows its own) and run the deploy again."
+        )
+    return found[0] if found else None
 
 
 def pending_connection(connections: list[Connection], expected: str, target: str) -> str:
@@ -223,18 +264,22 @@ async def _after(seconds: float, value: str) -> str:
 
 
 def _await_connection(
-    scope: Scope, target: Target, endpoint: datafactory.ManagedPrivateEndpoint, expected: str, polls: int
+    scope: Scope,
+    target: Target,
+    endpoint: datafactory.ManagedPrivateEndpoint,
+    expected: str,
+    waits: tuple[float, ...],
 ) -> pulumi.Output[str]:
-    """Reads the target's connections (after the endpoint exists); not there yet, waits and reads again, bounded."""
+    """Reads the target's connections (after the endpoint exists); not there yet, waits `waits[0]` and reads again,
+    until the waits run out."""
     listing = _connections(scope, target, endpoint)
 
     def decide(found: list[tuple[Connection, ...]]) -> pulumi.Input[str]:
         connections, name = list(found[0]), found[1]
-        match = find_connection(connections, expected)
-        if match is not None or polls <= 1:
+        if find_connection(connections, expected) is not None or not waits:
             return pending_connection(connections, expected, str(name))
-        later: pulumi.Output[str] = pulumi.Output.from_input(_after(POLL_SECONDS, expected))
-        return later.apply(lambda _: _await_connection(scope, target, endpoint, expected, polls - 1))
+        later: pulumi.Output[str] = pulumi.Output.from_input(_after(waits[0], expected))
+        return later.apply(lambda _: _await_connection(scope, target, endpoint, expected, waits[1:]))
 
     return pulumi.Output.all(listing, target.target_name).apply(decide)
 

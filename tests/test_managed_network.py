@@ -162,11 +162,21 @@ def test_the_connection_list_turns_approved_only_by_name() -> None:
 
 
 def test_no_pending_connection_fails_clearly() -> None:
-    """Found by its private endpoint `<factory>.<endpoint>`; none (a rejected or removed connection) stops the deploy,
-    naming the endpoint, the target and what the target holds."""
+    """Found by its private endpoint `<factory>.<endpoint>` (row `adf-managed-endpoint-name`: reported, not stated by
+    Microsoft; pagopa/cstar-securehub-infra `src/70_domains/idpay_common/61_datafactory.tf` reads a Cosmos DB
+    account's connection by the name `${factory}.${managed endpoint}`): the private endpoint id's last segment, or the
+    connection's own name, case-insensitive. None (a rejected or removed connection) stops the deploy, naming the
+    endpoint, the target and what the target holds; so do two that match (anyone who may request a private endpoint
+    to the target can name theirs like ours), rather than approve a guess."""
     found = [("other-1", "/x/privateEndpoints/someone.else", "Approved")]
     assert managed_network.pending_connection([("c-1", "/x/privateEndpoints/f.e", "Pending")], "f.e", "w") == "c-1"
     assert managed_network.pending_connection([("c-1", "/x/privateEndpoints/F.E", "Approved")], "f.e", "w") == "c-1"
+    assert managed_network.pending_connection([("F.e", "/x/privateEndpoints/opaque", "Pending")], "f.e", "w") == "F.e"
+    assert managed_network.find_connection([("c-1", "/x/privateEndpoints/f.e2", "Pending")], "f.e") is None
+    assert managed_network.find_connection([("c-1", "/x/privateEndpoints/g.f.e", "Pending")], "f.e") is None
+    twins = [("c-1", "/x/privateEndpoints/f.e", "Pending"), ("c-2", "/y/privateEndpoints/f.e", "Pending")]
+    with pytest.raises(pulumi.RunError, match=r"More than one connection .* f\.e: c-1, c-2\. Nothing was approved"):
+        managed_network.pending_connection(twins, "f.e", "w")
     with pytest.raises(pulumi.RunError, match=r"f\.e has no Pending connection on w \(connections: other-1"):
         managed_network.pending_connection(found, "f.e", "w")
     with pytest.raises(pulumi.RunError, match=r"connections: c-2 \(Rejected\)"):
@@ -210,43 +220,52 @@ def test_prod_factory_passes_ckv_azure_104(prod_plan: Plan) -> None:
     assert factory["properties"]["publicNetworkAccess"] == "Disabled"
 
 
-class LateConnections(AzureMocks):
-    """The target lists no connection for the first `late` reads: ADF is still making the endpoint (row
-    `adf-managed-endpoint-approval`: the managed endpoint's PUT answers with provisioningState Provisioning)."""
-
-    def __init__(self, late: int) -> None:
-        super().__init__()
-        self.late = late
-        self.reads = 0
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-        result, failures = super().call(args)
-        if args.token == "azure-native:databricks:getWorkspace":
-            self.reads += 1
-            if self.reads <= self.late:
-                result = {**result, "privateEndpointConnections": []}
-        return result, failures
+def late_cloud(reads: int) -> AzureMocks:
+    """The fake cloud with ADF slower to make its endpoints: a target lists no connection of a new managed endpoint
+    for its first `reads` reads (row `adf-managed-endpoint-approval`: the managed endpoint's PUT answers with
+    provisioningState Provisioning; the fake cloud's default is `PROVISIONING_READS`)."""
+    mocks = AzureMocks()
+    mocks.cloud.managed_network.provisioning_reads = reads
+    return mocks
 
 
-def test_the_approval_waits_for_the_connection_to_appear(plan_for: PlanFor, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(managed_network, "POLL_SECONDS", 0.0)
-    mocks = LateConnections(late=3)
+def workspace_reads(plan: Plan, mocks: AzureMocks) -> int:
+    """How often the run read the workspace's connections after its managed endpoint was created."""
+    endpoint = by_group(plan)["databricks_ui_api"]
+    name = f"{plan.one(FACTORY).inputs['factoryName']}.{endpoint.inputs['managedPrivateEndpointName']}"
+    return mocks.cloud.managed_network.reads[name.lower()]
+
+
+def test_the_waits_between_reads_double_to_15_s_for_5_minutes() -> None:
+    """terraform-plugin-sdk `helper/resource/state.go` (StateChangeConf): 100 ms, doubling, at most 10 s between
+    refreshes; ours starts at a quarter second and stops growing at 15 s."""
+    waits = managed_network.CONNECTION_WAITS
+    assert waits[:7] == (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0) and set(waits[7:]) == {15.0}
+    assert 300 <= sum(waits) < 315 and len(waits) + 1 == 26
+
+
+def test_the_approval_waits_for_the_connection_to_appear(plan_for: PlanFor) -> None:
+    """The program's own waits (0.25 s, 0.5 s, 1 s): the connection shows on the fourth read, and the deployment
+    approves it."""
+    mocks = late_cloud(3)
     plan = plan_for("prod", mocks=mocks)
     endpoint = by_group(plan)["databricks_ui_api"]
     approval = next(d for d in plan.by_type(DEPLOYMENT) if endpoint.urn in d.dependencies)
     assert approval.inputs["properties"]["parameters"]["connection"]["value"].startswith(
         f"{plan.one(FACTORY).inputs['factoryName']}.{endpoint.inputs['managedPrivateEndpointName']}-"
     )
-    assert mocks.reads == 4
+    assert workspace_reads(plan, mocks) == 4
 
 
 def test_the_wait_is_bounded_and_says_what_the_target_holds(plan_for: PlanFor, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(managed_network, "POLL_SECONDS", 0.0)
-    monkeypatch.setattr(managed_network, "CONNECTION_POLLS", 3)
-    mocks = LateConnections(late=100)
-    with pytest.raises(Exception, match=r"has no Pending connection on dbw-adf-databricks-prod \(connections: none\)"):
+    """A connection that never shows stops the deploy once the waits run out (5 minutes in the program: here two
+    waits of none), naming the endpoint and its target (the workspace or the vault, whichever gives up first)."""
+    monkeypatch.setattr(managed_network, "CONNECTION_WAITS", (0.0, 0.0))
+    mocks = late_cloud(10**6)
+    named = r"\.(dbw|kv)-\S+ has no Pending connection on (dbw-adf-databricks-prod|kv-\S+) \(connections: none\)"
+    with pytest.raises(Exception, match=named):
         plan_for("prod", mocks=mocks)
-    assert mocks.reads == 3
+    assert sorted(mocks.cloud.managed_network.reads.values()) == [3, 3]
 
 
 def test_the_managed_network_payloads_conform_to_the_rest_models(prod_plan: Plan) -> None:

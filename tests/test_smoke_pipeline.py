@@ -309,12 +309,19 @@ def test_the_readmes_cost_table_is_the_one_the_preview_prints() -> None:
 
 
 def test_every_cost_row_cites_a_source_and_every_mode_has_a_row() -> None:
+    """The managed-VNet row's figures and billing rules come from Microsoft: its Retail Prices API and Microsoft
+    Learn's pricing examples (a third-party copy of the API's answer may be named, never be the source)."""
     from components.args import ClusterMode
-    from components.offline.costs import DATA_FLOW_COSTS, MODE_COSTS, NETWORK_COSTS, SOURCES
+    from components.offline.costs import DATA_FLOW_COSTS, MANAGED_NETWORK_COST, MODE_COSTS, NETWORK_COSTS, SOURCES
 
     assert set(MODE_COSTS) == {mode.value for mode in ClusterMode}
-    for cost in [*MODE_COSTS.values(), *DATA_FLOW_COSTS.values(), *NETWORK_COSTS.values()]:
+    rows = [*MODE_COSTS.values(), *DATA_FLOW_COSTS.values(), *NETWORK_COSTS.values(), MANAGED_NETWORK_COST]
+    for cost in rows:
         assert cost.sources and set(cost.sources) <= set(SOURCES)
+    microsoft = ("prices.azure.com", "learn.microsoft.com", "azure.microsoft.com")
+    for key in MANAGED_NETWORK_COST.sources:
+        assert SOURCES[key].startswith(("Microsoft's", *microsoft)) and any(m in SOURCES[key] for m in microsoft), key
+    assert "$1.00/hour" in SOURCES["managed-vnet-ir"] and "$1.00 per activity-hour" in MANAGED_NETWORK_COST.who_pays
 
 
 @pytest.mark.parametrize("mode", sorted(MODES))

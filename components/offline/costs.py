@@ -39,11 +39,12 @@ SOURCES: Final[Mapping[str, str]] = {
     "start-up is greatly reduced; priced in vCore-hours; the AutoResolve runtime has no TTL (lifecycle row "
     "`dataflow-vs-linked-service`). The TTL alone keeps the cluster warm: the page's 'Quick re-use' paragraph on "
     "cleanup: false was removed as redundant (MicrosoftDocs/azure-docs PR #188421)",
-    "managed-vnet-ir": "Azure Retail Prices API, 'Azure Data Factory v2', eastus (transcribed 2026-09-17 in "
-    "api-evangelist/microsoft-azure-data-factory plans/microsoft-azure-data-factory-plans-pricing.yml): 'Azure "
-    "Managed VNET External Pipeline Activity' $1.00/hour, 'Cloud External Pipeline Activity' $0.00025/hour",
-    "managed-vnet-ttl": "ADF blog, 'Announcing public preview of Time-To-Live (TTL) in managed virtual network': "
-    "managed-VNet compute is provisioned per activity run ('relatively long queue times') unless a TTL keeps it",
+    "managed-vnet-ir": "Microsoft's Azure Retail Prices API (prices.azure.com), 'Azure Data Factory v2', eastus, "
+    "USD: 'Azure Managed VNET External Pipeline Activity' $1.00/hour, 'Cloud External Pipeline Activity' "
+    "$0.00025/hour (its 2026-09-17 answer, as api-evangelist/microsoft-azure-data-factory copied it)",
+    "managed-vnet-ttl": "learn.microsoft.com, 'Pricing example: Data integration in Azure Data Factory Managed "
+    "VNET': a pipeline activity is billed for its run plus a 60-minute TTL; 'Examples for better understanding "
+    "pricing model under different integration runtime types': queue time is billed, runs within a TTL share it",
 }
 
 
@@ -126,9 +127,10 @@ The VNet, subnets, NSG, zone groups and VNet links are free."""
 
 MANAGED_NETWORK_COST: Final = Cost(
     runs_on="the managed-VNet runtime DataFlowRuntime, through managed private endpoints",
-    start_latency="a queue per activity while ADF provisions compute (no TTL set), then the mode's own start",
-    idle_cost="nothing",
-    who_pays="your subscription: $1.00 per activity-hour (shared runtime: $0.00025), besides the mode's cost",
+    start_latency="a queue while ADF provisions compute (none within its TTL), then the mode's start",
+    idle_cost="ADF's default pipeline/external TTL after each run, billed (the stack sets none)",
+    who_pays="your subscription: $1.00 per activity-hour, queue included (shared runtime: $0.00025), besides the "
+    "mode's",
     sources=("managed-vnet-ir", "managed-vnet-ttl"),
 )
 """What a private stack's Databricks activities add: they run on the factory's managed-VNet runtime."""
@@ -181,7 +183,7 @@ def summary(plan: Plan) -> list[str]:
         managed = MANAGED_NETWORK_COST
         lines += [
             f"    Through the factory's managed network: {managed.runs_on}",
-            f"        start latency: {managed.start_latency}",
+            f"        start latency: {managed.start_latency}; idle cost: {managed.idle_cost}",
             f"        who pays: {managed.who_pays}",
         ]
     flow = _runtime_flow(plan)

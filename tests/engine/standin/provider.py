@@ -27,11 +27,14 @@ Modelled (rows of `shared/specs/azure-lifecycle-rules.md`, by short name; replac
   workspace, and a token longer-lived than the workspace's `maxTokenLifetimeDays`, are refused.
 - `lock-blocks-children`: while a `CanNotDelete` lock exists, deleting its resource or anything under its id (a
   child, a role assignment on it, a diagnostic setting) is refused (`ScopeLocked`).
+- `adf-managed-endpoint-approval`: a managed private endpoint's connection shows on its target only from the
+  target's second read after the endpoint's create (`managedEndpointReads` in the store); every read of a target is
+  logged with the connections (name, status) it listed.
 The refusals and disappearances are `components.offline.cloud_state`'s rules, which the mock tier applies too.
 Every resource keeps its inputs in state under `__inputs`, as azure-native does, and diffs against them.
 
 Not modelled: anything else Azure or Databricks validate (the specs tests cover payloads), long-running
-operations, throttling, eventual consistency.
+operations, throttling, eventual consistency beyond the managed endpoint's late connection.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from components.offline.cloud_state import (
     token_refusal,
     token_revoked,
 )
+from components.offline.managed_network_state import PROVISIONING_READS, listed
 from components.offline.network_state import PRIVATE_ENDPOINT, delete_refusal
 from components.offline.replacements import DELETE_FIRST, forcing
 from tests.engine.standin import store
@@ -155,8 +159,13 @@ class StandIn(p.Provider):
     # --- invokes --------------------------------------------------------------------------------------
 
     async def invoke(self, request: p.InvokeRequest) -> p.InvokeResponse:
+        args = {k: plain(v) for k, v in request.args.items()}
         with store.opened(self.store_path) as cloud:
-            result = _cloud(cloud).invoke(request.tok, {k: plain(v) for k, v in request.args.items()})
+            fake = _cloud(cloud)
+            result = fake.invoke(request.tok, args)
+            cloud["connectionReads"] = fake.managed_network.reads
+            target = str(args.get("workspaceName") or args.get("vaultName") or "")
+            cloud["log"].append(["invoke", request.tok, target, listed(request.tok, result)])
         return p.InvokeResponse(return_value={k: wire(v) for k, v in result.items()})
 
     # --- lifecycle ------------------------------------------------------------------------------------
@@ -176,8 +185,10 @@ class StandIn(p.Provider):
             return p.CreateResponse(resource_id=None, properties=dict(request.properties))
         with store.opened(self.store_path) as cloud:
             cloud["now"] += 1
-            resource_id, state = _cloud(cloud).create(NewResource(type_of(request.urn), request.name, inputs))
+            fake = _cloud(cloud)
+            resource_id, state = fake.create(NewResource(type_of(request.urn), request.name, inputs))
             self._before_create(cloud, type_of(request.urn), resource_id, inputs)
+            cloud["connectionReads"] = fake.managed_network.reads
             cloud.setdefault("creations", {})[resource_id] = cloud["creations"].get(resource_id, 0) + 1
             cloud["resources"][resource_id] = {
                 "type": type_of(request.urn),
@@ -365,10 +376,11 @@ class StandIn(p.Provider):
 
 def _cloud(cloud: dict[str, Any]) -> FakeCloud:
     """What the cloud builds for a call made now, in the caller's subscription, knowing the managed endpoints and
-    approvals that exist (the connections a target lists: `adf-managed-endpoint-approval`) and what was created
-    before (a re-created workspace gets a new workspace id)."""
+    approvals that exist and how often their targets were read (the connections a target lists:
+    `adf-managed-endpoint-approval`) and what was created before (a re-created workspace gets a new workspace id)."""
     fake = FakeCloud(cloud["subscriptionId"], now=cloud["now"], creations=cloud.setdefault("creations", {}))
-    fake.managed_network.remember(cloud["resources"].values())
+    fake.managed_network.remember(cloud["resources"].values(), cloud.get("connectionReads", {}))
+    fake.managed_network.provisioning_reads = int(cloud.get("managedEndpointReads", PROVISIONING_READS))
     return fake
 
 

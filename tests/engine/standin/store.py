@@ -17,7 +17,11 @@ What a real cloud remembers between `pulumi` runs, and what our rules need to se
 - `resources`: live resources by id, with their type, state and owner (tokens: also the workspace they belong to
   and, once used, `lastUsed`).
 - `deletedVaults`: soft-deleted vaults by name, with the secrets they held (`kv-soft-delete-name`).
-- `log`: every create/update/delete/read the providers served, in order, for assertions on ordering.
+- `managedEndpointReads`: how many reads of a target find no connection yet for a Data Factory managed endpoint just
+  created (`adf-managed-endpoint-approval`: ADF is still making the endpoint); a large number: it never shows.
+- `connectionReads`: by the endpoint's private endpoint name, the reads of its target since it was created.
+- `log`: every create/update/delete/read the providers served, and every invoke (a target's read with the
+  connections it listed, name and status), in order, for assertions on ordering.
 
 The file is locked for each operation: the engine runs providers concurrently.
 """
@@ -33,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from components.offline.cloud_state import OFFLINE_SUBSCRIPTION_ID
+from components.offline.managed_network_state import PROVISIONING_READS
 
 ENV = "ADF_FAKE_CLOUD"
 """The environment variable naming the store file; the harness sets it for the `pulumi` process."""
@@ -49,6 +54,8 @@ def initial(now: int, identity: str = "ci-deployer") -> dict[str, Any]:
         "deployerIp": "203.0.113.10",
         "resources": {},
         "deletedVaults": {},
+        "managedEndpointReads": PROVISIONING_READS,
+        "connectionReads": {},
         "log": [],
     }
 
