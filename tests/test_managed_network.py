@@ -265,7 +265,10 @@ def test_the_wait_is_bounded_and_says_what_the_target_holds(plan_for: PlanFor, m
     named = r"\.(dbw|kv)-\S+ has no Pending connection on (dbw-adf-databricks-prod|kv-\S+) \(connections: none\)"
     with pytest.raises(Exception, match=named):
         plan_for("prod", mocks=mocks)
-    assert sorted(mocks.cloud.managed_network.reads.values()) == [3, 3]
+    # The target that gave up was read once per wait and once more; the other stops wherever the failed deploy
+    # left it (the mock monitor answers from threads, so how far it got is not fixed).
+    reads = sorted(mocks.cloud.managed_network.reads.values())
+    assert reads[-1] == 3 and all(1 <= count <= 3 for count in reads), reads
 
 
 def test_the_managed_network_payloads_conform_to_the_rest_models(prod_plan: Plan) -> None:
