@@ -5,9 +5,9 @@
    workspace → token → secret → linked service chain; plus what `no_wait` saves.
 2. Fast offline loop: the offline preview of each stack against the import floor (best of N runs, run
    `--jobs` at a time), as wall time and as CPU time, and peak memory; the change report of each stack against
-   HEAD (`--against HEAD`: both plans, the base's in a process of its own) against its preview; then the unit tier
-   (the README's `python -m pytest`, tests/engine left out), alone: its wall time against the target, its CPU time
-   in all its processes, and the machine's load while it ran.
+   HEAD (`--against HEAD`: both plans, the base's in a process of its own) against its preview; then the unit
+   tier (the README's `python -m pytest -n auto`, tests/engine left out), alone: its wall time against the target,
+   its CPU time in all its processes, and the machine's load while it ran.
 3. `--install`, a step of its own (minutes: it downloads both sets from the package index): what each of the
    README's two set-up commands installs — packages, megabytes, and time with an empty and with a warm pip
    cache (benchmarks/install_sets.py).
@@ -47,7 +47,7 @@ PREVIEW_RATIO_TARGET: Final = 1.3
 CHANGE_REPORT_RATIO_TARGET: Final = 2.2
 CHANGE_REPORT: Final = "change report "
 UNIT_TIER_TARGET_SECONDS: Final = 45.0
-"""Wall time of `python -m pytest` on 2 cores (issue 19, item 5)."""
+"""Wall time of the README's `python -m pytest -n auto` on 2 cores (issue 19, item 5)."""
 POOL: Final = {
     "clusterMode": "instancePool",
     "instancePool": {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_DS3_v2", "workers": "4"},
@@ -185,16 +185,24 @@ def offline_section(plans: dict[str, Plan], timings: Timings, skip_tests: bool, 
         print("   unit tier: skipped (--skip-tests)")
         return
     # Timed after the previews, on its own: it is the figure a developer waits for between edits.
-    suite = run([python, "-m", "pytest", "-q", "-x"], PROJECT_DIR)
+    suite = run([python, "-m", "pytest", *readme_pytest_args(), "-x"], PROJECT_DIR)
     load = os.getloadavg()[0]
     if suite.returncode != 0:
         verdicts.check("unit tier passes", False, f"pytest exited {suite.returncode}")
     target = UNIT_TIER_TARGET_SECONDS
     verdict = verdicts.check(f"unit tier ≤ {target:.0f} s", suite.seconds <= target, f"{suite.seconds:.1f} s")
     print(
-        f"   unit tier (python -m pytest): {_fmt(suite)} on {os.cpu_count()} cores, load {load:.1f} "
+        f"   unit tier (python -m pytest {' '.join(readme_pytest_args())}): {_fmt(suite)} on {os.cpu_count()} cores, "
+        f"load {load:.1f} "
         f"(target ≤ {target:.0f} s wall on 2 cores: {verdict}; CPU counts every process of the run)"
     )
+
+
+def readme_pytest_args() -> list[str]:
+    """pytest's arguments as the README's test command gives them (`-n auto`: over every core)."""
+    readme = (PROJECT_DIR / "README.md").read_text()
+    command = next(line for line in readme.splitlines() if "-r requirements-dev.txt" in line and "-m pytest" in line)
+    return command.split("-m pytest", 1)[1].split()
 
 
 def _fmt(result: Run) -> str:

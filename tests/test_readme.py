@@ -26,7 +26,7 @@ def quick_start_commands() -> list[str]:
 def test_readme_gives_exactly_two_setup_commands() -> None:
     preview_command, tests = quick_start_commands()
     assert preview_command.endswith("-m components.preview dev")
-    assert tests.endswith("-m pytest")
+    assert tests.endswith("-m pytest -n auto")  # the unit tier over every core (pytest-xdist)
     # the preview installs the runtime set only; the tests, the development set (tests/test_requirements.py)
     assert " -r requirements.txt " in preview_command
     assert " -r requirements-dev.txt " in tests
