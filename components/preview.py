@@ -48,7 +48,7 @@ from components.offline.project import (
     relative,
 )
 from components.offline.render import FORMATS
-from components.offline.run import run_program
+from components.offline.run import run_program, run_stack
 
 FIXED_CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 """The time every offline preview runs at unless `--real-clock`: ids, token expiries and rotation dates derive
@@ -219,16 +219,30 @@ def plan_or_findings(read: StackConfig, mocks: AzureMocks) -> tuple[Plan | None,
     return (None if findings else plan), findings
 
 
+def base_plan_here(base: baseline.Base, stack: str, project: str, mocks: AzureMocks) -> Plan:
+    """The base's plan from its own stack file, built by this process's program, which is the base's (an empty
+    plan when the base has no file for the stack: a new stack; the base's own problems: cannot compare)."""
+    if not any(base.project_dir.rglob(f"Pulumi.{stack}.yaml")):
+        return Plan(project, stack)
+    try:
+        return run_stack(stack, None, base.project_dir, mocks=mocks)
+    except Exception as error:  # the base's stack file or config, as the base's own process reports it
+        raise baseline.CannotCompareError(
+            f"the base ({base.ref}) does not run: {type(error).__name__}: {error}"
+        ) from error
+
+
 def change_report(args: argparse.Namespace, read: StackConfig, now: float | None) -> int:
     """Both plans at one clock and day: the base's in a process of its own (started first, so the two build in
-    parallel), the head's here."""
+    parallel) or, when the base's program is the working tree's, here after the head's; the head's here."""
     clock = now if now is not None else datetime.now(UTC).timestamp()
     today = args.today or runtimes.today()
     folder = read.project.directory
     try:
         ref = args.against or baseline.default_ref(folder)
         with baseline.exported(folder, ref) as base:
-            process = baseline.start(base, read.stack, args.subscription_id, clock, today.isoformat())
+            here = baseline.same_program(base, folder, read.project.stack_config_dir)
+            process = None if here else baseline.start(base, read.stack, args.subscription_id, clock, today.isoformat())
             with runtimes.judged_on(today):
                 head, findings = plan_or_findings(read, AzureMocks(args.subscription_id, now=clock))
             if head is None:
@@ -237,7 +251,13 @@ def change_report(args: argparse.Namespace, read: StackConfig, now: float | None
                     process.wait()
                 print(f"error: {report(read, findings)}", file=sys.stderr)
                 return change_render.EXIT_INVALID
-            base_plan = baseline.finish(base, process, head.project, read.stack)
+            if here:
+                with runtimes.judged_on(today):
+                    base_plan = base_plan_here(
+                        base, read.stack, head.project, AzureMocks(args.subscription_id, now=clock)
+                    )
+            else:
+                base_plan = baseline.finish(base, process, head.project, read.stack)
     except baseline.CannotCompareError as error:
         print(f"cannot compare: {error}", file=sys.stderr)
         return change_render.EXIT_CANNOT_COMPARE

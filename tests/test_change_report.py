@@ -21,6 +21,7 @@ import yaml
 from lifecycle_scenarios import FACTORY, RESOURCE_GROUP, SECRET, TOKEN, VAULT, WORKSPACE, stack_files
 
 from components import preview
+from components.offline import baseline
 from components.offline.run import PROJECT_DIR
 
 COPIED = ("components", "__main__.py", "Pulumi.yaml", "stacks")
@@ -151,3 +152,37 @@ def test_an_invalid_stack_exits_1_a_ref_that_cannot_run_exits_2(
     edit_stack(project, "dev", clusterMode="sometimes")
     code, _, err = report(project, capsys, "dev", "--against", "main")
     assert code == 1 and "clusterMode" in err
+
+
+def test_the_base_is_built_here_only_when_its_program_is_the_working_trees(project: Path) -> None:
+    """Only stack files edited: this process's program is the base's, so it builds the base's plan (no second
+    process); anything else edited (here one comment in __main__.py): the base's own code, in its own process."""
+    stacks = project / "stacks"
+    edit_stack(project, "dev", azure_native__location="northeurope")
+    with baseline.exported(project, "main") as base:
+        assert baseline.same_program(base, project, stacks)
+    with (project / "__main__.py").open("a") as program:
+        program.write("# a comment\n")
+    with baseline.exported(project, "main") as base:
+        assert not baseline.same_program(base, project, stacks)
+
+
+def test_the_base_built_in_its_own_process_reports_what_the_one_built_here_does(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_stack(project, "prod", azure_native__location="northeurope")
+    here = report(project, capsys, "prod", "--against", "main", "--format", "json")
+    with (project / "__main__.py").open("a") as program:
+        program.write("# a comment\n")
+    assert report(project, capsys, "prod", "--against", "main", "--format", "json") == here
+    assert here[0] == 3
+
+
+def test_a_base_whose_stack_file_is_invalid_cannot_be_compared(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_stack(project, "dev", clusterMode="sometimes")
+    git(project, "commit", "-qam", "an invalid stack file")
+    edit_stack(project, "dev", clusterMode="existingCluster")
+    code, _, err = report(project, capsys, "dev", "--against", "HEAD")
+    assert code == 2 and "cannot compare" in err and "clusterMode" in err

@@ -1,9 +1,10 @@
-"""The base of a change report: a git ref's tree exported, and its plan built in a process of its own.
+"""The base of a change report: a git ref's tree exported, and its plan built as that commit's code builds it.
 
 The base commit runs in the current environment (this interpreter, these installed packages) with its own
-`components` package and stack files (`snapshot.py`). A ref that does not resolve, a tree that cannot be exported or
-a program that does not run is `CannotCompareError`, with the reason. A stack the base has no file for is a new stack:
-its base plan is empty.
+`components` package and stack files (`snapshot.py`), in a process of its own; when its program is the working
+tree's (`same_program`), in this process, from its own stack files. A ref that does not resolve, a tree that cannot
+be exported or a program that does not run is `CannotCompareError`, with the reason. A stack the base has no file
+for is a new stack: its base plan is empty.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,21 @@ def exported(project_dir: Path, ref: str) -> Iterator[Base]:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(folder, filter="data")
         yield Base(ref, commit, Path(folder) / prefix)
+
+
+def same_program(base: Base, head_dir: Path, stack_config_dir: Path) -> bool:
+    """Every file of the base's tree but its stack files is byte-identical in the working tree: the program, its
+    package and Pulumi.yaml are the base's, so this process builds the base's plan as that commit's code would
+    (a pull request that only edits stack files, the common case, compares without a second process)."""
+    stacks = stack_config_dir.resolve().relative_to(head_dir.resolve())
+    for path in base.project_dir.rglob("*"):
+        relative = path.relative_to(base.project_dir)
+        if not path.is_file() or (relative.parent == stacks and fnmatch(path.name, "Pulumi.*.yaml")):
+            continue
+        mine = head_dir / relative
+        if not mine.is_file() or mine.read_bytes() != path.read_bytes():
+            return False
+    return True
 
 
 def start(base: Base, stack: str, subscription_id: str, now: float, today: str) -> subprocess.Popen[bytes] | None:
