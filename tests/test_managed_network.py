@@ -13,12 +13,14 @@ Facts are rows of the lifecycle table by short name (`adf-managed-vnet`, `privat
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pulumi
 import pulumi_azure_native
 import pytest
 from conftest import PlanFor
+from pulumi.runtime.sync_await import _ensure_event_loop
 from spec_check import validator
 
 from components import managed_network
@@ -269,6 +271,18 @@ def test_the_wait_is_bounded_and_says_what_the_target_holds(plan_for: PlanFor, m
     # left it (the mock monitor answers from threads, so how far it got is not fixed).
     reads = sorted(mocks.cloud.managed_network.reads.values())
     assert reads[-1] == 3 and all(1 <= count <= 3 for count in reads), reads
+
+
+def test_a_deploy_that_gave_up_waiting_leaves_nothing_pending(
+    plan_for: PlanFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failed run's other wait, still pending when the first gave up, must not wake inside the next run of the
+    same process (the change report may run two programs in one process; the tests run hundreds): once the run has
+    failed, nothing of it is left on the event loop."""
+    monkeypatch.setattr(managed_network, "CONNECTION_WAITS", (0.0, 0.3))
+    with pytest.raises(Exception, match="has no Pending connection"):
+        plan_for("prod", mocks=late_cloud(10**6))
+    assert [task for task in asyncio.all_tasks(_ensure_event_loop()) if not task.done()] == []
 
 
 def test_the_managed_network_payloads_conform_to_the_rest_models(prod_plan: Plan) -> None:

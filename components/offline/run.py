@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 import logging
@@ -15,7 +16,7 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from components.offline.mocks import AzureMocks
 from components.offline.monitor import EngineMonitor, decode
@@ -86,10 +87,26 @@ def run_program(
         runpy.run_path(str(project.program), run_name="__main__")
 
     _serve_checkout_as_installed_package()
-    with _in_program_folder(project.program.parent):
+    with _in_program_folder(project.program.parent), _leftovers_cancelled():
         program()
     outputs = {name: _resolve(value) for name, value in getattr(root, "outputs", {}).items()}
     return Plan(project.name, stack, list(monitor.records), outputs, warnings.messages)
+
+
+@contextmanager
+def _leftovers_cancelled() -> Iterator[None]:
+    """A run that fails stops at its first error and leaves its other awaits pending on the event loop (a wait for a
+    private endpoint connection, say). Cancelled here, they cannot wake inside this process's next run and fail
+    that one with the old run's error."""
+    try:
+        yield
+    finally:
+        loop = _ensure_event_loop()  # type: ignore[no-untyped-call]  # the loop the mock runtime runs on
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _resolve(value: Any) -> StackOutput:
