@@ -703,6 +703,7 @@ def _locked_stack_refuses_a_child_delete(stack: str) -> Scenario:
             Step("up", Expect(created=names(*LOCKS), deleted=NOTHING, changed=NOTHING), config=relocked(stack)),
             Step("up", QUIET, days_later=1),
         ),
+        engine=True,
     )
 
 
