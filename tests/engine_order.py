@@ -26,7 +26,16 @@ So what a failed run leaves done is determined only in part. Determined: the anc
 several steps failed, the ancestors every one of them shares), its descendants did not, nor any later antichain. Left
 to timing: a registration step neither ancestor nor descendant of the failure (it may have started before the
 failure or not), and the other deletes of the failed delete's antichain (each was submitted to a worker of its own;
-whether the submission came before the cancellation is a race). Those steps are `unsettled`.
+whether the submission came before the cancellation is a race). Those steps are `unsettled`. The engine tier holds the
+engine to this (tests/engine/test_engine_catalogue.py `check_partial`): in prod's locked auth switch, the token's
+delete, in the antichain of the refused linked service's, ran; the time package's default provider, deleted with the
+last rotation schedule, is what puts the token there.
+
+Not modelled, and refused loudly by the World should a scenario reach them: a create-before-delete replacement whose
+new half finished and old half did not (the engine keeps the old one, marked for deletion by the next run), and a
+lock deleted in the same antichain as something it covers (components/locks.py makes each lock depend on what it
+holds). An unsettled `same` step leaves the state's old record, which differs from the new one at most in the
+dependencies it lists.
 """
 
 from __future__ import annotations
