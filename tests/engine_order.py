@@ -28,8 +28,8 @@ to timing: a registration step neither ancestor nor descendant of the failure (i
 failure or not), and the other deletes of the failed delete's antichain (each was submitted to a worker of its own;
 whether the submission came before the cancellation is a race). Those steps are `unsettled`. The engine tier holds the
 engine to this (tests/engine/test_engine_catalogue.py `check_partial`): in prod's locked auth switch, the token's
-delete, in the antichain of the refused linked service's, ran; the time package's default provider, deleted with the
-last rotation schedule, is what puts the token there.
+delete, in the antichain of the refused linked service's, ran in every run here; the time package's default
+provider, deleted with the last rotation schedule, is what puts the token there.
 
 Not modelled, and refused loudly by the World should a scenario reach them: a create-before-delete replacement whose
 new half finished and old half did not (the engine keeps the old one, marked for deletion by the next run), and a
