@@ -44,6 +44,7 @@ CLUSTER = f"{P}-interactive-cluster"
 POOL = f"{P}-instance-pool"
 WORKSPACE = f"{P}-workspace"
 FACTORY = f"{P}-data-factory"
+RESOURCE_GROUP = f"{P}-resource-group"
 LOCKS = (f"{P}-workspace-lock", f"{P}-key-vault-lock", f"{P}-data-factory-lock")
 DIAGNOSTICS = (f"{P}-workspace-diagnostics", f"{P}-key-vault-diagnostics", f"{P}-data-factory-diagnostics")
 LOG_ANALYTICS = f"{P}-log-analytics"
@@ -75,6 +76,10 @@ class Expect:
     """A fragment of the error that stops the run."""
     intact: frozenset[str] = frozenset()
     """With `refused`: resources the failed run left exactly as they were (same id, same state, still existing)."""
+    applied: frozenset[str] | None = None
+    """With `refused`: the resources whose change the run made for sure before it stopped, and which stay: the
+    engine applies step by step and keeps what finished (tests/engine_order.py); `NOTHING` for a refusal at preview
+    (protect, the program)."""
     delete_first: frozenset[str] = frozenset()
     """Of `replaced`, those whose old resource is deleted before the new one is created."""
     no_provider_delete: frozenset[str] = frozenset()
@@ -209,6 +214,7 @@ def _every_stack() -> list[Scenario]:
                         "destroy",
                         Expect(
                             refused="marked for protection" if is_protected(stack) else None,
+                            applied=NOTHING,
                             no_provider_delete=names(SECRET, TOKEN) if uses_token(stack) else names(SECRET),
                         ),
                     ),
@@ -396,7 +402,11 @@ PROTECTED_IDENTITY_SWITCH = Scenario(
         ),
         Step(
             "up",
-            Expect(refused="marked for protection", deleted=names(IDENTITY, CREDENTIAL, USES_WORKSPACE)),
+            Expect(
+                refused="marked for protection",
+                deleted=names(IDENTITY, CREDENTIAL, USES_WORKSPACE),
+                applied=NOTHING,
+            ),
             config={"auth": None, "managedIdentity": None},
             days_later=1,
         ),
@@ -418,7 +428,9 @@ PROTECTED_PUBLIC_TO_PRIVATE_REFUSED = Scenario(
         ),
         Step(
             "up",
-            Expect(refused="marked for protection", replaced=names(WORKSPACE), intact=names(WORKSPACE)),
+            Expect(
+                refused="marked for protection", replaced=names(WORKSPACE), intact=names(WORKSPACE), applied=NOTHING
+            ),
             config={"network": None},
             days_later=1,
         ),
@@ -482,22 +494,31 @@ MANAGED_NETWORK_ROUND_TRIP = Scenario(
 
 LOCKED_VAULT_KEEPS_ITS_MANAGED_ENDPOINT = Scenario(
     "prod, private: with a CanNotDelete lock on the vault, switching to managedIdentity cannot delete the vault's "
-    "managed endpoint (its connection is the vault's child) and stops; lifting the lock lets the same up through "
-    "(a lock set outside the stack; the stack's own locks are off here)",
+    "role assignment or managed endpoint (its connection is the vault's child) and stops there, keeping the switch's "
+    "creates, updates and earlier deletes; lifting the lock lets the next up delete the rest (a lock set outside the "
+    "stack; the stack's own locks are off here)",
     "prod",
     ("lock-blocks-children", "adf-managed-vnet", "adf-managed-endpoint-approval"),
     (
         Step("up", Expect(), config={"protect": False, **unlocked("prod")}),
         Step(
             "up",
-            Expect(refused="ScopeLocked", intact=names(VAULT_MPE, VAULT)),
+            # Deletes run dependents first, one antichain after another (tests/engine_order.py): the linked service
+            # and the token, then the approval and the rotation schedule, then the two the lock refuses.
+            Expect(
+                refused="ScopeLocked",
+                intact=names(VAULT_MPE, VAULT, READS_SECRETS),
+                applied=names(
+                    USES_WORKSPACE, SECRET, DATABRICKS_LS, KEY_VAULT_LS, TOKEN, ROTATION, APPROVAL.format(VAULT_MPE)
+                ),
+            ),
             config={"auth": "managedIdentity"},
             cloud={"locked": ["Microsoft.KeyVault/vaults"]},
             days_later=1,
         ),
         Step(
             "up",
-            Expect(deleted=names(TOKEN, ROTATION, READS_SECRETS, KEY_VAULT_LS, VAULT_MPE, APPROVAL.format(VAULT_MPE))),
+            Expect(created=NOTHING, deleted=names(READS_SECRETS, VAULT_MPE), changed=NOTHING),
             cloud={"locked": []},
             days_later=1,
         ),
@@ -512,7 +533,7 @@ FOREIGN_DEPLOYER_REFUSED = Scenario(
         Step("up", Expect(), config={"token": {"lifetimeDays": 90, "rotationDays": 60, "owner": "<deployer>"}}),
         Step(
             "up",
-            Expect(refused="Only the owner (CI) may deploy a token stack"),
+            Expect(refused="Only the owner (CI) may deploy a token stack", applied=NOTHING),
             deployer=OTHER_DEPLOYER,
             days_later=1,
         ),
@@ -561,7 +582,13 @@ TWO_TEAMS_EARLIER_NAMES = Scenario(
     ("role-assignment-name-tenant-unique",),
     (
         Step("up", Expect(), program="earlier-role-names"),
-        Step("up", Expect(refused="RoleAssignmentUpdateNotPermitted"), program="earlier-role-names", elsewhere=True),
+        # The vault and the factory, which the assignment names, went through before it.
+        Step(
+            "up",
+            Expect(refused="RoleAssignmentUpdateNotPermitted", applied=names(P, RESOURCE_GROUP, FACTORY, VAULT)),
+            program="earlier-role-names",
+            elsewhere=True,
+        ),
     ),
     engine=True,
 )
@@ -584,14 +611,14 @@ IDLE_TOKEN_REVOKED = Scenario(
 
 TOKEN_QUOTA_REACHED = Scenario(
     "dev whose deployer holds 600 tokens: the due rotation is refused (QUOTA_EXCEEDED) with the old token and the "
-    "secret intact; once tokens are freed the next up rotates",
+    "secret intact, the new rotation schedule (made before the token) kept; once tokens are freed the next up rotates",
     "dev",
     ("pat-lifecycle", "token-forcenew"),
     (
         Step("up", Expect()),
         Step(
             "up",
-            Expect(refused="QUOTA_EXCEEDED", intact=names(TOKEN, SECRET)),
+            Expect(refused="QUOTA_EXCEEDED", intact=names(TOKEN, SECRET), applied=names(ROTATION)),
             cloud={"tokensHeldElsewhere": 599},
             days_later=60,
         ),
@@ -608,14 +635,14 @@ TOKEN_QUOTA_REACHED = Scenario(
 
 ADMIN_CAPS_TOKEN_LIFETIME = Scenario(
     "dev after a workspace admin caps new tokens at 30 days: the due rotation fails at the new token's create with "
-    "the old token and the secret intact; token.lifetimeDays within the cap rotates",
+    "the old token and the secret intact, the new rotation schedule kept; token.lifetimeDays within the cap rotates",
     "dev",
     ("pat-lifecycle", "token-forcenew"),
     (
         Step("up", Expect()),
         Step(
             "up",
-            Expect(refused="maxTokenLifetimeDays", intact=names(TOKEN, SECRET)),
+            Expect(refused="maxTokenLifetimeDays", intact=names(TOKEN, SECRET), applied=names(ROTATION)),
             cloud={"maxTokenLifetimeDays": 30},
             days_later=60,
         ),
@@ -638,24 +665,30 @@ def _vault_managed_endpoint(stack: str) -> tuple[str, ...]:
 
 def _locked_stack_refuses_a_child_delete(stack: str) -> Scenario:
     """`lock-blocks-children`: switching auth deletes the vault's role assignment and a factory child; a locked stack
-    refuses it (ScopeLocked) and keeps both; lifting the locks in an up of its own lets the switch through, and the
+    refuses it (ScopeLocked) and keeps both. The engine runs a change's creates and updates before its deletes
+    (tests/engine_order.py), so the refused up has already added the workspace role and moved the linked service to
+    the managed identity; going back with the locks lifted undoes that, a second try then goes through, and the
     next up puts the locks back."""
     return Scenario(
-        f"{stack}: a locked stack refuses a change that deletes a locked resource's role assignment or child; "
-        "lifting the locks first lets it through",
+        f"{stack}: a locked stack refuses a change at its first delete of a locked resource's role assignment or "
+        "child, keeping its creates and updates; lifting the locks first lets it through",
         stack,
         ("lock-blocks-children", "fixed-name-delete-first"),
         (
             Step("up", Expect()),
             Step(
                 "up",
-                Expect(refused="ScopeLocked", intact=names(READS_SECRETS, KEY_VAULT_LS)),
+                Expect(
+                    refused="ScopeLocked",
+                    intact=names(READS_SECRETS, KEY_VAULT_LS),
+                    applied=names(USES_WORKSPACE, SECRET, DATABRICKS_LS),
+                ),
                 config={"auth": "managedIdentity"},
                 days_later=1,
             ),
             Step(
                 "up",
-                Expect(created=NOTHING, deleted=names(*LOCKS), changed=NOTHING),
+                Expect(created=NOTHING, deleted=names(*LOCKS, USES_WORKSPACE), changed=names(SECRET, DATABRICKS_LS)),
                 config={"auth": None, **unlocked(stack)},
             ),
             Step(
@@ -670,6 +703,7 @@ def _locked_stack_refuses_a_child_delete(stack: str) -> Scenario:
             Step("up", Expect(created=names(*LOCKS), deleted=NOTHING, changed=NOTHING), config=relocked(stack)),
             Step("up", QUIET, days_later=1),
         ),
+        engine=True,
     )
 
 
@@ -716,8 +750,6 @@ DEV_OPERATIONS_QUIET = Scenario(
     engine=True,
 )
 
-
-RESOURCE_GROUP = f"{P}-resource-group"
 
 LOCATION_MOVE = Scenario(
     "dev moved to another region: the resource group, workspace, vault and factory are replaced delete-first, and "

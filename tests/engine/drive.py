@@ -1,7 +1,7 @@
 """Run one Pulumi operation on our program through the real `pulumi` CLI, in a process of its own.
 
 `python -m tests.engine.drive <request.json>`: the request names the operation (preview, up, refresh,
-destroy), the stack, the project folder (Pulumi.yaml and stacks/), the program variant and options; the
+destroy, preview-destroy), the stack, the project folder (Pulumi.yaml and stacks/), the program variant and options; the
 result (outcome, engine events in order, stack outputs, the CLI's output) is written to `request["result"]`.
 
 The program runs as an automation-API inline program: the Go module proxy does not serve Pulumi's Python
@@ -110,6 +110,9 @@ def _operate(
         elif op == "destroy":
             destroy = stack.destroy(**common, **options)
             result["changes"] = dict(destroy.summary.resource_changes or {})
+        elif op == "preview-destroy":
+            preview = stack.preview_destroy(**common, **options)
+            result["changes"] = {k.value if hasattr(k, "value") else k: v for k, v in preview.change_summary.items()}
         else:
             raise ValueError(f"unknown operation {op!r}")
     except auto.CommandError as error:
