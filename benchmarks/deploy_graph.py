@@ -150,6 +150,16 @@ workspace, the factory's managed endpoint to it and the approval of its connecti
 and a half minutes) take longer than its API path (endpoint, DNS, provider, token, secret), and the linked service
 goes through the approved endpoint."""
 
+CHAIN_TAIL: Final = frozenset({METRIC_ALERT, LOCK})
+"""What may end a critical path after its chain, one step at most: the smoke pipeline's failed-run alert or a delete
+lock, each waiting for the pipeline (one ARM PUT)."""
+
+
+def inherent_chains(private: bool) -> tuple[tuple[str, ...], ...]:
+    """The chains a first deploy cannot be shorter than: the token chain, or in a private stack the managed endpoint
+    chains."""
+    return PRIVATE_MANAGED_CHAINS if private else (TOKEN_CHAIN,)
+
 
 @dataclass(frozen=True)
 class Node:
@@ -272,6 +282,18 @@ class DeployGraph:
 
     def serial(self) -> float:
         return sum(node.seconds for node in self.nodes)
+
+    def within_inherent_chain(self) -> bool | None:
+        """Whether the critical path, less one alert or lock at its end, is no longer than the stack's inherent chain
+        (None where the plan has none, e.g. no token with managed identity in a public stack)."""
+        private = any(node.type == PRIVATE_ENDPOINT for node in self.nodes)
+        lengths = [s for chain in inherent_chains(private) if (s := self.chain_seconds(chain)) is not None]
+        if not lengths:
+            return None
+        critical, path = self.critical_path()
+        if path and path[-1].type in CHAIN_TAIL:
+            critical -= path[-1].seconds
+        return critical <= max(lengths) + 1e-9
 
     def chain_seconds(self, types: Sequence[str]) -> float | None:
         """The length of a chain of one resource per type, each waiting on the one before; None where the plan

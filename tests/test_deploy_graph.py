@@ -15,18 +15,18 @@ from support import stacks
 
 from benchmarks.creation_times import CLUSTER_START_SECONDS, CREATION_TIMES, creation_seconds
 from benchmarks.deploy_graph import (
+    CHAIN_TAIL,
     CLUSTER,
     DATABRICKS_PROVIDER,
     LINKED_SERVICE,
-    LOCK,
     PIPELINE,
-    PRIVATE_MANAGED_CHAINS,
     PRIVATE_TOKEN_CHAINS,
     RESOURCE_GROUP,
     TOKEN_CHAIN,
     VAULT,
     WORKSPACE,
     DeployGraph,
+    inherent_chains,
 )
 from benchmarks.offline_loop import floor_program
 from components.offline.plan import Plan
@@ -64,13 +64,14 @@ def test_the_critical_path_is_the_workspace_token_secret_linked_service_chain(st
     pipeline's alert or a lock (each waits for the pipeline) may end the chain: one 5 s ARM PUT more."""
     plan = plan_for(stack)
     private = bool(plan.by_type("azure-native:network:PrivateEndpoint"))
-    chains = PRIVATE_MANAGED_CHAINS if private else (TOKEN_CHAIN,)
+    chains = inherent_chains(private)
     graph = DeployGraph.from_plan(plan)
     critical, path = graph.critical_path()
     types = tuple(node.type for node in path)
     chain = next((c for c in chains if types[: len(c)] == c), None)
     assert chain is not None, types
-    assert set(types[len(chain) :]) <= {"azure-native:monitor:MetricAlert", LOCK} and len(types) - len(chain) <= 1
+    assert set(types[len(chain) :]) <= CHAIN_TAIL and len(types) - len(chain) <= 1
+    assert graph.within_inherent_chain()
     assert all(graph.chain_seconds(c) == graph.chain_seconds(chain) for c in chains)
     assert critical == graph.chain_seconds(types)
     if private:
@@ -105,7 +106,9 @@ def test_a_needless_wait_is_reported_and_lengthens_the_deploy(dev_plan: Plan) ->
     assert chain is not None
     assert [(e.dependent.type, e.dependency.type) for e in graph.needless_edges()] == [(WORKSPACE, VAULT)]
     assert critical == chain + CREATION_TIMES[VAULT].seconds
+    assert graph.within_inherent_chain() is False
     assert graph.without(graph.needless_edges()).critical_path()[0] == chain
+    assert graph.without(graph.needless_edges()).within_inherent_chain()
 
 
 def test_the_interactive_cluster_does_not_hold_up_the_deploy(dev_plan: Plan) -> None:
