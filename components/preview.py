@@ -48,7 +48,7 @@ from components.offline.project import (
     relative,
 )
 from components.offline.render import FORMATS
-from components.offline.run import run_program, run_stack
+from components.offline.run import run_program
 
 FIXED_CLOCK = datetime(2026, 1, 1, tzinfo=UTC)
 """The time every offline preview runs at unless `--real-clock`: ids, token expiries and rotation dates derive
@@ -219,19 +219,6 @@ def plan_or_findings(read: StackConfig, mocks: AzureMocks) -> tuple[Plan | None,
     return (None if findings else plan), findings
 
 
-def base_plan_here(base: baseline.Base, stack: str, project: str, mocks: AzureMocks) -> Plan:
-    """The base's plan from its own stack file, built by this process's program, which is the base's (an empty
-    plan when the base has no file for the stack: a new stack; the base's own problems: cannot compare)."""
-    if not any(base.project_dir.rglob(f"Pulumi.{stack}.yaml")):
-        return Plan(project, stack)
-    try:
-        return run_stack(stack, None, base.project_dir, mocks=mocks)
-    except Exception as error:  # the base's stack file or config, as the base's own process reports it
-        raise baseline.CannotCompareError(
-            f"the base ({base.ref}) does not run: {type(error).__name__}: {error}"
-        ) from error
-
-
 def change_report(args: argparse.Namespace, read: StackConfig, now: float | None) -> int:
     """Both plans at one clock and day: the base's in a process of its own (started first, so the two build in
     parallel) or, when the base's program is the working tree's, here after the head's; the head's here."""
@@ -253,7 +240,7 @@ def change_report(args: argparse.Namespace, read: StackConfig, now: float | None
                 return change_render.EXIT_INVALID
             if here:
                 with runtimes.judged_on(today):
-                    base_plan = base_plan_here(
+                    base_plan = baseline.build_here(
                         base, read.stack, head.project, AzureMocks(args.subscription_id, now=clock)
                     )
             else:

@@ -22,7 +22,9 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
+from components.offline.mocks import AzureMocks
 from components.offline.plan import Plan, ResourceRecord, Secret, StackOutput
+from components.offline.run import run_stack
 
 SNAPSHOT = Path(__file__).resolve().parent / "snapshot.py"
 MAIN_BRANCHES = ("main", "origin/main")
@@ -89,9 +91,24 @@ def same_program(base: Base, head_dir: Path, stack_config_dir: Path) -> bool:
     return True
 
 
+def _has_stack(base: Base, stack: str) -> bool:
+    return any(base.project_dir.rglob(f"Pulumi.{stack}.yaml"))
+
+
+def build_here(base: Base, stack: str, project: str, mocks: AzureMocks) -> Plan:
+    """The base's plan from its own stack file, built by this process's program, which is the base's
+    (`same_program`): empty for a stack the base has no file for; the base's own problems cannot be compared."""
+    if not _has_stack(base, stack):
+        return Plan(project, stack)
+    try:
+        return run_stack(stack, None, base.project_dir, mocks=mocks)
+    except Exception as error:  # the base's stack file or config, as the base's own process reports it
+        raise CannotCompareError(f"the base ({base.ref}) does not run: {type(error).__name__}: {error}") from error
+
+
 def start(base: Base, stack: str, subscription_id: str, now: float, today: str) -> subprocess.Popen[bytes] | None:
-    """Start building the base plan (None when the base has no such stack: a new stack)."""
-    if not any(base.project_dir.rglob(f"Pulumi.{stack}.yaml")):
+    """Start building the base plan in a process of its own (None when the base has no such stack: a new stack)."""
+    if not _has_stack(base, stack):
         return None
     out = base.project_dir / PLAN_FILE
     command = [sys.executable, str(SNAPSHOT), str(base.project_dir), stack, str(out), subscription_id, str(now), today]
