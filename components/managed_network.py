@@ -209,7 +209,8 @@ CONNECTION_WAITS = connection_waits(0.25, 15.0, 300.0)
 endpoint. The lookup reads the target's connections, then again after 0.25 s, 0.5 s, 1 s ... up to 15 s apart, for
 5 minutes in all (26 reads), before it gives up. The engine tier runs it as it is: the fake cloud shows the
 connection on the read after the first (components/offline/managed_network_state.py `PROVISIONING_READS`), a quarter
-second later; only the mock tier's test of giving up shortens it."""
+second later. The offline preview and the mock tier run the same schedule on a clock that skips the waits
+(components/offline/virtual_time.py)."""
 PRIVATE_ENDPOINT_NAME = "{factory}.{endpoint}"
 """The private endpoint ADF makes in its managed network for a managed endpoint, as a target's connection list
 shows it. No Microsoft document states it (searched: Microsoft Learn's managed virtual network and pricing pages,

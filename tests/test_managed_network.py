@@ -259,27 +259,25 @@ def test_the_approval_waits_for_the_connection_to_appear(plan_for: PlanFor) -> N
     assert workspace_reads(plan, mocks) == 4
 
 
-def test_the_wait_is_bounded_and_says_what_the_target_holds(plan_for: PlanFor, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A connection that never shows stops the deploy once the waits run out (5 minutes in the program: here two
-    waits of none), naming the endpoint and its target (the workspace or the vault, whichever gives up first)."""
-    monkeypatch.setattr(managed_network, "CONNECTION_WAITS", (0.0, 0.0))
+def test_the_wait_is_bounded_and_says_what_the_target_holds(plan_for: PlanFor) -> None:
+    """A connection that never shows stops the deploy once the waits run out (5 minutes, 26 reads; the offline
+    world's clock skips the waits, components/offline/virtual_time.py), naming the endpoint and its target (the
+    workspace or the vault, whichever gives up first)."""
     mocks = late_cloud(10**6)
     named = r"\.(dbw|kv)-\S+ has no Pending connection on (dbw-adf-databricks-prod|kv-\S+) \(connections: none\)"
     with pytest.raises(Exception, match=named):
         plan_for("prod", mocks=mocks)
-    # The target that gave up was read once per wait and once more; the other stops wherever the failed deploy
-    # left it (the mock monitor answers from threads, so how far it got is not fixed).
+    # The target that gave up was read once, then once after each wait; the other stops wherever the failed
+    # deploy left it (the mock monitor answers from threads, so how far it got is not fixed).
     reads = sorted(mocks.cloud.managed_network.reads.values())
-    assert reads[-1] == 3 and all(1 <= count <= 3 for count in reads), reads
+    assert reads[-1] == len(managed_network.CONNECTION_WAITS) + 1 == 26, reads
+    assert all(1 <= count <= 26 for count in reads), reads
 
 
-def test_a_deploy_that_gave_up_waiting_leaves_nothing_pending(
-    plan_for: PlanFor, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_deploy_that_gave_up_waiting_leaves_nothing_pending(plan_for: PlanFor) -> None:
     """The failed run's other wait, still pending when the first gave up, must not wake inside the next run of the
     same process (the change report may run two programs in one process; the tests run hundreds): once the run has
     failed, nothing of it is left on the event loop."""
-    monkeypatch.setattr(managed_network, "CONNECTION_WAITS", (0.0, 0.3))
     with pytest.raises(Exception, match="has no Pending connection"):
         plan_for("prod", mocks=late_cloud(10**6))
     assert [task for task in asyncio.all_tasks(_ensure_event_loop()) if not task.done()] == []

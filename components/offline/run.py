@@ -22,6 +22,7 @@ from components.offline.mocks import AzureMocks
 from components.offline.monitor import EngineMonitor, decode
 from components.offline.plan import Plan, StackOutput
 from components.offline.project import Project, as_cli_strings, load_project, stack_config
+from components.offline.virtual_time import VirtualTimeLoop
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -70,6 +71,7 @@ def run_program(
     secret_keys: Sequence[str] = (),
 ) -> Plan:
     """`config` is the full stack config (namespaced keys) the CLI would pass."""
+    _on_virtual_time()
     monitor = EngineMonitor(mocks or AzureMocks())
     warnings = _Warnings()
     logger = logging.getLogger(f"adf-databricks.offline.{stack}")
@@ -91,6 +93,13 @@ def run_program(
         program()
     outputs = {name: _resolve(value) for name, value in getattr(root, "outputs", {}).items()}
     return Plan(project.name, stack, list(monitor.records), outputs, warnings.messages)
+
+
+def _on_virtual_time() -> None:
+    """The mock runtime runs the program on this thread's event loop (pulumi's `_ensure_event_loop`): make it one
+    on which the program's waits pass at once (components/offline/virtual_time.py)."""
+    if not isinstance(asyncio.get_event_loop_policy().get_event_loop(), VirtualTimeLoop):
+        asyncio.set_event_loop(VirtualTimeLoop())
 
 
 @contextmanager
