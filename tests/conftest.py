@@ -65,20 +65,28 @@ def runtime_support_judged_on_a_fixed_day() -> Iterator[None]:
         yield
 
 
+_PLANS: dict[tuple[str, str, date], Plan] = {}
+"""Plans on the default mocks, by stack, overrides and the day runtimes are judged on (`planned`)."""
+
+
+def planned(stack: str = "dev", overrides: dict[str, Any] | None = None) -> Plan:
+    """The plan of `stack` with `overrides` on the default mocks, run once per test process: the program is
+    deterministic there (tests/test_preview.py prints the same bytes twice), so a test asking again for the same
+    plan gets it without running the program again. Tests read plans; none changes one."""
+    key = (stack, json.dumps(overrides or {}, sort_keys=True), runtimes.today())
+    if key not in _PLANS:
+        _PLANS[key] = run_stack(stack, overrides)
+    return _PLANS[key]
+
+
 @pytest.fixture(scope="session")
 def dev_plan() -> Plan:
-    return run_stack("dev")
+    return planned("dev")
 
 
 @pytest.fixture(scope="session")
 def prod_plan() -> Plan:
-    return run_stack("prod")
-
-
-_PLANS: dict[tuple[str, str, date], Plan] = {}
-"""The plans `plan_for` made on the default mocks, by stack, overrides and the day runtimes are judged on: the
-program is deterministic there (tests/test_preview.py prints the same bytes twice), so a test asking again for
-the same plan gets it without running the program again. Tests read plans; none changes one."""
+    return planned("prod")
 
 
 @pytest.fixture
@@ -88,10 +96,7 @@ def plan_for() -> PlanFor:
     def run(stack: str = "dev", mocks: AzureMocks | None = None, **overrides: Any) -> Plan:
         if mocks is not None:
             return run_stack(stack, overrides, mocks=mocks)
-        key = (stack, json.dumps(overrides, sort_keys=True), runtimes.today())
-        if key not in _PLANS:
-            _PLANS[key] = run_stack(stack, overrides)
-        return _PLANS[key]
+        return planned(stack, overrides)
 
     return run
 

@@ -1,8 +1,11 @@
 """Day-2 scenarios as plain data: sequences of runs on one stack and what each run must do.
 
-One catalogue for two tiers: `tests/test_lifecycle.py` runs every scenario on Pulumi's mock runtime (state carried
-from run to run, the engine's diff emulated); `tests/engine/test_engine_catalogue.py` runs those marked `engine`
-through the real Pulumi CLI, with the same expectations. Nothing here imports the program or the mocks.
+One catalogue for two tiers: `tests/engine/test_engine_catalogue.py` runs those marked `engine` through the real
+Pulumi CLI, holds the CLI to each step's expectations and, step by step, the mock tier's `World` to the CLI;
+`tests/test_lifecycle.py` runs the others on Pulumi's mock runtime (state carried from run to run, the engine's
+diff emulated): what the CLI cannot reproduce here (another deployer, an out-of-band lock), and every stack's day
+2, and also those marked `engine` that a run refuses half-way, whose both possible ends only the mock tier follows.
+Nothing here imports the program or the mocks.
 
 A step: the stack (a file in `stacks/`), the config overrides for that run (on top of the stack file, as
 `pulumi config set` would leave them; `None` removes an override again), the action (`up` or `destroy`),
@@ -123,7 +126,8 @@ class Scenario:
     """The rows of the lifecycle table the scenario exercises, by short name."""
     steps: tuple[Step, ...]
     engine: bool = False
-    """Also run through the real CLI (tests/engine/test_engine_catalogue.py); every scenario runs on the mocks."""
+    """Run in the engine tier (tests/engine/test_engine_catalogue.py: the real CLI and the mock `World`, step by step);
+    in the unit tier only if a run is refused half-way (tests/test_lifecycle.py `MOCK_SCENARIOS`)."""
 
 
 NOTHING: frozenset[str] = frozenset()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import INTERACTIVE, POOL, RecordingMocks
+from conftest import INTERACTIVE, POOL, RecordingMocks, planned
 
 from components.config import ConfigError
 from components.offline.run import run_stack
@@ -83,5 +83,5 @@ def test_an_interactive_cluster_that_would_drift_on_every_refresh_is_refused() -
     (problem,) = refusal(interactiveCluster={**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_AUTO"})
     assert problem.startswith("adf-databricks:interactiveCluster.dataSecurityMode: DATA_SECURITY_MODE_AUTO is not")
     dedicated = {**INTERACTIVE, "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED", "singleUserName": "ci@example.com"}
-    plan = run_stack("dev", {"interactiveCluster": dedicated})
+    plan = planned("dev", {"interactiveCluster": dedicated})
     assert plan.one("databricks:index/cluster:Cluster").inputs["dataSecurityMode"] == "SINGLE_USER"

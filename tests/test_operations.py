@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PlanFor
+from conftest import PlanFor, planned
 from lifecycle_scenarios import DEV_OPERATIONS, is_locked, operations, stack_files
 
 from components.config import ConfigError, load_settings
 from components.offline import change_render, locks
 from components.offline.changes import compare
 from components.offline.plan import Plan, ResourceRecord, reveal
-from components.offline.run import run_stack
 
 SETTING = "azure-native:monitor:DiagnosticSetting"
 ALERT = "azure-native:monitor:MetricAlert"
@@ -25,7 +24,7 @@ LOG_ANALYTICS = "azure-native:operationalinsights:Workspace"
 
 @pytest.fixture(scope="module")
 def dev() -> Plan:
-    return run_stack("dev", {"operations": DEV_OPERATIONS})
+    return planned("dev", {"operations": DEV_OPERATIONS})
 
 
 def of_type(plan: Plan, typ: str) -> list[ResourceRecord]:

@@ -24,6 +24,7 @@ from typing import Any
 
 import grpc
 import pytest
+from conftest import planned
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import (
@@ -55,7 +56,7 @@ from components.offline.policy import (
     to_struct,
 )
 from components.offline.project import Project, load_project, stack_config
-from components.offline.run import PROJECT_DIR, run_program, run_stack
+from components.offline.run import PROJECT_DIR, run_program
 from policy import rules
 
 POLICY_DIR = PROJECT_DIR / "policy"
@@ -110,7 +111,7 @@ def plans() -> Callable[[str], Plan]:
     def get(key: str) -> Plan:
         if key not in cache:
             stack, overrides = PLANS[key]
-            cache[key] = run_stack(stack, overrides)
+            cache[key] = planned(stack, overrides)
         return cache[key]
 
     return get
@@ -775,7 +776,7 @@ def test_a_linked_service_with_unknown_endpoints_is_still_checked(plans: Callabl
 
 
 def test_a_stack_where_the_program_sets_no_public_ip_false_fails() -> None:
-    plan = run_stack("dev", {"workspace": {"sku": "premium", "noPublicIp": False}})
+    plan = planned("dev", {"workspace": {"sku": "premium", "noPublicIp": False}})
     record = plan.one(rules.WORKSPACE)
     violations = run_resource_policy(rules.workspace_no_public_ip, resource_args(plan, record))
     assert len(violations) == 1
@@ -1290,7 +1291,7 @@ def test_dev_is_not_held_to_the_operations_rules(plans: Callable[[str], Plan]) -
 
 def test_prod_without_operations_is_refused_for_logs_and_receivers_and_warned_about_locks_and_budget() -> None:
     """Each rule names the resource it finds wanting and the config key that fixes it."""
-    plan = run_stack("prod", {"operations": None})
+    plan = planned("prod", {"operations": None})
     found = operations_verdicts(plan)
     diagnosed = {v.urn for v in found["prod-diagnostics"]}
     assert diagnosed == {plan.one(t).urn for t in (rules.FACTORY, rules.VAULT, rules.WORKSPACE)}
@@ -1311,7 +1312,7 @@ def test_an_action_group_without_receivers_reaches_nobody(plans: Callable[[str],
 
 def test_a_standard_workspace_needs_no_diagnostic_setting() -> None:
     """Azure Databricks "Diagnostic log reference": diagnostic logs need the Premium plan."""
-    plan = run_stack("prod", {"workspace": {"sku": "standard", "noPublicIp": True}})
+    plan = planned("prod", {"workspace": {"sku": "standard", "noPublicIp": True}})
     assert run_stack_policy(rules.prod_diagnostics, stack_args(plan)) == []
 
 
@@ -1321,13 +1322,13 @@ def test_a_standard_workspace_needs_no_diagnostic_setting() -> None:
 @pytest.mark.parametrize("stack", stacks())
 def test_the_offline_run_of_the_pack_passes_every_shipped_stack(stack: str) -> None:
     """What `pulumi preview --policy-pack policy` would say of each stack file, without the CLI."""
-    assert [str(f) for f in evaluate(run_stack(stack), JUDGED_ON) if f.level == "mandatory"] == []
+    assert [str(f) for f in evaluate(planned(stack), JUDGED_ON) if f.level == "mandatory"] == []
 
 
 def test_the_offline_run_reports_each_violation_with_its_enforcement_level(capsys: pytest.CaptureFixture[str]) -> None:
     """An unprotected prod breaks `prod-resources-protected` (mandatory) for each stateful resource: the preview with
     `--policy` lists each, with its level, and exits 1 as the CLI's preview with the pack would fail."""
-    findings = evaluate(run_stack("prod", {"protect": False}), JUDGED_ON)
+    findings = evaluate(planned("prod", {"protect": False}), JUDGED_ON)
     protected = [f for f in findings if f.policy == "prod-resources-protected"]
     assert {f.level for f in protected} == {"mandatory"}
     assert {f.urn.rsplit("::", 1)[1] for f in protected} >= {"adf-databricks-workspace", "adf-databricks-key-vault"}

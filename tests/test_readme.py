@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import planned
 from support import PROJECT_DIR, between, code_blocks, doc, doc_section, preview_here, stacks
 
 from components.config import ConfigError, load_settings
 from components.offline.render import mermaid
-from components.offline.run import run_stack
 
 README_LIMIT = 20_000
 """Characters: a README a user reads in ten minutes (pulumi-awsx's is about 5,000, pulumi-eks's about 6,000)."""
@@ -50,7 +50,7 @@ def test_the_resource_graphs_are_what_the_preview_draws_now(stack: str) -> None:
     assert stack in stacks(), f"docs/resources.md draws {stack}, which has no stack file"
     shown = between(doc("docs/resources.md"), f"mermaid:{stack}").removeprefix("```mermaid").removesuffix("```")
     regenerate = f"regenerate: python -m components.preview {stack} --format mermaid"
-    assert shown.strip() == mermaid(run_stack(stack)), regenerate
+    assert shown.strip() == mermaid(planned(stack)), regenerate
 
 
 def test_every_declared_config_key_is_documented(project_dir: Path) -> None:

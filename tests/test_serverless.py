@@ -10,7 +10,7 @@ only in this mode, the linked service carries the domain and the authentication 
 from __future__ import annotations
 
 import pytest
-from conftest import DATABRICKS_LS, LINKED_SERVICE, PlanFor, RecordingMocks, databricks_link
+from conftest import DATABRICKS_LS, LINKED_SERVICE, PlanFor, RecordingMocks, databricks_link, planned
 from spec_check import linked_service_bodies, plan_violations, prose_violations
 
 from components.config import ConfigError
@@ -26,7 +26,7 @@ AUTH_KEYS = {"accessToken", "authentication", "workspaceResourceId", "credential
 
 @pytest.fixture(scope="module")
 def serverless_plan() -> Plan:
-    return run_stack("dev", {"clusterMode": "serverless"})
+    return planned("dev", {"clusterMode": "serverless"})
 
 
 def test_serverless_creates_no_cluster_and_no_pool(serverless_plan: Plan) -> None:

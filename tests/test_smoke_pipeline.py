@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
+from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor, planned
 from spec_check import activity_body, activity_errors, pipeline_violations
 from support import between, doc, doc_section, stacks
 
@@ -47,9 +47,7 @@ EXPECTED_ACTIVITY = {
 
 @pytest.fixture(scope="module", params=sorted(MODES))
 def mode_plan(request: pytest.FixtureRequest) -> tuple[str, Plan]:
-    from components.offline.run import run_stack
-
-    return request.param, run_stack("dev", MODES[request.param])
+    return request.param, planned("dev", MODES[request.param])
 
 
 def the_activity(plan: Plan) -> dict[str, Any]:
@@ -328,9 +326,8 @@ def test_every_cost_row_cites_a_source_and_every_mode_has_a_row() -> None:
 def test_the_preview_summarises_the_stacks_own_mode_and_data_flow_runtime(mode: str) -> None:
     from components.offline.costs import MODE_COSTS
     from components.offline.render import text
-    from components.offline.run import run_stack
 
-    shown = text(run_stack("dev", MODES[mode]))
+    shown = text(planned("dev", MODES[mode]))
     assert f"(linked service, clusterMode {mode}): {MODE_COSTS[mode].runs_on}" in shown
     assert "Mapping Data Flows (warm): integration runtime DataFlowRuntime" in shown
     assert "run-smoke-pipeline.sh rg-adf-databricks-dev " in shown

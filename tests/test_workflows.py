@@ -22,10 +22,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import PlanFor
+from conftest import PlanFor, planned
 from lifecycle_scenarios import stack_config, stack_files, uses_token
-
-from components.offline.run import run_stack
 
 WORKFLOWS = ("pull-request.yml", "change-report-comment.yml", "deploy.yml", "rotate.yml")
 ACTION = Path(".github/actions/pulumi/action.yml")
@@ -449,7 +447,7 @@ def test_rotation_targets_the_rotation_chain_of_every_token_stack(rotate: dict[s
     listed = listing_script(project_dir).rotation_list()
     assert [e["stack"] for e in listed] == [s for s in stack_files() if uses_token(s)]
     for entry in listed:
-        plan = run_stack(entry["stack"])
+        plan = planned(entry["stack"])
         chain = {"time:index/rotating:Rotating", "databricks:index/token:Token", "azure-native:keyvault:Secret"}
         assert entry["targets"].splitlines() == sorted(r.urn for r in plan.resources if r.type in chain)
 
