@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import INTERACTIVE, JOB_CLUSTER, POOL, RecordingMocks
+from plans import INTERACTIVE, JOB_CLUSTER, POOL, RecordingMocks
 
 from components.args import ClusterMode, WorkspaceSku
 from components.config import ConfigError, load_settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PlanFor, plan_from_values
+from plans import PlanFor, plan_from_values
 from spec_check import runtime_violations
 from support import stacks
 

@@ -30,7 +30,7 @@ from benchmarks.deploy_graph import (
 )
 from benchmarks.offline_loop import floor_program
 from components.offline.plan import Plan
-from tests.conftest import POOL, PlanFor
+from tests.plans import POOL, PlanFor
 
 VARIANTS = {
     "dev": ("dev", {}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import INTERACTIVE, POOL, RecordingMocks, planned
+from plans import INTERACTIVE, POOL, RecordingMocks, planned
 
 from components.config import ConfigError
 from components.offline.run import run_stack

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATABRICKS_LS, INTERACTIVE, JOB_CLUSTER, LINKED_SERVICE, POOL, PlanFor, databricks_link
+from plans import DATABRICKS_LS, INTERACTIVE, JOB_CLUSTER, LINKED_SERVICE, POOL, PlanFor, databricks_link
 
 from components.config import ConfigError
 from components.offline.plan import Plan, reveal

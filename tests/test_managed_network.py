@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 import pulumi_azure_native
 import pytest
-from conftest import PlanFor
+from plans import PlanFor
 from pulumi.runtime.sync_await import _ensure_event_loop
 from spec_check import validator
 

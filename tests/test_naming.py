@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PlanFor
+from plans import PlanFor
 from support import PROJECT_DIR, copy_project
 
 from components import naming

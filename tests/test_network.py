@@ -11,7 +11,7 @@ import ipaddress
 from typing import Any
 
 import pytest
-from conftest import PlanFor
+from plans import PlanFor
 
 from components.config import ConfigError, load_settings
 from components.offline.arm_export import arm_template

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PlanFor, planned
 from lifecycle_scenarios import DEV_OPERATIONS, is_locked, operations, stack_files
+from plans import PlanFor, planned
 
 from components.config import ConfigError, load_settings
 from components.offline import change_render, locks

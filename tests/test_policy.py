@@ -24,8 +24,8 @@ from typing import Any
 
 import grpc
 import pytest
-from conftest import planned
 from google.protobuf import empty_pb2, json_format, struct_pb2
+from plans import planned
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from pulumi_policy import (
     EnforcementLevel,

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RecordingMocks, plan_from_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plans import RecordingMocks, plan_from_values
 from spec_check import plan_violations
 
 from components import naming

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import planned
+from plans import planned
 from support import PROJECT_DIR, between, code_blocks, doc, doc_section, preview_here, stacks
 
 from components.config import ConfigError, load_settings

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import INTERACTIVE, JOB_CLUSTER, RecordingMocks, plan_from_values, planned
+from plans import INTERACTIVE, JOB_CLUSTER, RecordingMocks, plan_from_values, planned
 from support import JUDGED_ON, PROJECT_DIR, preview_here
 
 from components import generate, runtimes

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PlanFor
 from lifecycle_scenarios import uses_token
+from plans import PlanFor
 from support import stacks
 
 from components.offline import render

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PlanFor, databricks_link
+from plans import PlanFor, databricks_link
 
 from components.access import BuiltInRole
 from components.config import ConfigError

@@ -10,7 +10,7 @@ only in this mode, the linked service carries the domain and the authentication 
 from __future__ import annotations
 
 import pytest
-from conftest import DATABRICKS_LS, LINKED_SERVICE, PlanFor, RecordingMocks, databricks_link, planned
+from plans import DATABRICKS_LS, LINKED_SERVICE, PlanFor, RecordingMocks, databricks_link, planned
 from spec_check import linked_service_bodies, plan_violations, prose_violations
 
 from components.config import ConfigError

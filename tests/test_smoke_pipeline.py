@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor, planned
+from plans import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor, planned
 from spec_check import activity_body, activity_errors, pipeline_violations
 from support import between, doc, doc_section, stacks
 

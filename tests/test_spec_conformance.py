@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
+from plans import INTERACTIVE, JOB_CLUSTER, POOL, PlanFor
 from spec_check import (
     RESOURCE_PROPERTIES,
     RESOURCE_PROPERTY_SCHEMAS,

@@ -22,8 +22,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import PlanFor, planned
 from lifecycle_scenarios import stack_config, stack_files, uses_token
+from plans import PlanFor, planned
 
 WORKFLOWS = ("pull-request.yml", "change-report-comment.yml", "deploy.yml", "rotate.yml")
 ACTION = Path(".github/actions/pulumi/action.yml")
