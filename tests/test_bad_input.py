@@ -254,6 +254,9 @@ STACK_FILES: dict[str, Case] = {
     "a list as a key": Case(
         stack_file="config:\n  ? [a, b]\n  : c\n", expect=(f"{FILE}:2:5: a key must be plain text",)
     ),
+    "a list of mappings as a key": Case(
+        stack_file="config:\n  ? [{a: 1}]\n  : c\n", expect=(f"{FILE}:2:5: a key must be plain text",)
+    ),
     "managed group is the workspace's group": Case(
         stack_file=config("adf-databricks:names: {managedResourceGroup: rg-adf-databricks-case}"),
         expect=("adf-databricks:names.managedResourceGroup: the workspace's managed resource group",),

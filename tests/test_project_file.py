@@ -14,7 +14,14 @@ import yaml
 
 from components import config as config_module
 from components.config import load_settings
-from components.offline.project import ProjectError, find_project, load_project, parse_path, stack_config
+from components.offline.project import (
+    ProjectError,
+    find_project,
+    load_project,
+    parse_path,
+    read_stack,
+    stack_config,
+)
 from components.settings import KeyVaultSpec, LinkedServiceSpec, TokenSpec, WorkspaceSpec
 
 SHARED_SPECS = Path(__file__).resolve().parents[2] / "shared" / "specs"
@@ -111,6 +118,61 @@ def test_dev_uses_the_warm_cluster_and_prod_a_job_cluster_per_run(project_dir: P
     project = load_project(project_dir)
     assert stack_config(project, "dev")["adf-databricks:clusterMode"] == "existingCluster"
     assert stack_config(project, "prod")["adf-databricks:clusterMode"] == "newJobCluster"
+
+
+def _scratch_stack(folder: Path, stack_file: str) -> Path:
+    """A project `mine` declaring `tags` and `cluster`, with `stack_file` as its stack `s`."""
+    (folder / "Pulumi.yaml").write_text(
+        "name: mine\nruntime: python\nconfig:\n  tags:\n    default: {}\n  cluster:\n    default: {}\n"
+    )
+    (folder / "Pulumi.s.yaml").write_text(stack_file, encoding="utf-8")
+    return folder
+
+
+def test_merge_keys_and_anchors_read_as_yaml_v3_reads_them(tmp_path: Path) -> None:
+    """yaml.v3 supports `<<` (decode.go, `merge`): a key given in the mapping wins, then the earlier merged one; a
+    merged key is reported where it was written."""
+    project = load_project(
+        _scratch_stack(
+            tmp_path,
+            "config:\n"
+            "  mine:tags: &tags {team: data, tier: gold}\n"
+            "  mine:cluster:\n"
+            "    <<: [*tags, {team: ml, size: 2}]\n"
+            "    tier: silver\n",
+        )
+    )
+    read = read_stack(project, "s")
+    assert not read.findings
+    assert read.values["mine:cluster"] == {"team": "data", "tier": "silver", "size": 2}
+    assert read.locate(("mine:cluster", "team")) == f"{tmp_path / 'Pulumi.s.yaml'}:2:21"
+    assert read.locate(("mine:cluster", "tier")) == f"{tmp_path / 'Pulumi.s.yaml'}:5:5"
+
+
+def test_an_anchor_defined_again_replaces_the_first(tmp_path: Path) -> None:
+    """yaml.v3 keeps the latest node of an anchor's name (decode.go, `parser.anchor`), without an error."""
+    stack = "config:\n  mine:tags: &t {a: x}\n  mine:cluster: &t {b: y}\n  other:k: *t\n"
+    project = load_project(_scratch_stack(tmp_path, stack))
+    assert read_stack(project, "s").values["other:k"] == {"b": "y"}
+
+
+def test_a_tab_separates_values_inside_brackets(tmp_path: Path) -> None:
+    """yaml.v3 allows tabs between tokens in flow context (scannerc.go, yaml_parser_scan_to_next_token); at the
+    start of a line they stay an error (tests/test_bad_input.py, "tab indentation")."""
+    project = load_project(_scratch_stack(tmp_path, "config:\n  mine:tags: {team:\tdata,\tlist: [a,\tb]}\n"))
+    assert stack_config(project, "s")["mine:tags"] == {"team": "data", "list": ["a", "b"]}
+
+
+@pytest.mark.parametrize("line_break", ["\x85", "\u2028", "\u2029"])
+def test_unicode_line_breaks_end_a_line_as_in_yaml_v3(tmp_path: Path, line_break: str) -> None:
+    """yaml.v3 takes NEL, LS and PS for line breaks (yamlprivateh.go, `is_break`): after one, `b` starts a line of
+    its own at column 1, read as a key without its `:` (found missing at the start of the line after)."""
+    project = load_project(_scratch_stack(tmp_path, f"config:\n  mine:tags: a{line_break}b\n"))
+    with pytest.raises(ProjectError) as refused:
+        read_stack(project, "s")
+    assert str(refused.value).startswith(
+        f"{tmp_path / 'Pulumi.s.yaml'}:4:1: not valid YAML: could not find expected ':'"
+    )
 
 
 def _missing_lines(shared: list[str], ours: list[str]) -> list[str]:

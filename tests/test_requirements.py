@@ -4,7 +4,10 @@ suite runs on those versions."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterable
 from importlib import metadata
@@ -90,3 +93,27 @@ def test_ci_deploys_with_the_runtime_set(project_dir: Path) -> None:
     }
     assert installs == {"requirements.txt", "policy/requirements.txt", "requirements-checkov.txt"}
     assert "pip install -q -r requirements-dev.txt" in (project_dir / ".ci" / "run").read_text()
+
+
+# Run in a process of its own: the preview of dev, then the distributions of every module it imported.
+IMPORTED_BY_THE_PREVIEW = """
+import contextlib, io, json, sys
+from importlib import metadata
+from components.preview import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["dev"])
+owners = metadata.packages_distributions()
+print(json.dumps([code, sorted({d for m in list(sys.modules) for d in owners.get(m.partition(".")[0], [])})]))
+"""
+
+
+def test_the_preview_imports_only_what_the_runtime_lock_holds(project_dir: Path) -> None:
+    """The tests run with the development set, where a tool's package (jsonschema, ruamel.yaml: check-jsonschema
+    brings them) would be there for the preview too: the runtime set alone would then fail to run it."""
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTED_BY_THE_PREVIEW], cwd=project_dir, capture_output=True, text=True, check=True
+    )
+    code, distributions = json.loads(done.stdout)
+    assert code == 0
+    runtime = locked(project_dir / "requirements.txt").keys() | INSTALLER
+    assert {canonicalize_name(d) for d in distributions} - runtime == set()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 
 from components.config import Problem, did_you_mean, key_text, yaml_text
 from components.offline import yamlfile
@@ -104,32 +104,86 @@ _SCHEMA_TYPES = {
 }
 
 
-def _schema_problem(error: jsonschema.ValidationError) -> tuple[KeyPath, str]:
+def _schema_rule(schema: Any, location: Sequence[str | int]) -> Any:
+    """The value in the schema at a keyword's location (jsonschema_rs gives it with `$ref`s already followed)."""
+    for step in location:
+        schema = schema[step]
+    return schema
+
+
+def _instance(document: Any, path: Sequence[str | int]) -> Any:
+    """The value at `path` in the document as read, not as jsonschema_rs handed it back (whole-valued floats stay)."""
+    for step in path:
+        document = document[step]
+    return document
+
+
+def _schema_order(schema: Any, evaluation: Sequence[str | int]) -> tuple[int, ...]:
+    """Where a keyword's check comes in the schema as written: the keywords of an object in order, `then` and `else`
+    with their `if`, a `$ref` followed to its target; errors of one subschema are listed in that order."""
+    order: list[int] = []
+    current = schema
+    for step in evaluation:
+        if isinstance(current, list) and isinstance(step, int):
+            order.append(step)
+            current = current[step]
+            continue
+        if not isinstance(current, dict) or step not in current:
+            break
+        keys = list(current)
+        order.append(keys.index("if" if step in ("then", "else") and "if" in current else step))
+        current = current[step]
+        if step == "$ref" and isinstance(current, str) and current.startswith("#/"):
+            current = _schema_rule(schema, current[2:].split("/"))
+    return tuple(order)
+
+
+def _schema_problem(error: jsonschema_rs.ValidationError, document: Any, schema: Any) -> tuple[KeyPath, str]:
     """A project-schema error in YAML's words, at the deepest place it can be pinned to."""
-    deeper = [c for c in error.context or [] if len(c.absolute_path) > len(error.absolute_path)]
-    if deeper:
-        return _schema_problem(max(deeper, key=lambda c: len(c.absolute_path)))
-    path: KeyPath = tuple(error.absolute_path)
-    instance = error.instance
-    rule: Any = error.validator_value
-    if error.validator == "type":
+    branches: list[list[jsonschema_rs.ValidationError]] = getattr(error.kind, "context", None) or []
+    deeper = [c for branch in branches for c in branch if len(c.instance_path) > len(error.instance_path)]
+    if deeper:  # the first of the deepest, in the schema's order
+        deepest = max(len(c.instance_path) for c in deeper)
+        first = min(
+            (c for c in deeper if len(c.instance_path) == deepest),
+            key=lambda c: _schema_order(schema, c.evaluation_path),
+        )
+        return _schema_problem(first, document, schema)
+    path: KeyPath = tuple(error.instance_path)
+    instance = _instance(document, path)
+    keyword = error.kind.name
+    rule: Any = _schema_rule(schema, error.schema_path)
+    if keyword == "type":
         kinds = [str(k) for k in (rule if isinstance(rule, list) else [rule])]
         return path, f"{yaml_text(instance)}: must be {' or '.join(_SCHEMA_TYPES.get(k, k) for k in kinds)}"
-    if error.validator == "enum":
+    if keyword == "enum":
         allowed = " | ".join(str(v) for v in rule)
         return path, f"{yaml_text(instance)} is not allowed (use one of {allowed})"
-    if error.validator == "required":
+    if keyword == "required":
         missing = [k for k in rule if isinstance(instance, dict) and k not in instance]
         return path, f"{', '.join(missing)} is required"
-    if error.validator == "additionalProperties" and isinstance(instance, dict):
-        known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+    if keyword == "additionalProperties" and isinstance(instance, dict):
+        subschema = _schema_rule(schema, error.schema_path[:-1])
+        known = list(subschema.get("properties", {})) if isinstance(subschema, dict) else []
         extra = [k for k in instance if k not in known]
         return (*path, extra[0]) if extra else path, (
             f"{', '.join(extra)}: not a setting here{did_you_mean(extra[0], known) if extra else ''}"
         )
-    if error.validator in ("oneOf", "anyOf"):
+    if keyword in ("oneOf", "anyOf"):
         return path, f"{yaml_text(instance)}: is not a valid value here"
+    if keyword == "minLength":
+        return path, f"{instance!r} should be non-empty" if rule == 1 else f"{instance!r} is too short"
+    if keyword == "const":
+        return path, f"{rule!r} was expected"
     return path, error.message
+
+
+def _schema_problems(document: dict[str, Any]) -> list[tuple[KeyPath, str]]:
+    """What Pulumi's project schema finds wrong in Pulumi.yaml, in the order of the keys' paths."""
+    schema = json.loads(PROJECT_SCHEMA.read_text())
+    found = jsonschema_rs.Draft202012Validator(schema).iter_errors(document)
+    ordered = sorted(found, key=lambda e: ([str(p) for p in e.instance_path], _schema_order(schema, e.evaluation_path)))
+    return [_schema_problem(error, document, schema) for error in ordered]
 
 
 def load_project(directory: Path) -> Project:
@@ -151,11 +205,7 @@ def load_project(directory: Path) -> Project:
         raise ProjectError(
             f"{shown}: must be a mapping with at least `name:` and `runtime:` (found {yaml_text(document)})"
         )
-    schema = json.loads(PROJECT_SCHEMA.read_text())
-    for invalid in sorted(
-        jsonschema.Draft202012Validator(schema).iter_errors(document), key=lambda e: [str(p) for p in e.path]
-    ):
-        at, message = _schema_problem(invalid)
+    for at, message in _schema_problems(document):
         mark = parsed.mark(at)
         where = f"{shown}:{mark.line}:{mark.column}" if mark else shown
         problems.append(f"{where}: {'.'.join(map(str, at)) or '(top level)'}: {message}")

@@ -10,9 +10,9 @@ The CLI parses Pulumi.yaml and stack files with Go's gopkg.in/yaml.v3, which dif
   overwrite.
 - Integers may be written 0x…, 0o…, 0b…, legacy 0… octal, with `_` separators; too large for 64 bits, a float.
 
-ruamel.yaml's round-trip loader parses the file and records where each key and item sits (`.lc`); we decode
-plain scalars with the rules above instead of its own, and collect keys given twice instead of stopping at the
-first. Nothing here raises anything but `YamlError`.
+PyYAML's parser and composer give the tree of nodes with the line and column of each; we decode plain scalars
+with the rules above instead of its YAML 1.1 ones, build the values ourselves, and collect keys given twice instead
+of stopping at the first. Nothing here raises anything but `YamlError`.
 """
 
 from __future__ import annotations
@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
-from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.tag import Tag
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError
+from yaml.error import MarkedYAMLError, YAMLError
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 KeyPath = tuple[str | int, ...]
 _PLAIN = "!plain"
@@ -114,101 +115,199 @@ def plain_scalar(text: str) -> Any:
     return text
 
 
-def _mark(line: int, column: int) -> Mark:
-    """A position as ruamel.yaml gives it (from 0) as editors show it (from 1)."""
-    return Mark(line + 1, column + 1)
+_MERGE = f"{_TAG}merge"
+_KIND = {ScalarNode: "scalar", SequenceNode: "sequence", MappingNode: "mapping"}
 
 
-class _Resolver(VersionedResolver):
-    """Plain scalars keep the tag `!plain`, for `plain_scalar` to decode; `<<` stays the merge key."""
+def _mark(node: Node) -> Mark:
+    """Where a node starts (PyYAML counts from 0), as editors show it (from 1)."""
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> Any:
+
+class _Loader(Reader, Scanner, Parser, Composer, Resolver):
+    """PyYAML's reader, scanner, parser and composer: the node tree, with plain scalars left for `plain_scalar`."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+        self.anchor_names: dict[Node, str] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """Plain scalars keep the tag `!plain`; `<<` stays the merge key."""
         if kind is ScalarNode and implicit[0] and value != "<<":
-            return Tag(suffix=_PLAIN)
-        return super().resolve(kind, value, implicit)
+            return _PLAIN
+        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+
+    def scan_to_next_token(self) -> None:
+        """PyYAML's, except that in flow context (`[...]`, `{...}`) a tab separates tokens as a space does, as in
+        yaml.v3 (scannerc.go, yaml_parser_scan_to_next_token: "Tabs are allowed: in the flow context")."""
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        blank = " \t" if self.flow_level else " "
+        while True:
+            while self.peek() in blank:
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():  # type: ignore[no-untyped-call]
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        anchor = None if isinstance(event, AliasEvent) else event.anchor
+        if anchor is not None:  # an anchor defined again replaces the first, as in yaml.v3 (PyYAML would refuse it)
+            self.anchors.pop(anchor, None)
+        node = super().compose_node(parent, index)
+        if anchor is not None and node is not None:
+            self.anchor_names[node] = anchor
+        return node
 
 
-class _Constructor(RoundTripConstructor):
-    """The round-trip constructor with yaml.v3's scalars, keys as written, and keys given twice collected."""
+@dataclass(eq=False)
+class _Seq:
+    """A list as written; like `_Map`, equal only to itself, so that either can stand as a (refused) key."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.source = ""
-        self.duplicates: list[tuple[CommentedMap, str, Mark]] = []
+    items: list[tuple[Any, Mark]] = field(default_factory=list)
+    """(value, where the item starts)"""
+
+
+@dataclass(eq=False)
+class _Map:
+    """A mapping as written: its own keys (the first of each), the mappings merged into it, the keys given twice."""
+
+    items: list[tuple[Any, Any, Mark]] = field(default_factory=list)
+    """(key, value, where the key starts)"""
+    merged: list[_Map] = field(default_factory=list)
+    twice: list[tuple[Any, Mark, Mark]] = field(default_factory=list)
+    """(key, where it was first given, where again)"""
+
+
+class _Build:
+    """The node tree to values: yaml.v3's scalars, keys as written, merge keys, keys given twice collected.
+
+    Each node is built once (an alias shares what its anchor built); a node met again while it is being built is an
+    alias inside its own anchor's value, which yaml.v3 refuses ("anchor ... value contains itself")."""
+
+    def __init__(self, source: str, anchor_names: dict[Node, str]) -> None:
+        self.source = source
+        self.anchor_names = anchor_names
+        self.built: dict[Node, Any] = {}
+        self.building: set[Node] = set()
 
     def refuse(self, node: Node, message: str) -> YamlError:
-        return YamlError(self.source, message, _mark(node.start_mark.line, node.start_mark.column))
+        return YamlError(self.source, message, _mark(node))
 
-    def construct_object(self, node: Node, deep: bool = False) -> Any:
-        if node in self.recursive_objects:  # yaml.v3: "anchor ... value contains itself"
-            raise self.refuse(node, f"the anchor &{node.anchor} is used inside its own value")
-        return super().construct_object(node, deep=True)  # built at once, so that check sees every value
+    def node(self, node: Node) -> Any:
+        if node in self.built:
+            return self.built[node]
+        if node in self.building:
+            raise self.refuse(node, f"the anchor &{self.anchor_names.get(node)} is used inside its own value")
+        self.building.add(node)
+        if isinstance(node, MappingNode):  # a tag on a mapping or a list changes nothing, as in yaml.v3
+            value: Any = self.mapping(node)
+        elif isinstance(node, SequenceNode):
+            value = _Seq([(self.node(item), _mark(item)) for item in node.value])
+        else:
+            value = self.scalar(node)
+        self.building.discard(node)
+        self.built[node] = value
+        return value
 
-    def construct_non_recursive_object(self, node: Node, tag: str | None = None) -> Any:
-        tag = tag or str(node.tag)
-        if not isinstance(node, ScalarNode):  # a tag on a mapping or a list changes nothing, as in yaml.v3
-            return super().construct_non_recursive_object(
-                node, _TAG + ("map" if isinstance(node, MappingNode) else "seq")
-            )
-        text = str(self.construct_scalar(node))  # the text as written (block styles folded, anchors dropped)
-        if tag == _PLAIN:
+    def scalar(self, node: Node) -> Any:
+        text = str(node.value)  # the text as written (block styles folded, anchors dropped)
+        if node.tag == _PLAIN:
             return plain_scalar(text)
-        if tag == f"{_TAG}str":
+        if node.tag == f"{_TAG}str":
             return text
-        kind = tag.removeprefix(_TAG)
+        kind = node.tag.removeprefix(_TAG)
         if kind not in _TYPED:
             raise self.refuse(
-                node, f"the tag {tag} is not supported here; write plain YAML values (text, numbers, true/false)"
+                node, f"the tag {node.tag} is not supported here; write plain YAML values (text, numbers, true/false)"
             )
         value = plain_scalar(text)
         if (isinstance(value, bool) and kind != "bool") or not isinstance(value, _TYPED[kind]):
             raise self.refuse(node, f"{text!r} is not a valid !!{kind}")
         return float(plain_scalar(text)) if kind == "float" else value
 
-    def flatten_mapping(self, node: Any) -> Any:
-        for key_node, _ in node.value:  # a key is the text written: `1:` and `true:` are "1" and "true"
-            if key_node.tag == _PLAIN:
-                key_node.tag = f"{_TAG}str"
-        return super().flatten_mapping(node)
+    def key(self, node: Node) -> Any:
+        """A plain key is the text written: `1:` and `true:` are "1" and "true"."""
+        if isinstance(node, ScalarNode) and node.tag == _PLAIN:
+            return str(node.value)
+        return self.node(node)
 
-    def check_mapping_key(self, node: Node, key_node: Node, mapping: Any, key: Any, value: Any) -> bool:
-        if key in mapping:  # the first stays; where the second sits is kept to report both
-            self.duplicates.append((mapping, key, _mark(key_node.start_mark.line, key_node.start_mark.column)))
-            return False
-        return True
+    def mapping(self, node: MappingNode) -> _Map:
+        result = _Map()
+        merges = [(key, value) for key, value in node.value if key.tag == _MERGE]  # `<<: *anchor` (yaml.v3 has them)
+        for number, (key_node, value_node) in enumerate(merges):
+            if number:
+                raise ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    'found duplicate merge key "<<"',
+                    key_node.start_mark,
+                )
+            result.merged = self.merged(node, value_node)
+        first: dict[Any, Mark] = {}  # keys are text, other scalars or built lists and mappings: all hashable
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            key, value = self.key(key_node), self.node(value_node)
+            if key in first:  # the first stays; where the second sits is kept to report both
+                result.twice.append((key, first[key], _mark(key_node)))
+            else:
+                first[key] = _mark(key_node)
+                result.items.append((key, value, _mark(key_node)))
+        return result
+
+    def merged(self, node: MappingNode, value_node: Node) -> list[_Map]:
+        """The mappings `<<` names: one, or a list of them (the earlier wins)."""
+        value = self.node(value_node)
+        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                expected = "a mapping" if isinstance(value_node, SequenceNode) else "a mapping or list of mappings"
+                raise ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"expected {expected} for merging, but found {_KIND[type(source)]}",
+                    source.start_mark,
+                )
+        return [item for item, _ in value.items] if isinstance(value, _Seq) else [value]
 
 
 class _Walk:
-    """ruamel's tree to plain dicts and lists, recording where each key and item sits."""
+    """The built values to plain dicts and lists, recording where each key and item sits."""
 
-    def __init__(self, source: str, duplicates: list[tuple[CommentedMap, str, Mark]]) -> None:
+    def __init__(self, source: str) -> None:
         self.source = source
         self.document = Document(None)
-        self.duplicates = duplicates
 
     def value(self, data: Any, path: KeyPath) -> Any:
-        if isinstance(data, CommentedMap):
+        if isinstance(data, _Map):
             return self.mapping(data, path)
-        if isinstance(data, CommentedSeq):
-            for index in range(len(data)):
-                self.document.marks[(*path, index)] = _mark(*data.lc.item(index))
-            return [self.value(item, (*path, index)) for index, item in enumerate(data)]
+        if isinstance(data, _Seq):
+            for index, (_, where) in enumerate(data.items):
+                self.document.marks[(*path, index)] = where
+            return [self.value(item, (*path, index)) for index, (item, _) in enumerate(data.items)]
         return data
 
-    def mapping(self, data: CommentedMap, path: KeyPath) -> dict[str, Any]:
+    def mapping(self, data: _Map, path: KeyPath) -> dict[str, Any]:
         merged: dict[str, Any] = {}
-        for source in reversed(list(data.merge)):  # `<<: *anchor` (yaml.v3 supports merge keys)
+        for source in reversed(data.merged):
             merged |= self.mapping(source, path)
         own: dict[str, Any] = {}
-        for key, value in data.non_merged_items():
-            where = _mark(*data.lc.key(key))
+        for key, value, where in data.items:
             if not isinstance(key, str):
                 raise YamlError(self.source, "a key must be plain text, not a list or a mapping", where)
             self.document.marks[(*path, key)] = where
             own[key] = self.value(value, (*path, key))
-        for mapping, key, second in self.duplicates:
-            if mapping is data:
-                self.document.duplicates.append(((*path, key), _mark(*data.lc.key(key)), second))
+        self.document.duplicates.extend(((*path, key), first, second) for key, first, second in data.twice)
         return {**merged, **own}  # keys given explicitly win
 
 
@@ -219,11 +318,13 @@ def _position(text: str, offset: int) -> Mark:
 
 def parse(text: str, source: str) -> Document:
     """Parse YAML text; `source` names it in messages (a file path, or `--set key=value`)."""
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Resolver, yaml.Constructor = _Resolver, _Constructor
-    yaml.constructor.source = source
     try:
-        tree = yaml.load(text)
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+        tree = _Build(source, loader.anchor_names).node(root) if root is not None else None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "not valid YAML"
@@ -237,9 +338,9 @@ def parse(text: str, source: str) -> Document:
             f"character U+{error.character:04X} is not allowed in YAML ({error.reason})",
             _position(text, error.position),
         ) from None
-    except YAMLError as error:  # any other ruamel.yaml error: still one line, never a traceback
+    except YAMLError as error:  # any other PyYAML error: still one line, never a traceback
         raise YamlError(source, f"not valid YAML: {error}") from None
-    walk = _Walk(source, yaml.constructor.duplicates)
+    walk = _Walk(source)
     walk.document.value = walk.value(tree, ())
     walk.document.duplicates.sort(key=lambda duplicate: (duplicate[2].line, duplicate[2].column))  # file order
     return walk.document
