@@ -9,6 +9,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,6 +82,36 @@ def plan_for() -> PlanFor:
         return planned(stack, overrides)
 
     return run
+
+
+DOCS_PREVIEW = "docs-preview-command"
+"""The xdist group of the tests that read `docs_preview_command`: one worker runs them all, so the process runs once."""
+
+
+@pytest.fixture(scope="session")
+def docs_preview_command() -> subprocess.CompletedProcess[str]:
+    """The one run of the preview in a process of its own, as docs/preview.md, "Where to run it", gives the command:
+    from `stacks/`, with the checkout on PYTHONPATH; with another hash seed than this process's, and with Python's
+    import log on (PYTHONPROFILEIMPORTTIME: stderr names every module the preview imported). It proves the
+    `python -m components.preview` entry; every other test runs the same `main()` in this process. (Without
+    PYTHONPATH, Python itself cannot find `components` there, before any of our code runs: the docs say so.)"""
+    from support import code_blocks, doc_section
+
+    (command,) = code_blocks(doc_section("docs/preview.md", "## Where to run it"), "bash")
+    assignment, _interpreter, *arguments = command.split()
+    name, value = assignment.split("=", 1)
+    assert arguments == ["-m", "components.preview", "dev"]
+    result = subprocess.run(
+        [sys.executable, *arguments],
+        cwd=PROJECT_DIR / "stacks",
+        env={**os.environ, name: value, "PYTHONHASHSEED": "4242", "PYTHONPROFILEIMPORTTIME": "1"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
 
 
 @pytest.fixture(scope="session")

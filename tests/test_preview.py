@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import DOCS_PREVIEW
 from support import (
     PROJECT_DIR,
     absent_stack,
@@ -34,28 +35,11 @@ CONSUMER = PROJECT_DIR / "examples" / "consumer"
 
 
 @pytest.fixture(scope="module")
-def dev_text() -> str:
-    """The one run of the command in a process of its own, as docs/preview.md, "Where to run it", gives it: from
-    `stacks/`, with the checkout on PYTHONPATH; and with another hash seed than this process's. It proves the
-    `python -m components.preview` entry; every other test runs the same `main()` in this process. (Without
-    PYTHONPATH, Python itself cannot find `components` there, before any of our code runs: the docs say so.)"""
-    (command,) = code_blocks(doc_section("docs/preview.md", "## Where to run it"), "bash")
-    assignment, _interpreter, *arguments = command.split()
-    name, value = assignment.split("=", 1)
-    assert arguments == ["-m", "components.preview", "dev"]
-    result = subprocess.run(
-        [sys.executable, *arguments],
-        cwd=PROJECT_DIR / "stacks",
-        env={**os.environ, name: value, "PYTHONHASHSEED": "4242"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+def dev_text(docs_preview_command: subprocess.CompletedProcess[str]) -> str:
+    return docs_preview_command.stdout
 
 
+@pytest.mark.xdist_group(DOCS_PREVIEW)
 def test_dev_preview_shows_the_resource_tree(dev_text: str) -> None:
     for line in (
         "pulumi:pulumi:Stack",
@@ -67,6 +51,7 @@ def test_dev_preview_shows_the_resource_tree(dev_text: str) -> None:
         assert line in dev_text
 
 
+@pytest.mark.xdist_group(DOCS_PREVIEW)
 def test_dev_preview_shows_key_inputs_and_outputs(dev_text: str) -> None:
     assert "properties.existingClusterId:" in dev_text
     assert "autoterminationMinutes: 30" in dev_text
@@ -172,6 +157,7 @@ def test_the_same_stack_prints_the_same_bytes_twice(output_format: str) -> None:
     assert first.stdout == second.stdout
 
 
+@pytest.mark.xdist_group(DOCS_PREVIEW)
 def test_from_a_subfolder_in_another_process_the_preview_prints_the_same_bytes(dev_text: str) -> None:
     """From `stacks/` the preview finds the project's Pulumi.yaml above the folder, and prints the same plan as from
     the root, byte for byte, whatever the hash seed."""
