@@ -35,6 +35,24 @@ settings.register_profile("thorough", settings.get_profile("unit"), max_examples
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "unit"))
 
 
+ENGINE_TIER = PROJECT_DIR / "tests" / "engine"
+
+
+def _engine_tier_asked_for(config: pytest.Config) -> bool:
+    if os.environ.get("ADF_ENGINE_REQUIRED") == "1":
+        return True
+    paths = (Path(arg.split("::", 1)[0]).resolve() for arg in config.args)
+    return any(path == ENGINE_TIER or ENGINE_TIER in path.parents for path in paths)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A plain `python -m pytest` (the README's command, CI's first step) leaves the engine tier out, without even
+    importing it: one engine scenario takes tens of seconds on 2 cores, and that run is the fast offline loop."""
+    if collection_path == ENGINE_TIER and not _engine_tier_asked_for(config):
+        return True
+    return None
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """The unit tier runs the program hundreds of times in one process (components/offline/collector.py)."""
     from components.offline.collector import collect_cycles_rarely
@@ -84,16 +102,12 @@ def plan_for() -> PlanFor:
     return run
 
 
-DOCS_PREVIEW = "docs-preview-command"
-"""The xdist group of the tests that read `docs_preview_command`: one worker runs them all, so the process runs once."""
-
-
 @pytest.fixture(scope="session")
 def docs_preview_command() -> subprocess.CompletedProcess[str]:
-    """The one run of the preview in a process of its own, as docs/preview.md, "Where to run it", gives the command:
-    from `stacks/`, with the checkout on PYTHONPATH; with another hash seed than this process's, and with Python's
-    import log on (PYTHONPROFILEIMPORTTIME: stderr names every module the preview imported). It proves the
-    `python -m components.preview` entry; every other test runs the same `main()` in this process. (Without
+    """The preview in a process of its own (once per test process), as docs/preview.md, "Where to run it", gives
+    the command: from `stacks/`, with the checkout on PYTHONPATH; with another hash seed than this process's, and
+    with Python's import log on (PYTHONPROFILEIMPORTTIME: stderr names every module the preview imported). It proves
+    the `python -m components.preview` entry; every other test runs the same `main()` in this process. (Without
     PYTHONPATH, Python itself cannot find `components` there, before any of our code runs: the docs say so.)"""
     from support import code_blocks, doc_section
 

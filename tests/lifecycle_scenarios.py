@@ -21,6 +21,7 @@ Rules are the rows of the lifecycle table (components/offline/specs/azure-lifecy
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,7 +147,10 @@ def stack_files() -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in STACKS_DIR.glob("Pulumi.*.yaml"))
 
 
+@functools.cache
 def stack_config(stack: str) -> dict[str, Any]:
+    """The stack file's `config:`, read once per process (building the catalogue asks for it dozens of times);
+    callers read it and never change it."""
     document = yaml.safe_load((STACKS_DIR / f"Pulumi.{stack}.yaml").read_text()) or {}
     config: dict[str, Any] = document.get("config") or {}
     return config

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DOCS_PREVIEW
 from support import (
     PROJECT_DIR,
     absent_stack,
@@ -39,7 +38,6 @@ def dev_text(docs_preview_command: subprocess.CompletedProcess[str]) -> str:
     return docs_preview_command.stdout
 
 
-@pytest.mark.xdist_group(DOCS_PREVIEW)
 def test_dev_preview_shows_the_resource_tree(dev_text: str) -> None:
     for line in (
         "pulumi:pulumi:Stack",
@@ -51,7 +49,6 @@ def test_dev_preview_shows_the_resource_tree(dev_text: str) -> None:
         assert line in dev_text
 
 
-@pytest.mark.xdist_group(DOCS_PREVIEW)
 def test_dev_preview_shows_key_inputs_and_outputs(dev_text: str) -> None:
     assert "properties.existingClusterId:" in dev_text
     assert "autoterminationMinutes: 30" in dev_text
@@ -157,7 +154,6 @@ def test_the_same_stack_prints_the_same_bytes_twice(output_format: str) -> None:
     assert first.stdout == second.stdout
 
 
-@pytest.mark.xdist_group(DOCS_PREVIEW)
 def test_from_a_subfolder_in_another_process_the_preview_prints_the_same_bytes(dev_text: str) -> None:
     """From `stacks/` the preview finds the project's Pulumi.yaml above the folder, and prints the same plan as from
     the root, byte for byte, whatever the hash seed."""

@@ -12,7 +12,6 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import DOCS_PREVIEW
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -94,7 +93,6 @@ def test_ci_deploys_with_the_runtime_set(project_dir: Path) -> None:
     assert "pip install -q -r requirements-dev.txt" in (project_dir / ".ci" / "run").read_text()
 
 
-@pytest.mark.xdist_group(DOCS_PREVIEW)
 def test_the_preview_imports_only_what_the_runtime_lock_holds(
     project_dir: Path, docs_preview_command: subprocess.CompletedProcess[str]
 ) -> None:
