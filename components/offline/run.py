@@ -98,7 +98,10 @@ def run_program(
 def _on_virtual_time() -> None:
     """The mock runtime runs the program on this thread's event loop (pulumi's `_ensure_event_loop`): make it one
     on which the program's waits pass at once (components/offline/virtual_time.py)."""
-    if not isinstance(asyncio.get_event_loop_policy().get_event_loop(), VirtualTimeLoop):
+    current = asyncio.get_event_loop_policy().get_event_loop()
+    if not isinstance(current, VirtualTimeLoop):
+        if not current.is_running():
+            current.close()
         asyncio.set_event_loop(VirtualTimeLoop())
 
 
