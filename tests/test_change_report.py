@@ -170,11 +170,11 @@ def test_the_base_is_built_here_only_when_its_program_is_the_working_trees(proje
 def test_the_base_built_in_its_own_process_reports_what_the_one_built_here_does(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit_stack(project, "prod", azure_native__location="northeurope")
-    here = report(project, capsys, "prod", "--against", "main", "--format", "json")
+    edit_stack(project, "dev", azure_native__location="northeurope")
+    here = report(project, capsys, "dev", "--against", "main", "--format", "json")
     with (project / "__main__.py").open("a") as program:
         program.write("# a comment\n")
-    assert report(project, capsys, "prod", "--against", "main", "--format", "json") == here
+    assert report(project, capsys, "dev", "--against", "main", "--format", "json") == here
     assert here[0] == 3
 
 

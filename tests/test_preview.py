@@ -64,13 +64,19 @@ def test_every_stack_file_previews_cleanly(stack: str) -> None:
     assert json.loads(result.stdout)["stack"] == stack
 
 
-def test_prod_preview_as_json_lists_protected_stateful_resources() -> None:
+@pytest.fixture(scope="module")
+def prod_json() -> str:
+    """`python -m components.preview prod --json`, which several tests read."""
+    result = preview_here("prod", "--json")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_prod_preview_as_json_lists_protected_stateful_resources(prod_json: str) -> None:
     """prod is private: its network (VNet, subnets, NSG, endpoints, DNS) is protected too, being the deploy's path to
     the protected workspace and vault (components/network.py), and so is the factory's managed virtual network (a
     generic resource with no delete of its own: components/managed_network.py)."""
-    result = preview_here("prod", "--json")
-    assert result.returncode == 0, result.stderr
-    plan = json.loads(result.stdout)
+    plan = json.loads(prod_json)
     protected = {r["type"] for r in plan["resources"] if r["protect"]}
     assert protected == {
         "azure-native:resources:ResourceGroup",
@@ -160,9 +166,9 @@ def test_from_a_subfolder_in_another_process_the_preview_prints_the_same_bytes(d
     assert preview_here("dev").stdout == dev_text
 
 
-def test_json_lists_dependencies_in_a_stable_order() -> None:
+def test_json_lists_dependencies_in_a_stable_order(prod_json: str) -> None:
     """The SDK gathers a resource's dependencies in a set, whose order changes with the hash seed."""
-    resources = json.loads(preview_here("prod", "--json").stdout)["resources"]
+    resources = json.loads(prod_json)["resources"]
     assert all(r["dependencies"] == sorted(r["dependencies"]) for r in resources)
     assert any(len(r["dependencies"]) > 1 for r in resources)
 
@@ -260,11 +266,11 @@ def test_an_unknown_stack_names_the_stacks_there_are() -> None:
 
 
 @pytest.mark.parametrize("option", ["-s", "--stack"])
-def test_the_stack_is_named_as_pulumi_takes_it(option: str) -> None:
+def test_the_stack_is_named_as_pulumi_takes_it(option: str, prod_json: str) -> None:
     """`pulumi preview -s prod`: the habit Pulumi users bring."""
     result = preview_here(option, "prod", "--json")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == preview_here("prod", "--json").stdout
+    assert result.stdout == prod_json
 
 
 @pytest.mark.parametrize(
@@ -417,7 +423,9 @@ def test_adding_a_stack_as_the_readme_says_keeps_the_stack_tests_green(tmp_path:
     )
     (clone / "stacks" / f"Pulumi.{name}.yaml").write_text(section.split("```yaml\n", 1)[1].split("```", 1)[0])
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-rA", "-p", "no:cacheprovider", "-p", "stack_added"],
+        # Plain asserts: the copy's tests only have to pass (a failure names its test, to run again in the copy), and
+        # rewriting every test module's asserts would be a quarter of this process's time.
+        [sys.executable, "-m", "pytest", "-rA", "-p", "no:cacheprovider", "-p", "stack_added", "--assert=plain"],
         cwd=clone,
         env={**os.environ, "ADF_STACK_ADDED": name, "PYTHONPATH": str(clone / "tests")},
         capture_output=True,
