@@ -215,7 +215,7 @@ def test_current_access_mode_names_reach_adf_as_their_classic_aliases(
     linked service cannot send, so each run's cluster would be refused. Their classic aliases name the same access
     mode and need no kind: sent instead, so a user keeps the name Databricks' UI shows. Sources:"""
     section = {"newJobCluster": ("jobCluster", JOB_CLUSTER), "instancePool": ("instancePool", POOL)}[cluster_mode]
-    plan = plan_for("prod", clusterMode=cluster_mode, **{section[0]: {**section[1], "dataSecurityMode": mode}})
+    plan = plan_for("dev", clusterMode=cluster_mode, **{section[0]: {**section[1], "dataSecurityMode": mode}})
     assert databricks_link(plan)["dataSecurityMode"] == sent
 
 
