@@ -7,6 +7,7 @@ too and runs no test, so it need not spend seconds importing them; the fixtures 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import subprocess
@@ -103,12 +104,30 @@ def plan_for() -> PlanFor:
 
 
 @pytest.fixture(scope="session")
-def docs_preview_command() -> subprocess.CompletedProcess[str]:
-    """The preview in a process of its own (once per test process), as docs/preview.md, "Where to run it", gives
-    the command: from `stacks/`, with the checkout on PYTHONPATH; with another hash seed than this process's, and
-    with Python's import log on (PYTHONPROFILEIMPORTTIME: stderr names every module the preview imported). It proves
-    the `python -m components.preview` entry; every other test runs the same `main()` in this process. (Without
-    PYTHONPATH, Python itself cannot find `components` there, before any of our code runs: the docs say so.)"""
+def docs_preview_command(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> subprocess.CompletedProcess[str]:
+    """The preview in a process of its own, once per test run, as docs/preview.md, "Where to run it", gives the
+    command: from `stacks/`, with the checkout on PYTHONPATH; with another hash seed than this process's, and with
+    Python's import log on (PYTHONPROFILEIMPORTTIME: stderr names every module the preview imported). It proves the
+    `python -m components.preview` entry; every other test runs the same `main()` in this process. (Without
+    PYTHONPATH, Python itself cannot find `components` there, before any of our code runs: the docs say so.)
+
+    Under pytest-xdist the first worker to ask runs it and leaves the result in the run's shared temporary folder
+    for the others (pytest-xdist's documented recipe, "Making session-scoped fixtures execute only once", with the
+    standard library's file lock: the tests run on POSIX, as their bash scripts do)."""
+    if worker_id == "master":
+        return _docs_preview_command()
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / "docs-preview.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        kept = shared / "docs-preview.json"
+        if not kept.exists():
+            result = _docs_preview_command()
+            kept.write_text(json.dumps([result.returncode, result.stdout, result.stderr]))
+        code, out, err = json.loads(kept.read_text())
+    return subprocess.CompletedProcess(["components.preview", "dev"], code, out, err)
+
+
+def _docs_preview_command() -> subprocess.CompletedProcess[str]:
     from support import code_blocks, doc_section
 
     (command,) = code_blocks(doc_section("docs/preview.md", "## Where to run it"), "bash")
