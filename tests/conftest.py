@@ -7,7 +7,6 @@ too and runs no test, so it need not spend seconds importing them; the fixtures 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import subprocess
@@ -116,6 +115,8 @@ def docs_preview_command(tmp_path_factory: pytest.TempPathFactory, worker_id: st
     standard library's file lock: the tests run on POSIX, as their bash scripts do)."""
     if worker_id == "master":
         return _docs_preview_command()
+    import fcntl  # POSIX only, as the tests' bash scripts are: imported here, so a conftest import never needs it
+
     shared = tmp_path_factory.getbasetemp().parent
     with (shared / "docs-preview.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
