@@ -104,18 +104,13 @@ _SCHEMA_TYPES = {
 }
 
 
-def _schema_rule(schema: Any, location: Sequence[str | int]) -> Any:
-    """The value in the schema at a keyword's location (jsonschema_rs gives it with `$ref`s already followed)."""
-    for step in location:
-        schema = schema[step]
-    return schema
-
-
-def _instance(document: Any, path: Sequence[str | int]) -> Any:
-    """The value at `path` in the document as read, not as jsonschema_rs handed it back (whole-valued floats stay)."""
+def _at(value: Any, path: Sequence[str | int]) -> Any:
+    """The value at `path` inside `value`: in the schema, a keyword's rule (jsonschema_rs gives its location with
+    `$ref`s already followed); in the document, a value as read, not as jsonschema_rs hands it back (whole-valued
+    floats stay)."""
     for step in path:
-        document = document[step]
-    return document
+        value = value[step]
+    return value
 
 
 def _schema_order(schema: Any, evaluation: Sequence[str | int]) -> tuple[int, ...]:
@@ -134,7 +129,7 @@ def _schema_order(schema: Any, evaluation: Sequence[str | int]) -> tuple[int, ..
         order.append(keys.index("if" if step in ("then", "else") and "if" in current else step))
         current = current[step]
         if step == "$ref" and isinstance(current, str) and current.startswith("#/"):
-            current = _schema_rule(schema, current[2:].split("/"))
+            current = _at(schema, current[2:].split("/"))
     return tuple(order)
 
 
@@ -150,9 +145,9 @@ def _schema_problem(error: jsonschema_rs.ValidationError, document: Any, schema:
         )
         return _schema_problem(first, document, schema)
     path: KeyPath = tuple(error.instance_path)
-    instance = _instance(document, path)
+    instance = _at(document, path)
     keyword = error.kind.name
-    rule: Any = _schema_rule(schema, error.schema_path)
+    rule: Any = _at(schema, error.schema_path)
     if keyword == "type":
         kinds = [str(k) for k in (rule if isinstance(rule, list) else [rule])]
         return path, f"{yaml_text(instance)}: must be {' or '.join(_SCHEMA_TYPES.get(k, k) for k in kinds)}"
@@ -163,7 +158,7 @@ def _schema_problem(error: jsonschema_rs.ValidationError, document: Any, schema:
         missing = [k for k in rule if isinstance(instance, dict) and k not in instance]
         return path, f"{', '.join(missing)} is required"
     if keyword == "additionalProperties" and isinstance(instance, dict):
-        subschema = _schema_rule(schema, error.schema_path[:-1])
+        subschema = _at(schema, error.schema_path[:-1])
         known = list(subschema.get("properties", {})) if isinstance(subschema, dict) else []
         extra = [k for k in instance if k not in known]
         return (*path, extra[0]) if extra else path, (
