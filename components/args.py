@@ -559,6 +559,24 @@ DEFAULTS: dict[str, Any] = {
 }
 """Each key's default, by its camelCase path; a key not listed has none (unset)."""
 
+REQUIRED: tuple[str, ...] = (
+    "interactiveCluster.sparkVersion",
+    "interactiveCluster.nodeType",
+    "jobCluster.sparkVersion",
+    "jobCluster.nodeType",
+    "jobCluster.workers",
+    "instancePool.sparkVersion",
+    "instancePool.nodeType",
+    "instancePool.workers",
+    "workspace.vnet.id",
+    "workspace.vnet.publicSubnetName",
+    "workspace.vnet.privateSubnetName",
+    "operations.budget.amount",
+    "operations.budget.startMonth",
+)
+"""The keys a section needs once it is given, by camelCase path (the schema leaves every field optional: see the
+module's docstring). The validator reports each one missing; the settings model gives them no default."""
+
 RANGES: dict[str, tuple[int, int]] = {
     "interactiveCluster.numWorkers": (1, 2_147_483_647),
     "interactiveCluster.autoscale.minWorkers": (1, 2_147_483_647),

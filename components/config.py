@@ -42,14 +42,13 @@ from .args import (
     DEFAULTS,
     RANGE_REASONS,
     RANGES,
+    REQUIRED,
     RETIRED_CHOICES,
     SINGLE_USER_MODES,
     AdfDatabricksArgs,
     AuthMode,
     ClusterMode,
-    DataFlowComputeType,
     DataSecurityMode,
-    NetworkAccess,
     WorkspaceSku,
 )
 from .settings import (
@@ -307,8 +306,10 @@ class Section:
             self.problems.add_at(self.at(name), "is required")
         return value
 
-    def text(self, name: str, required: bool = False, rule: naming.NameRule | None = None) -> str | None:
-        value = self._get(name, required)
+    def text(self, name: str, required: bool = False) -> str | None:
+        """Text; a key the contract requires (`REQUIRED`) is reported missing, a name is held to its naming rule."""
+        path = f"{self.key}.{name}"
+        value = self._get(name, required or path in REQUIRED)
         if value is None:
             return None
         text = as_text(value)
@@ -318,6 +319,7 @@ class Section:
         if not text.strip():
             self.problems.add_at(self.at(name), f"{yaml_text(value)}: must not be empty")
             return None
+        rule = naming.RULES_BY_KEY.get(path)
         for problem in rule.problems(text) if rule else []:
             self.problems.add_at(self.at(name), f"{yaml_text(text)}: {problem}")
         return text
@@ -388,23 +390,30 @@ class Section:
                 items.append(text)
         return tuple(items)
 
-    def read(self, spec: type[S], **given: Any) -> S:
-        """This section as its settings dataclass: each field is the key of the same name, read as the contract
-        types it (a choice, true/false, a whole number in its range, text) with its declared default, except the
-        fields `given`, which their readers checked further."""
-        values = dict(given)
-        for field in dataclasses.fields(spec):  # type: ignore[arg-type]
-            if field.name not in given:
-                values[field.name] = self._read(camel_case(field.name))
+    def read(self, spec: type[S], **readers: Callable[[], Any]) -> S:
+        """This section as its settings dataclass. Each field is the key of the same name, read as the contract types
+        it (a choice, true/false, a whole number in its range, text, a list, a map) with its declared default, or by
+        the field's own reader, which checks further. Keys are read in the contract's order, so that problems come in
+        the order the configuration reference lists the keys; fields that are no key (a shape: `size`) come last."""
+        order = {contract.snake_case(key): index for index, key in enumerate(contract.section_keys(self.key))}
+        fields = sorted(dataclasses.fields(spec), key=lambda f: order.get(f.name, len(order)))  # type: ignore[arg-type]
+        values = {f.name: readers[f.name]() if f.name in readers else self._read(camel_case(f.name)) for f in fields}
         return spec(**values)
 
     def _read(self, name: str) -> Any:
         path = f"{self.key}.{name}"
         kind = contract.value_type(path)
+        container = typing.get_origin(kind)
+        if container is list:
+            return self.string_list(name)
+        if container is dict:
+            return self.string_map(name)
         if isinstance(kind, type) and issubclass(kind, Enum):
             return self.chosen(name, kind) if path in DEFAULTS else self.choice(name, kind)
         if kind is str:
-            return self.text(name) or DEFAULTS.get(path)
+            return self.text(name) or DEFAULTS.get(path, "" if path in REQUIRED else None)
+        if kind is bool and path not in DEFAULTS:  # no default: unset stays None (e.g. dataFlowRuntime.cleanup)
+            return self.flag(name) if self.has(name) else None
         readers: dict[Any, Callable[[str], Any]] = {bool: self.flag, int: self.integer}
         return readers[kind](name)
 
@@ -502,17 +511,12 @@ def _tag_problem(name: str, value: str) -> str | None:
     return None
 
 
-def _cluster_options(section: Section) -> dict[str, Any]:
-    """The keys every cluster section repeats (`ClusterOptions`), read in the order they are reported."""
-    return {
-        "spark_version": section.text("sparkVersion", required=True) or "",
-        "driver_node_type": section.text("driverNodeType"),
-        "spark_conf": section.string_map("sparkConf"),
-        "spark_env_vars": section.string_map("sparkEnvVars"),
-        "custom_tags": section.string_map("customTags", _tag_problem),
-        "policy_id": section.text("policyId"),
-        "data_security_mode": section.choice("dataSecurityMode", DataSecurityMode),
-    }
+def _custom_tags(section: Section) -> dict[str, str]:
+    return section.string_map("customTags", _tag_problem)
+
+
+def _scripts(section: Section) -> tuple[str, ...]:
+    return section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED)
 
 
 def _interactive_size(section: Section) -> ClusterSize:
@@ -539,12 +543,8 @@ def _interactive_size(section: Section) -> ClusterSize:
 
 
 def _interactive_cluster(section: Section) -> InteractiveClusterSpec:
-    return InteractiveClusterSpec(
-        node_type=section.text("nodeType", required=True) or "",
-        size=_interactive_size(section),
-        **_cluster_options(section),
-        autotermination_minutes=section.integer("autoterminationMinutes"),
-        single_user_name=section.text("singleUserName"),
+    return section.read(
+        InteractiveClusterSpec, size=lambda: _interactive_size(section), custom_tags=lambda: _custom_tags(section)
     )
 
 
@@ -564,37 +564,39 @@ def _workers(section: Section, fixed_only: bool) -> FixedSize | Autoscale:
     return workers
 
 
+def _pool_workers(section: Section) -> FixedSize:
+    workers = _workers(section, fixed_only=True)
+    return workers if isinstance(workers, FixedSize) else FixedSize(workers.min_workers)
+
+
 def _job_cluster(section: Section) -> JobClusterSpec:
-    return JobClusterSpec(
-        node_type=section.text("nodeType", required=True) or "",
-        workers=_workers(section, fixed_only=False),
-        **_cluster_options(section),
-        init_scripts=section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED),
-        log_destination=_log_destination(section),
+    return section.read(
+        JobClusterSpec,
+        workers=lambda: _workers(section, fixed_only=False),
+        custom_tags=lambda: _custom_tags(section),
+        init_scripts=lambda: _scripts(section),
+        log_destination=lambda: _log_destination(section),
     )
 
 
 def _instance_pool(section: Section) -> InstancePoolSpec:
-    workers = _workers(section, fixed_only=True)
-    min_idle = section.integer("minIdleInstances")
-    max_capacity = section.integer("maxCapacity")
-    if min_idle > max_capacity:
-        section.problems.add(f"{section.key}.minIdleInstances", f"{min_idle} must be ≤ maxCapacity ({max_capacity})")
-    if isinstance(workers, FixedSize) and workers.workers + 1 > max_capacity:
+    spec = section.read(
+        InstancePoolSpec,
+        workers=lambda: _pool_workers(section),
+        custom_tags=lambda: _custom_tags(section),
+        init_scripts=lambda: _scripts(section),
+        log_destination=lambda: _log_destination(section),
+    )
+    if spec.min_idle_instances > spec.max_capacity:
+        section.problems.add(
+            f"{section.key}.minIdleInstances", f"{spec.min_idle_instances} must be ≤ maxCapacity ({spec.max_capacity})"
+        )
+    if spec.workers.workers + 1 > spec.max_capacity:
         section.problems.add(
             f"{section.key}.maxCapacity",
-            f"{max_capacity} cannot hold one run's cluster ({workers.workers} workers + 1 driver)",
+            f"{spec.max_capacity} cannot hold one run's cluster ({spec.workers.workers} workers + 1 driver)",
         )
-    return InstancePoolSpec(
-        node_type=section.text("nodeType", required=True) or "",
-        workers=workers if isinstance(workers, FixedSize) else FixedSize(1),
-        **_cluster_options(section),
-        min_idle_instances=min_idle,
-        max_capacity=max_capacity,
-        idle_instance_autotermination_minutes=section.integer("idleInstanceAutoterminationMinutes"),
-        init_scripts=section.string_list("initScripts", _SCRIPT_PATH, SCRIPT_PATHS_ALLOWED),
-        log_destination=_log_destination(section),
-    )
+    return spec
 
 
 def _log_destination(section: Section) -> str | None:
@@ -605,32 +607,30 @@ def _log_destination(section: Section) -> str | None:
 
 
 def _workspace(section: Section) -> WorkspaceSpec:
-    vnet_section = section.section("vnet")
-    vnet = None
-    if not vnet_section.empty:
-        wired = vnet_section.values.get("id")
-        # A caller may wire the id from its own VNet resource: an Output is Azure's to check, not ours.
-        vnet_id: pulumi.Input[str] = (
-            wired if isinstance(wired, pulumi.Output) else vnet_section.text("id", required=True) or ""
+    return section.read(WorkspaceSpec, vnet=lambda: _vnet(section.section("vnet")))
+
+
+def _vnet(section: Section) -> VnetInjection | None:
+    if section.empty:
+        return None
+    vnet = section.read(VnetInjection, id=lambda: _vnet_id(section))
+    if vnet.public_subnet_name and vnet.public_subnet_name == vnet.private_subnet_name:
+        section.problems.add(f"{section.key}.privateSubnetName", "must differ from publicSubnetName")
+    return vnet
+
+
+def _vnet_id(section: Section) -> pulumi.Input[str]:
+    wired = section.values.get("id")
+    if isinstance(wired, pulumi.Output):  # wired from the caller's own VNet resource: Azure's to check, not ours
+        return wired
+    vnet_id = section.text("id") or ""
+    if vnet_id and not _VNET_ID.fullmatch(vnet_id):
+        section.problems.add(
+            f"{section.key}.id",
+            "must be a virtual network resource id: /subscriptions/<id>/resourceGroups/<rg>"
+            "/providers/Microsoft.Network/virtualNetworks/<name>",
         )
-        if isinstance(vnet_id, str) and vnet_id and not _VNET_ID.fullmatch(vnet_id):
-            vnet_section.problems.add(
-                f"{vnet_section.key}.id",
-                "must be a virtual network resource id: /subscriptions/<id>/resourceGroups/<rg>"
-                "/providers/Microsoft.Network/virtualNetworks/<name>",
-            )
-        public = vnet_section.text("publicSubnetName", required=True) or ""
-        private = vnet_section.text("privateSubnetName", required=True) or ""
-        if public and public == private:
-            vnet_section.problems.add(f"{vnet_section.key}.privateSubnetName", "must differ from publicSubnetName")
-        vnet = VnetInjection(vnet_id, public, private)
-    spec = WorkspaceSpec(
-        sku=section.chosen("sku", WorkspaceSku),
-        no_public_ip=section.flag("noPublicIp"),
-        public_network_access=section.chosen("publicNetworkAccess", NetworkAccess),
-        vnet=vnet,
-    )
-    return spec
+    return vnet_id
 
 
 # Lifecycle row `workspace-pna-private-link`: without front-end private endpoints neither CI nor a laptop reaches
@@ -651,6 +651,10 @@ def _token(section: Section) -> TokenSpec:
 
 
 def _key_vault(section: Section) -> KeyVaultSpec:
+    return section.read(KeyVaultSpec, allowed_ip_ranges=lambda: _ip_ranges(section))
+
+
+def _ip_ranges(section: Section) -> tuple[str, ...]:
     ranges = section.string_list("allowedIpRanges")
     for index, item in enumerate(ranges):
         try:
@@ -659,10 +663,14 @@ def _key_vault(section: Section) -> KeyVaultSpec:
             section.problems.add_at(
                 (*section.at("allowedIpRanges"), index), f"{yaml_text(item)}: must be an IP address or CIDR range"
             )
-    return section.read(KeyVaultSpec, allowed_ip_ranges=ranges)
+    return ranges
 
 
 def _linked_service(section: Section) -> LinkedServiceSpec:
+    return section.read(LinkedServiceSpec, parameters=lambda: _parameters(section))
+
+
+def _parameters(section: Section) -> dict[str, LinkedServiceParameter]:
     parameters: dict[str, LinkedServiceParameter] = {}
     raw_parameters = section.values.get("parameters") or {}
     if not isinstance(raw_parameters, Mapping):
@@ -684,13 +692,7 @@ def _linked_service(section: Section) -> LinkedServiceSpec:
                 f"(use one of {' | '.join(_ADF_PARAMETER_TYPES)})",
             )
         parameters[str(name)] = LinkedServiceParameter(kind or "String", parameter.values.get("defaultValue"))
-    return LinkedServiceSpec(
-        name=section.text("name", rule=naming.ADF_OBJECT) or DEFAULTS["linkedService.name"],
-        description=section.text("description"),
-        annotations=section.string_list("annotations"),
-        parameters=parameters,
-        connect_via=section.text("connectVia", rule=naming.ADF_OBJECT),
-    )
+    return parameters
 
 
 def _factory_parts(
@@ -710,20 +712,17 @@ def _data_flow_runtime(section: Section) -> DataFlowRuntimeSpec | None:
     """An empty section: no runtime of ours (Data Flows use ADF's AutoResolve runtime, always cold)."""
     if section.empty:
         return None
+    return section.read(DataFlowRuntimeSpec, core_count=lambda: _core_count(section))
+
+
+def _core_count(section: Section) -> int:
     raw_cores = section.values.get("coreCount", DEFAULTS["dataFlowRuntime.coreCount"])
     core_count = as_int(raw_cores)
     if core_count not in DATA_FLOW_CORE_COUNTS:
         allowed = ", ".join(map(str, DATA_FLOW_CORE_COUNTS))
         section.problems.add(f"{section.key}.coreCount", f"{yaml_text(raw_cores)} is not allowed; use one of {allowed}")
         core_count = DEFAULTS["dataFlowRuntime.coreCount"]
-    ttl = section.integer("timeToLiveMinutes")
-    cleanup = section.flag("cleanup", otherwise=True) if section.has("cleanup") else None
-    return DataFlowRuntimeSpec(
-        compute_type=section.chosen("computeType", DataFlowComputeType),
-        core_count=int(core_count),
-        time_to_live_minutes=ttl,
-        cleanup=cleanup,
-    )
+    return int(core_count)
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -735,25 +734,31 @@ _LOG_ANALYTICS_ID = re.compile(
 
 
 def _operations(section: Section) -> OperationsSpec:
-    logs = section.section("logAnalytics")
-    wired = logs.values.get("workspaceId")
-    # A caller may wire the id from its own workspace resource: an Output is Azure's to check, not ours.
-    workspace_id = wired if isinstance(wired, pulumi.Output) else logs.text("workspaceId")
-    if isinstance(workspace_id, str) and not _LOG_ANALYTICS_ID.fullmatch(workspace_id):
-        logs.problems.add_at(
-            logs.at("workspaceId"),
+    logs, alerts = section.section("logAnalytics"), section.section("alerts")
+    return section.read(
+        OperationsSpec,
+        log_analytics=lambda: logs.read(LogAnalyticsSpec, workspace_id=lambda: _log_analytics_id(logs)),
+        alerts=lambda: alerts.read(
+            AlertReceiversSpec,
+            emails=lambda: alerts.string_list("emails", _EMAIL, "an e-mail address (name@domain)"),
+            webhooks=lambda: _webhooks(alerts),
+        ),
+        budget=lambda: _budget(section.section("budget")),
+    )
+
+
+def _log_analytics_id(section: Section) -> pulumi.Input[str] | None:
+    wired = section.values.get("workspaceId")
+    if isinstance(wired, pulumi.Output):  # wired from the caller's own workspace resource: Azure's to check, not ours
+        return wired
+    workspace_id = section.text("workspaceId")
+    if workspace_id is not None and not _LOG_ANALYTICS_ID.fullmatch(workspace_id):
+        section.problems.add_at(
+            section.at("workspaceId"),
             f"{yaml_text(workspace_id)}: must be a Log Analytics workspace resource id: /subscriptions/<id>/"
             "resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>",
         )
-    alerts = section.section("alerts")
-    return section.read(
-        OperationsSpec,
-        log_analytics=logs.read(LogAnalyticsSpec, workspace_id=workspace_id),
-        alerts=AlertReceiversSpec(
-            alerts.string_list("emails", _EMAIL, "an e-mail address (name@domain)"), _webhooks(alerts)
-        ),
-        budget=_budget(section.section("budget")),
-    )
+    return workspace_id
 
 
 def _webhooks(section: Section) -> tuple[str, ...]:
@@ -774,7 +779,7 @@ def _budget(section: Section) -> BudgetSpec | None:
     amount = section.integer("amount") if section.has("amount") else None
     if amount is None:
         section.problems.add_at(section.at("amount"), "is required with a budget (the monthly amount)")
-    start = section.text("startMonth", required=True)
+    start = section.text("startMonth")
     match = _MONTH.fullmatch(start or "")
     if start is not None and (not match or start < BUDGET_EARLIEST_MONTH):
         section.problems.add_at(
@@ -782,7 +787,7 @@ def _budget(section: Section) -> BudgetSpec | None:
             f"{yaml_text(start)}: must be a month YYYY-MM from {BUDGET_EARLIEST_MONTH} on (Azure starts a budget on "
             "the first of a month; write it out, the deploy's date is never used)",
         )
-    return BudgetSpec(amount or 1, start or BUDGET_EARLIEST_MONTH, _thresholds(section))
+    return BudgetSpec(amount=amount or 1, start_month=start or BUDGET_EARLIEST_MONTH, thresholds=_thresholds(section))
 
 
 def _thresholds(section: Section) -> tuple[int, ...]:
@@ -795,16 +800,6 @@ def _thresholds(section: Section) -> tuple[int, ...]:
         section.problems.add_at(section.at("thresholds"), f"{yaml_text(raw)}: must be {allowed}")
         return tuple(DEFAULTS[f"{section.key}.thresholds"])
     return tuple(valid)
-
-
-def _names(section: Section) -> NameOverrides:
-    return NameOverrides(
-        resource_group=section.text("resourceGroup", rule=naming.RESOURCE_GROUP),
-        workspace=section.text("workspace", rule=naming.WORKSPACE),
-        managed_resource_group=section.text("managedResourceGroup", rule=naming.RESOURCE_GROUP),
-        key_vault=section.text("keyVault", rule=naming.KEY_VAULT),
-        data_factory=section.text("dataFactory", rule=naming.DATA_FACTORY),
-    )
 
 
 _STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
@@ -964,7 +959,7 @@ def load_settings(
         for problem in naming.RESOURCE_GROUP.problems(existing_group):
             problems.add("existingResourceGroupName", f"{yaml_text(existing_group)}: {problem}")
     tags = _string_map(problems, ("tags",), values["tags"], _tag_problem)
-    names = _names(section("names"))
+    names = section("names").read(NameOverrides)
 
     workspace_spec = _workspace(section("workspace"))
     key_vault_spec = _key_vault(section("keyVault"))

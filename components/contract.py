@@ -15,7 +15,7 @@ from typing import Any
 
 from pulumi.provider.experimental.util import camel_case
 
-from .args import DEFAULTS, RANGES, AdfDatabricksArgs
+from .args import DEFAULTS, RANGES, REQUIRED, AdfDatabricksArgs
 
 STACK_ONLY_KEYS = ("location",)
 """Args a stack program takes from elsewhere: `location` comes from `azure-native:location`."""
@@ -71,17 +71,16 @@ def _docstrings(cls: type) -> dict[str, str]:
     found: dict[str, str] = {}
     body = ast.parse(inspect.getsource(cls)).body[0]
     assert isinstance(body, ast.ClassDef)
-    if True:
-        for node, following in zip(body.body, body.body[1:], strict=False):
-            target = node.target if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [None])[0]
-            if (
-                isinstance(node, ast.AnnAssign | ast.Assign)
-                and isinstance(target, ast.Name)
-                and isinstance(following, ast.Expr)
-                and isinstance(following.value, ast.Constant)
-                and isinstance(following.value.value, str)
-            ):
-                found[target.id] = " ".join(following.value.value.split())
+    for node, following in zip(body.body, body.body[1:], strict=False):
+        target = node.target if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [None])[0]
+        if (
+            isinstance(node, ast.AnnAssign | ast.Assign)
+            and isinstance(target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            found[target.id] = " ".join(following.value.value.split())
     return found
 
 
@@ -259,3 +258,92 @@ def _yaml(value: Any) -> str:
     if value in ([], {}):
         return "[]" if value == [] else "{}"
     return str(value)
+
+
+SETTINGS_SHAPES: Mapping[str, str] = {
+    "interactiveCluster.enabled": "whether settings.interactive_cluster is set at all",
+    "interactiveCluster.numWorkers": "settings.interactive_cluster.size (FixedSize): one of three sizes",
+    "interactiveCluster.autoscale": "settings.interactive_cluster.size (Autoscale)",
+    "interactiveCluster.singleNode": "settings.interactive_cluster.size (SingleNode)",
+    "jobCluster.workers": 'parsed from "N" or "min:max" into FixedSize or Autoscale',
+    "instancePool.workers": 'parsed from "N" into FixedSize',
+    "existingResourceGroupName": 'None when unset (Pulumi.yaml declares "" so that the CLI takes it as optional)',
+}
+"""Keys the settings model (components/settings.py) holds in another shape or type, each for a reason. Every other
+key that holds a value is a field of the generated `components/settings_fields.py`, under its snake_case name."""
+
+
+@dataclass(frozen=True)
+class SettingsField:
+    """One generated field of the settings model: a key that holds a value (not a section)."""
+
+    key: Key
+
+    @property
+    def name(self) -> str:
+        return snake_case(self.key.path.rsplit(".", 1)[-1])
+
+    @property
+    def required(self) -> bool:
+        """No default: the validator reports the key missing (Required[...] at the top, REQUIRED in a section)."""
+        return typing.get_origin(self.key.hint) is typing.Required or self.key.path in REQUIRED
+
+    @property
+    def annotation(self) -> str:
+        hint = _unwrap(self.key.hint)
+        origin = typing.get_origin(hint)
+        if origin is list:
+            return f"tuple[{_type_name(typing.get_args(hint)[0])}, ...]"
+        if origin is dict:
+            return "Mapping[str, str]"
+        name = "pulumi.Input[str]" if _is_input(self.key.hint) else _type_name(hint)
+        return name if self.required or self.key.path in DEFAULTS else f"{name} | None"
+
+    @property
+    def default(self) -> str | None:
+        """The field's default as source text, read from DEFAULTS (None: required)."""
+        origin = typing.get_origin(_unwrap(self.key.hint))
+        declared = f'DEFAULTS["{self.key.path}"]' if self.key.path in DEFAULTS else None
+        if self.required:
+            return None
+        if origin is dict:
+            return "field(default_factory=dict)"
+        if origin is list:
+            return f"tuple({declared})" if declared else "()"
+        return declared or "None"
+
+
+def _is_input(hint: Any) -> bool:
+    """`pulumi.Input[str]`, a union with `Output` (a forward reference, never evaluated): a value a caller may wire
+    from one of its resources."""
+    return any(
+        isinstance(member, typing.ForwardRef) and member.__forward_arg__.startswith("Output[")
+        for member in typing.get_args(hint)
+    )
+
+
+def _type_name(hint: Any) -> str:
+    return "object" if hint is Any else hint.__name__
+
+
+def settings_sections() -> dict[str, tuple[type, tuple[SettingsField, ...]]]:
+    """Each section of the contract ("" for the top level), its TypedDict and the fields the settings model takes
+    from it: the keys that hold a value, leaving out sections, maps of sections and SETTINGS_SHAPES."""
+    classes = {"": AdfDatabricksArgs} | {
+        k.path: k.section for k in all_keys() if k.section is not None and k.path not in SETTINGS_SHAPES
+    }
+    return {
+        path: (cls, tuple(SettingsField(k) for k in all_keys() if _parent(k.path) == path and _plain(k)))
+        for path, cls in classes.items()
+    }
+
+
+def _parent(path: str) -> str:
+    return path.rpartition(".")[0]
+
+
+def _plain(key: Key) -> bool:
+    """A key whose value the settings model holds as it is typed: not a section, not a map of sections, no shape."""
+    hint = _unwrap(key.hint)
+    holds_sections = typing.get_origin(hint) is dict and _typed_dict(typing.get_args(hint)[1]) is not None
+    return key.section is None and not holds_sections and key.path not in SETTINGS_SHAPES

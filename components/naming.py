@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .settings import NameOverrides
@@ -68,6 +69,17 @@ ADF_OBJECT = NameRule(
     re.compile(r"[A-Za-z0-9_][^-.+?/<>*%&:\\]*"),
     "letters, digits and _ (no - . + ? / < > * % & : \\), starting with a letter, digit or _",
 )
+
+RULES_BY_KEY: Mapping[str, NameRule] = {
+    "names.resourceGroup": RESOURCE_GROUP,
+    "names.workspace": WORKSPACE,
+    "names.managedResourceGroup": RESOURCE_GROUP,
+    "names.keyVault": KEY_VAULT,
+    "names.dataFactory": DATA_FACTORY,
+    "linkedService.name": ADF_OBJECT,
+    "linkedService.connectVia": ADF_OBJECT,
+}
+"""The rule each config key that names a resource is held to: the validator refuses a name Azure would refuse."""
 
 TOKEN_SECRET_NAME = "databricks-access-token"
 DATA_FLOW_RUNTIME_NAME = "DataFlowRuntime"

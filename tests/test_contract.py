@@ -15,7 +15,7 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ComponentInitError
 
 from components import AdfDatabricks, __version__, config, contract, generate, settings
-from components.args import DEFAULTS, RANGES
+from components.args import DEFAULTS, RANGES, REQUIRED
 from components.config import DECLARED_KEYS, ConfigError, load_settings, stack_args
 from components.network_config import PRIVATE_ONLY_KEYS
 from components.offline.mocks import AzureMocks
@@ -124,14 +124,6 @@ def test_the_validator_applies_each_declared_default(path: str) -> None:
 
 LEAF_KEYS = [k.path for k in contract.all_keys() if k.section is None and k.path not in contract.STACK_ONLY_KEYS]
 
-# Keys the settings model holds in another shape, each for a reason; every other key's settings path is its own.
-SETTINGS_SHAPES = {
-    "interactiveCluster.enabled": "whether settings.interactive_cluster is set at all",
-    "interactiveCluster.numWorkers": "settings.interactive_cluster.size (FixedSize): one of three sizes",
-    "interactiveCluster.autoscale": "settings.interactive_cluster.size (Autoscale)",
-    "interactiveCluster.singleNode": "settings.interactive_cluster.size (SingleNode)",
-}
-
 
 @pytest.mark.parametrize("path", LEAF_KEYS)
 def test_a_declared_key_needs_nothing_but_its_declaration(project_dir: Path, path: str) -> None:
@@ -151,11 +143,57 @@ def test_a_declared_key_needs_nothing_but_its_declaration(project_dir: Path, pat
 
 def test_the_settings_model_names_and_nests_keys_as_the_contract_does() -> None:
     """No layer renames a key: each key's field in the validated settings is the snake_case of its contract path
-    (`managedIdentity.userAssigned` → `settings.managed_identity.user_assigned`), except the shapes listed above."""
-    shaped = tuple(SETTINGS_SHAPES)
+    (`managedIdentity.userAssigned` → `settings.managed_identity.user_assigned`), except the shapes the contract
+    lists with their reasons (`contract.SETTINGS_SHAPES`)."""
+    shaped = tuple(contract.SETTINGS_SHAPES)
     renamed = [p for p in LEAF_KEYS if not _settings_path_exists(p) and not p.startswith(shaped)]
     assert renamed == []
-    assert all(not _settings_path_exists(path) for path in SETTINGS_SHAPES), "a listed shape is now plain: unlist it"
+
+
+def test_the_settings_fields_are_generated_from_the_contract(project_dir: Path) -> None:
+    """A key that holds a value needs no line in components/settings.py: its typed field, with the declared default,
+    is generated into components/settings_fields.py."""
+    current = (project_dir / generate.SETTINGS_FIELDS).read_text(encoding="utf-8")
+    assert generate.render_settings_fields() == current, "run: python -m components.generate"
+
+
+A_VALUE_FOR = {
+    "sparkVersion": "15.4.x-scala2.12",
+    "nodeType": "Standard_DS3_v2",
+    "workers": "1",
+    "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet",
+    "publicSubnetName": "host",
+    "privateSubnetName": "container",
+    "amount": 100,
+    "startMonth": "2026-12",
+}
+
+
+@pytest.mark.parametrize("path", REQUIRED)
+def test_a_key_the_contract_requires_is_reported_missing_and_has_no_default(path: str) -> None:
+    """REQUIRED is written once: with its section given and the key left out, the validator names the key; its
+    field in the settings has no default to fall back on."""
+    section, key = path.rsplit(".", 1)
+    given = _read_setting_raw(_base_config(), section)
+    siblings = given | {p.rsplit(".", 1)[1]: A_VALUE_FOR[p.rsplit(".", 1)[1]] for p in REQUIRED if _in(p, section)}
+    config = _config_with(section, {name: value for name, value in siblings.items() if name != key})
+    assert any(p.startswith(f"adf-databricks:{path}: is required") for p in _problems(config)), path
+    config = _config_with(section, siblings)
+    assert _problems(config) == [], path
+    generated = {f.key.path: f for _, fields in contract.settings_sections().values() for f in fields}
+    assert path in contract.SETTINGS_SHAPES or generated[path].default is None
+
+
+def _in(path: str, section: str) -> bool:
+    return path.rsplit(".", 1)[0] == section
+
+
+def _read_setting_raw(config: dict[str, Any], section: str) -> dict[str, Any]:
+    """What a config holds at a section's path ({} when unset)."""
+    node: Any = config
+    for part in section.split("."):
+        node = node.get(part, {})
+    return dict(node)
 
 
 def _settings_path_exists(path: str) -> bool:
